@@ -1,0 +1,291 @@
+"""Reading and writing files: framework YAML, long data tables, result exports.
+
+This is the one module that touches the file system (format loaders for
+publishers' files live beside it in :mod:`readiness_index.loaders`). Everything
+else takes and returns in-memory objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import ValidationError
+
+from readiness_index.data import IndicatorData, prepare_data
+from readiness_index.definitions import Framework
+from readiness_index.errors import DataFileError, DataFileNotFoundError, DefinitionError
+
+__all__ = [
+    "atomic_directory",
+    "atomic_file",
+    "bundled_path",
+    "load_framework",
+    "read_data",
+    "read_table",
+]
+
+_FILE_KEYS = {"index", "aggregates", "indicators", "denominators", "units"}
+_DATA_SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
+
+
+def bundled_path(name: str) -> Path:
+    """Path of a folder shipped with the package: ``"indicators"`` or ``"reports"``.
+
+    Installed wheels carry the folders inside the package; a source checkout
+    reads them from the repository's top level.
+    """
+    packaged = resources.files("readiness_index") / "_bundled" / name
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / name
+
+
+# -- framework -----------------------------------------------------------------------------
+def load_framework(*paths: str | os.PathLike[str]) -> Framework:
+    """Load a framework from YAML files or folders of YAML files.
+
+    With no path, the shipped European AI Readiness Index is loaded. Each file may
+    hold any of the keys ``index`` (code, name, version, description),
+    ``aggregates``, ``indicators``, ``denominators`` and ``units``; lists from
+    several files are joined. Folders are searched recursively for ``*.yaml``
+    (the ``data`` sub-folder is skipped).
+
+    Raises
+    ------
+    DefinitionError
+        Listing every broken rule with its file and key path.
+    DataFileNotFoundError
+        If a path does not exist.
+    """
+    files = _yaml_files(paths or (bundled_path("indicators"),))
+    merged: dict[str, Any] = {"aggregates": [], "indicators": [], "denominators": [], "units": []}
+    origin: dict[str, str] = {}
+    problems: list[dict[str, str]] = []
+    for file in files:
+        _merge_file(file, merged, origin, problems)
+    if problems:
+        _raise_definition(problems)
+    try:
+        return Framework.model_validate(merged)
+    except ValidationError as err:
+        for error in err.errors():
+            for sentence in str(error["msg"]).removeprefix("Value error, ").split("; "):
+                problems.append({"file": _origin_of(sentence, origin), "path": "", "problem": sentence})
+        _raise_definition(problems)
+        raise  # pragma: no cover - _raise_definition always raises
+
+
+def _yaml_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise DataFileNotFoundError(f"Framework path {path} does not exist.")
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*.y*ml") if "data" not in p.relative_to(path).parts[:-1]
+            )
+            if not found:
+                raise DataFileNotFoundError(f"No *.yaml framework file in folder {path}.")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def _merge_file(
+    file: Path, merged: dict[str, Any], origin: dict[str, str], problems: list[dict[str, str]]
+) -> None:
+    try:
+        content = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        problems.append({"file": str(file), "path": "", "problem": f"not valid YAML: {err}"})
+        return
+    if not isinstance(content, dict):
+        problems.append({"file": str(file), "path": "", "problem": "expected a mapping at the top"})
+        return
+    for key in sorted(set(content) - _FILE_KEYS):
+        problems.append(
+            {"file": str(file), "path": key, "problem": f"unknown key; expected one of {sorted(_FILE_KEYS)}"}
+        )
+    if "index" in content:
+        _merge_index(file, content["index"], merged, problems)
+    for key in ("aggregates", "indicators", "denominators", "units"):
+        for pos, item in enumerate(content.get(key) or []):
+            _check_item(file, key, pos, item, problems)
+            merged[key].append(item)
+            if isinstance(item, dict) and "code" in item:
+                origin[str(item["code"])] = f"{file} ({key}[{pos}])"
+
+
+def _merge_index(
+    file: Path, index: Any, merged: dict[str, Any], problems: list[dict[str, str]]
+) -> None:
+    if not isinstance(index, dict):
+        problems.append({"file": str(file), "path": "index", "problem": "expected a mapping"})
+        return
+    for key, value in index.items():
+        if key not in {"code", "name", "version", "description"}:
+            problems.append({"file": str(file), "path": f"index.{key}", "problem": "unknown key"})
+        merged[key] = value
+
+
+def _check_item(
+    file: Path, key: str, pos: int, item: Any, problems: list[dict[str, str]]
+) -> None:
+    from readiness_index.definitions import Aggregate, Denominator, Indicator, Unit
+
+    model = {"aggregates": Aggregate, "indicators": Indicator, "denominators": Denominator,
+             "units": Unit}[key]
+    try:
+        model.model_validate(item)
+    except ValidationError as err:
+        for error in err.errors():
+            path = f"{key}[{pos}]" + "".join(
+                f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]
+            )
+            code = item.get("code", "?") if isinstance(item, dict) else "?"
+            found = error.get("input")
+            problems.append(
+                {
+                    "file": str(file),
+                    "path": path,
+                    "problem": f"{key[:-1]} {code!r}: {error['msg']} (found {found!r})",
+                }
+            )
+
+
+def _origin_of(sentence: str, origin: dict[str, str]) -> str:
+    for code, where in origin.items():
+        if f"{code!r}" in sentence:
+            return where
+    return "the framework"
+
+
+def _raise_definition(problems: list[dict[str, str]]) -> None:
+    table = pd.DataFrame(problems, columns=["file", "path", "problem"])
+    lines = [
+        f"{p['file']}" + (f" ({p['path']})" if p["path"] else "") + f": {p['problem']}"
+        for p in problems
+    ]
+    raise DefinitionError(
+        f"{len(problems)} problem(s) in the framework definitions:\n  " + "\n  ".join(lines),
+        failures=table,
+    )
+
+
+# -- data ----------------------------------------------------------------------------------
+def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read one long-format table (CSV, Excel or Parquet) without converting any value.
+
+    The index of the result is the row's line number in the file (header = line 1)
+    for CSV and Excel, so that failures can name the row.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataFileNotFoundError(f"Data file {path} does not exist.")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+        elif suffix in {".xlsx", ".xls"}:
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            raise DataFileError(
+                f"{path}: unsupported file type {suffix!r}; expected one of {sorted(_DATA_SUFFIXES)}"
+            )
+    except (ValueError, OSError, ImportError) as err:
+        if isinstance(err, DataFileError):
+            raise
+        raise DataFileError(f"{path}: cannot be read as {suffix} ({err})") from err
+    frame.index = pd.RangeIndex(2, len(frame) + 2) if suffix != ".parquet" else frame.index
+    return frame
+
+
+def read_data(
+    *paths: str | os.PathLike[str], framework: Framework | None = None
+) -> IndicatorData:
+    """Read and validate long-format indicator data from files or folders.
+
+    With no path, the shipped data of the European AI Readiness Index are read.
+    Folders contribute every CSV, Excel and Parquet file they hold (recursively).
+    All files are validated together, so duplicates across files are caught.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every failing row with its file, row, column, indicator and country.
+    """
+    framework = framework or load_framework()
+    files = _data_files(paths or (bundled_path("indicators") / "data",))
+    frames = []
+    for file in files:
+        frame = read_table(file)
+        frame.index = [f"{file.name}:{row}" for row in frame.index]
+        frames.append(frame)
+    combined = pd.concat(frames) if frames else pd.DataFrame(columns=["country", "year", "indicator", "value"])
+    label = str(files[0]) if len(files) == 1 else f"{len(files)} files under {Path(files[0]).parent}"
+    return prepare_data(combined, framework, file=label)
+
+
+def _data_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise DataFileNotFoundError(f"Data path {path} does not exist.")
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in _DATA_SUFFIXES))
+        else:
+            files.append(path)
+    return files
+
+
+# -- atomic writing ------------------------------------------------------------------------
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Any]:
+    """Open a temporary file beside ``path`` and move it into place only on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode) as handle:
+            yield handle
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary folder that replaces ``path`` only when the block succeeds.
+
+    A failure leaves ``path`` as it was (absent or with its previous content).
+    """
+    target = Path(path).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield tmp
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            os.replace(target, old / "site")
+            os.replace(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
