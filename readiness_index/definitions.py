@@ -87,7 +87,7 @@ class Target(_Frozen):
     """A policy target: one value for every country, or one value per country."""
 
     value: float | dict[str, float]
-    year: int = Field(ge=1900, le=2200)
+    year: int | None = Field(default=None, ge=1900, le=2200)
     policy: str | None = None
 
     def for_country(self, country: str) -> float | None:

@@ -1,0 +1,297 @@
+"""Charts for the reports: matplotlib figures serialised as accessible inline SVG.
+
+Every chart is drawn by matplotlib's SVG backend (text kept as text with
+``svg.fonttype = 'none'``) and returned as a string ready to be placed in an HTML
+page. Each SVG carries ``role="img"``, a ``<title>`` and a ``<desc>`` so that screen
+readers announce it; the pages add a table with the same numbers as a text
+alternative. Colours come from colour-blind-safe palettes: cividis for scales and
+Okabe-Ito for categories.
+
+The functions draw what they are given and compute nothing.
+
+Examples
+--------
+>>> text = ChartText(chart_id="demo", title="Scores", description="Two bars.")
+>>> svg = trend([2024, 2025], [50.0, 55.0], text=text, axis_label="Score")
+>>> svg.startswith('<svg') and '<title id="demo-title">Scores</title>' in svg
+True
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+__all__ = [
+    "OKABE_ITO",
+    "TILE_GRID",
+    "ChartText",
+    "heat_map",
+    "pillar_profile",
+    "tile_map",
+    "trend",
+]
+
+#: The Okabe-Ito palette, safe for the common forms of colour blindness.
+OKABE_ITO = {
+    "blue": "#0072B2",
+    "orange": "#E69F00",
+    "green": "#009E73",
+    "vermillion": "#D55E00",
+    "sky": "#56B4E9",
+    "purple": "#CC79A7",
+    "black": "#000000",
+}
+
+#: Position (column, row) of each EU-27 country on a tile-grid map of Europe.
+TILE_GRID: dict[str, tuple[int, int]] = {
+    "SE": (5, 0), "FI": (6, 0),
+    "IE": (0, 1), "DK": (3, 1), "EE": (6, 1),
+    "NL": (2, 2), "DE": (3, 2), "PL": (4, 2), "LV": (6, 2),
+    "BE": (1, 3), "LU": (2, 3), "CZ": (3, 3), "SK": (4, 3), "LT": (6, 3),
+    "FR": (1, 4), "AT": (3, 4), "HU": (4, 4), "RO": (5, 4),
+    "PT": (0, 5), "ES": (1, 5), "IT": (2, 5), "SI": (3, 5), "HR": (4, 5), "BG": (5, 5),
+    "MT": (2, 6), "GR": (5, 6), "CY": (6, 6),
+}  # fmt: skip
+
+_RC = {
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"],
+    "font.size": 9.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+_SVG_START = re.compile(r"<svg\b")
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
+
+NumberFormat = Callable[[float], str]
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """The accessible name of a chart: a unique id, a title and a description.
+
+    Parameters
+    ----------
+    chart_id : str
+        Unique within the page; prefixes the ids of ``<title>`` and ``<desc>``.
+    title : str
+        Short name of the chart (shown by browsers as a tooltip).
+    description : str
+        One or two sentences saying what the chart shows.
+    """
+
+    chart_id: str
+    title: str
+    description: str
+
+
+def _plain(value: float) -> str:
+    return f"{value:g}"
+
+
+def to_svg(figure: Figure, text: ChartText) -> str:
+    """Serialise ``figure`` as inline SVG with ``role="img"``, a title and a description.
+
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+        The figure to serialise.
+    text : ChartText
+        Id, title and description written into the SVG (escaped).
+
+    Returns
+    -------
+    str
+        The ``<svg>`` element without XML declaration or doctype.
+    """
+    buffer = io.StringIO()
+    with rc_context({**_RC, "svg.hashsalt": text.chart_id}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    svg = buffer.getvalue()
+    svg = _METADATA.sub("", svg[_SVG_START.search(svg).start() :])  # type: ignore[union-attr]
+    chart = escape(text.chart_id)
+    head = (
+        f'<svg id="{chart}" role="img" aria-labelledby="{chart}-title {chart}-desc" '
+        f'class="chart"'
+    )
+    accessible = (
+        f'<title id="{chart}-title">{escape(text.title)}</title>'
+        f'<desc id="{chart}-desc">{escape(text.description)}</desc>'
+    )
+    opening_end = svg.index(">") + 1
+    return head + svg[4:opening_end] + accessible + svg[opening_end:]
+
+
+def _figure(width: float, height: float) -> Figure:
+    with rc_context(_RC):
+        return Figure(figsize=(width, height), layout="constrained")
+
+
+def pillar_profile(
+    labels: Sequence[str],
+    country: Sequence[float],
+    eu_average: Sequence[float],
+    best: Sequence[float],
+    *,
+    legend: tuple[str, str, str],
+    axis_label: str,
+    text: ChartText,
+    number_format: NumberFormat = _plain,
+) -> str:
+    """Horizontal bars of a country's pillar scores, with EU-average and best-performer marks.
+
+    Examples
+    --------
+    >>> svg = pillar_profile(["Compute", "Skills"], [40.0, 60.0], [50.0, 50.0], [90.0, 80.0],
+    ...                      legend=("AT", "EU average", "Best"), axis_label="Score",
+    ...                      text=ChartText("p", "Profile", "Pillar scores."))
+    >>> svg.count("<title")
+    1
+    """
+    with rc_context(_RC):
+        figure = _figure(6.4, 0.55 * len(labels) + 1.4)
+        axes = figure.add_subplot()
+        position = np.arange(len(labels))
+        axes.barh(position, country, height=0.55, color=OKABE_ITO["blue"], label=legend[0])
+        axes.scatter(eu_average, position, marker="|", s=420, linewidths=3,
+                     color=OKABE_ITO["orange"], label=legend[1], zorder=3)
+        axes.scatter(best, position, marker="D", s=42, color=OKABE_ITO["black"],
+                     label=legend[2], zorder=4)
+        axes.set_yticks(position, list(labels))
+        axes.invert_yaxis()
+        axes.set_xlabel(axis_label)
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: number_format(value)))
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=3, frameon=False)
+        return to_svg(figure, text)
+
+
+def trend(
+    years: Sequence[int],
+    scores: Sequence[float],
+    *,
+    text: ChartText,
+    axis_label: str,
+    number_format: NumberFormat = _plain,
+) -> str:
+    """A line of a country's index score over the editions.
+
+    Examples
+    --------
+    >>> "<desc" in trend([2024], [3.0], text=ChartText("t", "T", "D"), axis_label="Score")
+    True
+    """
+    with rc_context(_RC):
+        figure = _figure(6.4, 2.6)
+        axes = figure.add_subplot()
+        axes.plot(list(years), list(scores), marker="o", color=OKABE_ITO["blue"], linewidth=2)
+        for year, score in zip(years, scores, strict=True):
+            axes.annotate(number_format(score), (year, score), textcoords="offset points",
+                          xytext=(0, 7), ha="center")
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f}"))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: number_format(value)))
+        axes.set_ylabel(axis_label)
+        axes.margins(x=0.15, y=0.25)
+        return to_svg(figure, text)
+
+
+def heat_map(
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    values: Sequence[Sequence[float]],
+    *,
+    text: ChartText,
+    colour_label: str,
+    number_format: NumberFormat = _plain,
+) -> str:
+    """A heat map (rows: countries, columns: pillars), cells annotated with their value.
+
+    Examples
+    --------
+    >>> svg = heat_map(["AT", "BE"], ["Compute"], [[10.0], [20.0]],
+    ...                text=ChartText("h", "Heat", "Scores."), colour_label="Score")
+    >>> svg.count('role="img"')
+    1
+    """
+    grid = np.asarray(values, dtype="float64")
+    with rc_context(_RC):
+        figure = _figure(1.3 * len(column_labels) + 2.8, 0.28 * len(row_labels) + 1.6)
+        axes = figure.add_subplot()
+        image = axes.imshow(grid, cmap="cividis", aspect="auto", norm=Normalize(0, 100))
+        for (row, column), value in np.ndenumerate(grid):
+            if np.isfinite(value):
+                shade = "black" if value > 55 else "white"
+                axes.text(column, row, number_format(value), ha="center", va="center",
+                          color=shade, fontsize=7.5)
+        axes.set_xticks(np.arange(len(column_labels)), list(column_labels), rotation=30,
+                        ha="right")
+        axes.set_yticks(np.arange(len(row_labels)), list(row_labels))
+        axes.tick_params(length=0)
+        for spine in axes.spines.values():
+            spine.set_visible(False)
+        figure.colorbar(image, ax=axes, label=colour_label, shrink=0.6)
+        return to_svg(figure, text)
+
+
+def tile_map(
+    tiles: Mapping[str, tuple[float, str]],
+    *,
+    text: ChartText,
+    colour_label: str,
+    number_format: NumberFormat = _plain,
+) -> str:
+    """A tile-grid map of Europe: one linked square per country, coloured by score.
+
+    Parameters
+    ----------
+    tiles : mapping of str to (float, str)
+        For each country code in :data:`TILE_GRID`: its score and the link to its
+        page. Countries not on the grid are left out.
+
+    Examples
+    --------
+    >>> svg = tile_map({"AT": (55.0, "AT.html")},
+    ...                text=ChartText("m", "Map", "Scores."), colour_label="Score")
+    >>> 'href="AT.html"' in svg
+    True
+    """
+    norm = Normalize(0, 100)
+    with rc_context(_RC):
+        figure = _figure(6.0, 5.4)
+        axes = figure.add_subplot()
+        colours = figure.colorbar(
+            axes.scatter([], [], c=[], cmap="cividis", norm=norm), ax=axes, label=colour_label,
+            shrink=0.6,
+        )
+        cmap = colours.cmap
+        for code, (score, url) in tiles.items():
+            if code not in TILE_GRID:
+                continue
+            column, row = TILE_GRID[code]
+            filled = bool(np.isfinite(score))
+            tile = Rectangle((column + 0.04, -row + 0.04), 0.92, 0.92,
+                             facecolor=cmap(norm(score)) if filled else "#dddddd")
+            tile.set_url(url)
+            tile.set_gid(f"tile-{code}")
+            axes.add_patch(tile)
+            shade = "black" if (not filled or score > 55) else "white"
+            label = f"{code}\n{number_format(score)}" if filled else code
+            axes.text(column + 0.5, -row + 0.5, label, ha="center", va="center", color=shade,
+                      fontsize=8, url=url)
+        axes.set_xlim(0, 7)
+        axes.set_ylim(-6, 1)
+        axes.set_aspect("equal")
+        axes.set_axis_off()
+        return to_svg(figure, text)

@@ -1,0 +1,52 @@
+"""Denomination: divide indicators by a size variable (population, GDP, area...).
+
+``x_denominated = x / d`` for each indicator that declares a denominator, unit by
+unit and year by year (COINr's ``Denominate``). Other indicators pass unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["denominate", "divide"]
+
+
+def divide(x: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Divide by the denominator: ``x / d`` (``NaN`` where ``d`` is missing or zero).
+
+    >>> divide(np.array([10.0, 5.0, 1.0]), np.array([2.0, 0.0, np.nan]))
+    array([ 5., nan, nan])
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator == 0, np.nan, x / denominator)
+
+
+def denominate(
+    wide: pd.DataFrame, denominators: pd.DataFrame, by: Mapping[str, str]
+) -> pd.DataFrame:
+    """Divide each column named in ``by`` by its denominator column.
+
+    Parameters
+    ----------
+    wide : pandas.DataFrame
+        ``(country, year) x indicator`` values.
+    denominators : pandas.DataFrame
+        ``(country, year) x denominator`` values.
+    by : mapping of str to str
+        Indicator code to denominator code.
+
+    >>> idx = pd.MultiIndex.from_tuples([("A", 2024)], names=["country", "year"])
+    >>> out = denominate(pd.DataFrame({"x": [10.0]}, idx), pd.DataFrame({"pop": [4.0]}, idx),
+    ...                  {"x": "pop"})
+    >>> out["x"].tolist()
+    [2.5]
+    """
+    out = wide.copy()
+    aligned = denominators.reindex(wide.index)
+    for code, denominator in by.items():
+        if code in out.columns:
+            out[code] = divide(out[code].to_numpy(), aligned[denominator].to_numpy())
+    return out

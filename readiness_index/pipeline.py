@@ -1,0 +1,160 @@
+"""The build: framework + data + methodology -> :class:`~readiness_index.results.IndexResult`.
+
+The steps run in COINr's order: denominate, impute, screen, treat, normalise,
+aggregate. Each step is optional; the data set of a skipped step equals the one
+before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from readiness_index.aggregate import aggregate_tree
+from readiness_index.data import IndicatorData
+from readiness_index.definitions import Framework
+from readiness_index.denominate import denominate
+from readiness_index.impute import Imputer
+from readiness_index.methodology import Methodology
+from readiness_index.normalise import Normaliser
+from readiness_index.outliers import Treater
+from readiness_index.results import IndexResult, rank_descending
+from readiness_index.screen import screen_units
+from readiness_index.weights import resolve_weights
+
+__all__ = ["build", "score_table"]
+
+
+def build(
+    framework: Framework,
+    data: IndicatorData,
+    methodology: Methodology | Mapping[str, Any] | None = None,
+) -> IndexResult:
+    """Compute an index: every data set, the scores and ranks at every level.
+
+    Parameters
+    ----------
+    framework : Framework
+        The definitions; inactive nodes are left out.
+    data : IndicatorData
+        Validated indicator data (see :func:`readiness_index.read_data`).
+    methodology : Methodology or mapping, optional
+        The choices per step; ``None`` gives COINr's defaults (min-max 0-100,
+        weighted arithmetic mean with the nominal weights).
+
+    Returns
+    -------
+    IndexResult
+
+    Raises
+    ------
+    MethodologyError
+        If the methodology is invalid or does not fit the framework.
+    ComputationError
+        If a method cannot be computed (a geometric mean over zeros, say).
+
+    Examples
+    --------
+    >>> from readiness_index.definitions import Aggregate, Framework, Indicator
+    >>> from readiness_index.data import prepare_data
+    >>> fw = Framework(aggregates=(Aggregate(code="index", name="Index"),),
+    ...                indicators=(Indicator(code="a", name="A", parent="index"),
+    ...                            Indicator(code="b", name="B", parent="index", direction=-1)))
+    >>> rows = pd.DataFrame({"country": ["X", "X", "Y", "Y"], "year": 2024,
+    ...                      "indicator": ["a", "b", "a", "b"], "value": [1.0, 5.0, 3.0, 2.0]})
+    >>> result = build(fw, prepare_data(rows, fw))
+    >>> result.ranking()[["country", "score", "rank"]].to_dict("records")
+    [{'country': 'Y', 'score': 100.0, 'rank': 1}, {'country': 'X', 'score': 0.0, 'rank': 2}]
+    """
+    if not isinstance(methodology, Methodology):
+        methodology = Methodology.from_mapping(methodology)
+    fw = framework.active()
+    weights = resolve_weights(fw, methodology.weights)
+    datasets, imputed, treatment, screened_out = _run_steps(fw, data, methodology, weights)
+    flags = _flags(data, fw, datasets["raw"].index, imputed)
+    return IndexResult(
+        framework=fw,
+        data=data,
+        methodology=methodology,
+        datasets=datasets,
+        scores=score_table(datasets["aggregated"], fw),
+        flags=flags,
+        data_years=_data_years(data, fw, datasets["raw"].index),
+        treatment=treatment,
+        screened_out=screened_out,
+        weights=weights,
+    )
+
+
+def _run_steps(
+    fw: Framework, data: IndicatorData, methodology: Methodology, weights: dict[str, float]
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    codes = list(fw.indicator_codes)
+    raw = data.wide(codes)
+    datasets = {"raw": raw}
+    current = raw
+    if methodology.denominate.enabled:
+        by = {i.code: i.denominator for i in fw.indicators if i.denominator}
+        current = denominate(current, data.wide(sorted(set(by.values()))), by)  # type: ignore[arg-type]
+    datasets["denominated"] = current
+    imputed = pd.DataFrame(False, index=raw.index, columns=raw.columns)
+    if methodology.impute is not None:
+        current, imputed = Imputer(methodology.impute, data.groups).transform(current)
+    datasets["imputed"] = current
+    screened_out = pd.DataFrame(columns=["country", "year", "coverage", "nonzero", "reason"])
+    if methodology.screen is not None and methodology.screen.method != "none":
+        current, screened_out = screen_units(current, methodology.screen)
+    datasets["screened"] = current
+    treatment = pd.DataFrame()
+    if methodology.treat is not None and methodology.treat.method != "none":
+        current, treatment = Treater(methodology.treat).transform(current)
+    datasets["treated"] = current
+    current = _normaliser(fw, methodology).transform(current)
+    datasets["normalised"] = current
+    datasets["aggregated"] = aggregate_tree(current, fw, weights, methodology.aggregate)
+    return datasets, imputed, treatment, screened_out
+
+
+def _normaliser(fw: Framework, methodology: Methodology) -> Normaliser:
+    return Normaliser(
+        methodology.normalise,
+        fw.directions,
+        targets={i.code: i.target.value for i in fw.indicators if i.target is not None},
+        posts={
+            i.code: (i.goalposts.lower, i.goalposts.upper)
+            for i in fw.indicators
+            if i.goalposts is not None
+        },
+    )
+
+
+def _flags(
+    data: IndicatorData, fw: Framework, index: pd.MultiIndex, imputed: pd.DataFrame
+) -> pd.DataFrame:
+    codes = list(fw.indicator_codes)
+    flags = data.wide(codes, column="flag").reindex(index).fillna("").astype("object")
+    marks = np.where(imputed.reindex(index).fillna(False).to_numpy(dtype=bool), "i", "")
+    return flags + marks
+
+
+def _data_years(data: IndicatorData, fw: Framework, index: pd.MultiIndex) -> pd.DataFrame:
+    codes = list(fw.indicator_codes)
+    if "data_year" in data.long.columns and data.long["data_year"].ne("").any():
+        years = data.wide(codes, column="data_year").reindex(index)
+        return years.apply(pd.to_numeric, errors="coerce").astype("Int64")
+    values = data.wide(codes).reindex(index)
+    year = pd.Series(index.get_level_values("year"), index=index)
+    frame = pd.DataFrame({c: year for c in codes}, index=index).astype("Int64")
+    return frame.where(values.notna())
+
+
+def score_table(aggregated: pd.DataFrame, fw: Framework) -> pd.DataFrame:
+    """Long scores with levels and ranks (1 = best) per year and code."""
+    long = aggregated.rename_axis(columns="code").stack(future_stack=True)
+    long = long.rename("score").reset_index()
+    long["level"] = long["code"].map(fw.levels).astype("int64")
+    long["rank"] = long.groupby(["year", "code"])["score"].transform(rank_descending)
+    return long[["country", "year", "code", "level", "score", "rank"]]

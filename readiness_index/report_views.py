@@ -1,0 +1,301 @@
+"""View models of the reports: values picked out of an :class:`IndexResult`, page by page.
+
+The report layer computes nothing of the index: these functions select, sort and
+label what the result already holds (scores, ranks, raw values, flags, data
+years) so that the templates only lay it out. The one summary they form is the
+EU average shown beside a value, which is the unweighted mean over the countries
+of the edition (said so on every page).
+
+Examples
+--------
+>>> flag_letters("ep"), flag_letters(None), flag_letters(float("nan"))
+(['e', 'p'], [], [])
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from readiness_index.definitions import Framework, Indicator
+
+if TYPE_CHECKING:
+    from readiness_index.results import IndexResult
+
+__all__ = [
+    "Edition",
+    "IndicatorRow",
+    "RankingRow",
+    "edition_year",
+    "flag_letters",
+    "framework_tree",
+    "indicator_rows",
+    "methodology_rows",
+    "previous_year",
+    "ranking_rows",
+    "source_rows",
+    "strongest_and_weakest",
+    "target_rows",
+    "trend_rows",
+]
+
+
+def _number(value: Any) -> float | None:
+    """A float, or ``None`` for missing values (NaN, NA, None)."""
+    if value is None or value is pd.NA:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else number
+
+
+def _cell(frame: pd.DataFrame, country: str, year: int, code: str) -> Any:
+    """One cell of a wide (country, year) x code table, ``None`` when absent."""
+    if code not in frame.columns or (country, year) not in frame.index:
+        return None
+    return frame.at[(country, year), code]
+
+
+def flag_letters(flags: Any) -> list[str]:
+    """The flag letters of one cell (``"ep"`` -> ``["e", "p"]``), none for missing."""
+    if not isinstance(flags, str):
+        return []
+    return [letter for letter in flags if not letter.isspace()]
+
+
+def edition_year(result: IndexResult, year: int | None) -> int:
+    """The edition to report: ``year`` if the result holds it, else the latest.
+
+    Raises
+    ------
+    KeyError
+        If ``year`` is not an edition of the result.
+    """
+    years = sorted(int(y) for y in result.scores["year"].unique())
+    if year is None:
+        return years[-1]
+    if int(year) not in years:
+        raise KeyError(f"year {year} is not in the result; editions available: {years}")
+    return int(year)
+
+
+def previous_year(result: IndexResult, year: int) -> int | None:
+    """The edition before ``year``, if the result holds one."""
+    earlier = [int(y) for y in result.scores["year"].unique() if int(y) < year]
+    return max(earlier) if earlier else None
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Scores and ranks of every code for one edition, as country x code tables."""
+
+    scores: pd.DataFrame
+    ranks: pd.DataFrame
+
+    @classmethod
+    def of(cls, result: IndexResult, year: int) -> Edition:
+        """Pick the edition ``year`` out of ``result.scores``."""
+        rows = result.scores[result.scores["year"] == year]
+        scores = rows.pivot(index="country", columns="code", values="score").astype("float64")
+        ranks = rows.pivot(index="country", columns="code", values="rank").astype("float64")
+        return cls(scores.sort_index(), ranks.sort_index())
+
+    def score(self, country: str, code: str) -> float | None:
+        """Score of ``code`` for ``country`` (``None`` when missing)."""
+        if code not in self.scores.columns or country not in self.scores.index:
+            return None
+        return _number(self.scores.at[country, code])
+
+    def rank(self, country: str, code: str) -> int | None:
+        """Rank of ``code`` for ``country`` (1 = best; ``None`` when missing)."""
+        if code not in self.ranks.columns or country not in self.ranks.index:
+            return None
+        rank = _number(self.ranks.at[country, code])
+        return None if rank is None else round(rank)
+
+    def eu_average(self, code: str) -> float | None:
+        """Unweighted mean score of ``code`` over the countries of the edition."""
+        return _number(self.scores[code].mean()) if code in self.scores.columns else None
+
+    def best(self, code: str) -> tuple[str, float | None]:
+        """The best performer on ``code`` (rank 1) and its score."""
+        column = self.ranks[code].dropna()
+        if column.empty:
+            return "", None
+        country = str(column.sort_values(kind="stable").index[0])
+        return country, self.score(country, code)
+
+    def order(self, code: str) -> list[str]:
+        """Countries sorted by rank on ``code`` (best first, missing last)."""
+        ranks = self.ranks[code].sort_values(kind="stable", na_position="last")
+        return [str(country) for country in ranks.index]
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    """One line of the overview's ranking table."""
+
+    country: str
+    score: float | None
+    rank: int | None
+    previous_rank: int | None
+    change: int | None
+    interval: tuple[int, int] | None
+
+
+def ranking_rows(
+    result: IndexResult, year: int, rank_intervals: pd.DataFrame | None = None
+) -> list[RankingRow]:
+    """The ranking of ``year`` with change since the previous edition and rank intervals."""
+    root = result.framework.root
+    edition = Edition.of(result, year)
+    before = previous_year(result, year)
+    earlier = Edition.of(result, before) if before is not None else None
+    intervals = _intervals(rank_intervals)
+    rows = []
+    for country in edition.order(root):
+        rank = edition.rank(country, root)
+        previous = earlier.rank(country, root) if earlier is not None else None
+        change = previous - rank if previous is not None and rank is not None else None
+        rows.append(RankingRow(country, edition.score(country, root), rank, previous, change,
+                               intervals.get(country)))
+    return rows
+
+
+def _intervals(rank_intervals: pd.DataFrame | None) -> dict[str, tuple[int, int]]:
+    """Rank intervals by country from a ``country, p05, p95`` table."""
+    if rank_intervals is None:
+        return {}
+    return {
+        str(row.country): (round(row.p05), round(row.p95))
+        for row in rank_intervals.itertuples()
+    }
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """Everything a country page shows about one indicator."""
+
+    indicator: Indicator
+    pillar: str
+    raw: float | None
+    data_year: int | None
+    score: float | None
+    rank: int | None
+    eu_average: float | None
+    flags: list[str]
+
+
+def pillar_of(framework: Framework, code: str) -> str:
+    """The pillar (child of the root) that ``code`` belongs to."""
+    chain = (code, *framework.parents(code))
+    return chain[-2] if len(chain) > 1 else code
+
+
+def indicator_rows(result: IndexResult, country: str, year: int) -> list[IndicatorRow]:
+    """One row per indicator for ``country`` in ``year``, in framework order."""
+    framework = result.framework
+    edition = Edition.of(result, year)
+    raw = result.datasets["raw"]
+    in_year = raw.xs(year, level="year") if year in raw.index.get_level_values("year") else raw
+    rows = []
+    for _, node in framework.walk():
+        if not isinstance(node, Indicator):
+            continue
+        code = node.code
+        data_year = _number(_cell(result.data_years, country, year, code))
+        rows.append(IndicatorRow(
+            indicator=node,
+            pillar=pillar_of(framework, code),
+            raw=_number(_cell(raw, country, year, code)),
+            data_year=None if data_year is None else round(data_year),
+            score=edition.score(country, code),
+            rank=edition.rank(country, code),
+            eu_average=_number(in_year[code].mean()) if code in in_year.columns else None,
+            flags=flag_letters(_cell(result.flags, country, year, code)),
+        ))  # fmt: skip
+    return rows
+
+
+def strongest_and_weakest(
+    rows: list[IndicatorRow], count: int = 3
+) -> tuple[list[IndicatorRow], list[IndicatorRow]]:
+    """The ``count`` indicators with the best and the worst rank among the countries.
+
+    Ties are broken by the normalised score, then by framework order.
+    """
+    ranked = [row for row in rows if row.rank is not None]
+    ordered = sorted(ranked, key=lambda row: (row.rank, -(row.score or 0.0)))
+    strongest = ordered[:count]
+    weakest = [row for row in reversed(ordered) if row not in strongest][:count]
+    return strongest, weakest
+
+
+def trend_rows(result: IndexResult, country: str) -> list[dict[str, Any]]:
+    """The index score and rank of ``country`` in every edition of the result."""
+    scores = result.scores
+    rows = scores[(scores["country"] == country) & (scores["code"] == result.framework.root)]
+    return [
+        {"year": int(row.year), "score": _number(row.score), "rank": round(row.rank)}
+        for row in rows.sort_values("year").itertuples()
+        if _number(row.rank) is not None
+    ]
+
+
+def target_rows(
+    targets: pd.DataFrame | None, framework: Framework, country: str
+) -> list[dict[str, Any]]:
+    """Distance to the 2030 targets of ``country``, with the policy each comes from."""
+    if targets is None or targets.empty:
+        return []
+    rows = []
+    for row in targets[targets["country"] == country].to_dict("records"):
+        code = str(row["indicator"])
+        if code not in framework.nodes:
+            continue
+        indicator = framework.indicator(code)
+        policy = indicator.target.policy if indicator.target is not None else None
+        rows.append({**row, "indicator": indicator, "policy": policy})
+    return rows
+
+
+def framework_tree(framework: Framework) -> list[dict[str, Any]]:
+    """The framework tree, depth first: depth, node, level and nominal weight."""
+    return [
+        {"depth": depth, "node": node, "level": framework.levels[node.code],
+         "weight": node.weight, "is_indicator": isinstance(node, Indicator)}
+        for depth, node in framework.walk()
+    ]  # fmt: skip
+
+
+def methodology_rows(record: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """Flatten the methodology record to ``(key path, value)`` pairs.
+
+    >>> methodology_rows({"normalise": {"method": "minmax"}, "impute": None})
+    [('normalise.method', 'minmax'), ('impute', 'not applied')]
+    """
+    rows: list[tuple[str, str]] = []
+    for key, value in record.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            rows.extend(methodology_rows(value, f"{path}."))
+        else:
+            rows.append((path, "not applied" if value is None else str(value)))
+    return rows
+
+
+def source_rows(result: IndexResult) -> list[dict[str, Any]]:
+    """Per indicator: its source, the vintages of its data and the years covered."""
+    long = result.data.long
+    rows = []
+    for node in result.framework.indicators:
+        mine = long[long["indicator"] == node.code]
+        vintages = sorted({str(v) for v in mine.get("vintage", pd.Series(dtype=str)).dropna()
+                           if str(v)})
+        years = sorted(int(y) for y in mine["year"].unique())
+        rows.append({"indicator": node, "source": node.source, "vintages": vintages,
+                     "first_year": years[0] if years else None,
+                     "last_year": years[-1] if years else None})
+    return rows
