@@ -71,8 +71,8 @@ def latest_in_year(frame: pd.DataFrame, *, keys: tuple[str, ...] = ("country",))
         raise ValueError(
             f"periods {bad} cannot be read; expected 2023, 2023-S1, 2023-Q1 or 2023-06"
         )
-    out = frame.assign(
-        year=[p[0] for p in parsed], _position=[p[1] for p in parsed]
-    ).sort_values([*keys, "year", "_position"], kind="stable")
+    out = frame.assign(year=[p[0] for p in parsed], _position=[p[1] for p in parsed]).sort_values(
+        [*keys, "year", "_position"], kind="stable"
+    )
     out = out.drop_duplicates([*keys, "year"], keep="last")
     return out.drop(columns="_position").reset_index(drop=True)
