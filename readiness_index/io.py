@@ -8,13 +8,14 @@ else takes and returns in-memory objects.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
@@ -22,17 +23,31 @@ from pydantic import ValidationError
 
 from readiness_index.data import IndicatorData, prepare_data
 from readiness_index.definitions import Framework
-from readiness_index.errors import DataFileError, DataFileNotFoundError, DefinitionError
+from readiness_index.errors import (
+    DataFileError,
+    DataFileNotFoundError,
+    DefinitionError,
+    MethodologyError,
+)
+from readiness_index.methodology import Methodology
+
+if TYPE_CHECKING:
+    from readiness_index.results import IndexResult
 
 __all__ = [
+    "METHODOLOGY_FILE",
     "atomic_directory",
     "atomic_file",
     "bundled_path",
+    "export_result",
+    "load_methodology",
     "load_framework",
     "read_data",
     "read_table",
 ]
 
+#: A framework folder may hold its default methodology in ``methodology.yaml``.
+METHODOLOGY_FILE = "methodology"
 _FILE_KEYS = {"index", "aggregates", "indicators", "denominators", "units"}
 _DATA_SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
 
@@ -92,7 +107,9 @@ def _yaml_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
             raise DataFileNotFoundError(f"Framework path {path} does not exist.")
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*.y*ml") if "data" not in p.relative_to(path).parts[:-1]
+                p
+                for p in path.rglob("*.y*ml")
+                if "data" not in p.relative_to(path).parts[:-1] and p.stem != METHODOLOGY_FILE
             )
             if not found:
                 raise DataFileNotFoundError(f"No *.yaml framework file in folder {path}.")
@@ -183,6 +200,32 @@ def _raise_definition(problems: list[dict[str, str]]) -> None:
     )
 
 
+# -- methodology -----------------------------------------------------------------------
+def load_methodology(path: str | os.PathLike[str] | None = None) -> Methodology:
+    """Read a methodology from YAML; a folder gives its ``methodology.yaml``.
+
+    With no path, the shipped index's default methodology is read.
+
+    Raises
+    ------
+    MethodologyError
+        Naming every invalid key path.
+    """
+    path = Path(path) if path is not None else bundled_path("indicators")
+    if path.is_dir():
+        path = path / f"{METHODOLOGY_FILE}.yaml"
+    if not path.exists():
+        raise DataFileNotFoundError(f"Methodology file {path} does not exist.")
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise MethodologyError(f"{path}: not valid YAML: {err}") from err
+    try:
+        return Methodology.from_mapping(content)
+    except MethodologyError as err:
+        raise MethodologyError(f"{path}: {err}", failures=err.failures) from err
+
+
 # -- data ----------------------------------------------------------------------------------
 def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read one long-format table (CSV, Excel or Parquet) without converting any value.
@@ -250,6 +293,36 @@ def _data_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+# -- results -----------------------------------------------------------------------------
+def export_result(result: IndexResult, path: str | os.PathLike[str]) -> Path:
+    """Write a result by file type: ``.csv`` (scores), ``.json`` (record and scores) or
+    ``.xlsx`` (one sheet per data set, like COINr's ``export_to_excel``).
+
+    The file appears only when it is complete.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with atomic_file(path) as handle:
+            result.scores.to_csv(handle, index=False)
+    elif suffix == ".json":
+        payload = {**result.record(), "scores": json.loads(result.scores.to_json(orient="records"))}
+        with atomic_file(path) as handle:
+            json.dump(payload, handle, indent=2)
+    elif suffix == ".xlsx":
+        with atomic_file(path, "wb") as handle, pd.ExcelWriter(handle, engine="openpyxl") as xl:
+            for name, frame in result.datasets.items():
+                frame.reset_index().to_excel(xl, sheet_name=name, index=False)
+            result.scores.to_excel(xl, sheet_name="scores", index=False)
+            if not result.treatment.empty:
+                result.treatment.to_excel(xl, sheet_name="treatment", index=False)
+            record = pd.Series(result.record(), name="value").astype(str)
+            record.to_frame().to_excel(xl, sheet_name="record")
+    else:
+        raise DataFileError(f"Cannot write {path}: expected a .csv, .json or .xlsx file name.")
+    return path
 
 
 # -- atomic writing ------------------------------------------------------------------------
