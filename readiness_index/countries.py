@@ -84,7 +84,7 @@ def country_name(code: str) -> str:
     if iso2 == "XK":
         return "Kosovo"
     country = pycountry.countries.get(alpha_2=iso2)
-    return str(getattr(country, "common_name", None) or country.name)
+    return str(getattr(country, "common_name", None) or getattr(country, "name", iso2))
 
 
 def is_aggregate(code_or_name: str) -> bool:
