@@ -283,12 +283,10 @@ class Framework(_Frozen):
         }
         if not dropped:
             return self
-        return self.model_copy(
-            update={
-                "aggregates": tuple(a for a in self.aggregates if a.code not in dropped),
-                "indicators": tuple(i for i in self.indicators if i.code not in dropped),
-            }
-        )
+        dump = self.model_dump()
+        dump["aggregates"] = [a for a in dump["aggregates"] if a["code"] not in dropped]
+        dump["indicators"] = [i for i in dump["indicators"] if i["code"] not in dropped]
+        return Framework.model_validate(dump)
 
     def with_weights(self, weights: Mapping[str, float]) -> Framework:
         """A copy with the weights of the named nodes replaced."""

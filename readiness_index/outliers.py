@@ -43,10 +43,9 @@ def skewness(x: np.ndarray) -> float:
         return float("nan")
     d = v - v.mean()
     m2 = np.sum(d**2)
-    if m2 == 0:
-        return float("nan")
-    g1 = np.sqrt(n) * np.sum(d**3) / m2**1.5
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        g1 = np.sqrt(n) * np.sum(d**3) / m2**1.5
+    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2)) if np.isfinite(g1) else float("nan")
 
 
 def kurtosis(x: np.ndarray) -> float:
@@ -63,9 +62,10 @@ def kurtosis(x: np.ndarray) -> float:
         return float("nan")
     d = v - v.mean()
     m2 = np.sum(d**2)
-    if m2 == 0:
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        r = n * np.sum(d**4) / m2**2
+    if not np.isfinite(r):
         return float("nan")
-    r = n * np.sum(d**4) / m2**2
     return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
 
 

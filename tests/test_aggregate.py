@@ -1,0 +1,96 @@
+"""Aggregation: known answers, missing children, coverage, errors and laws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from readiness_index import aggregate as a
+from readiness_index.errors import ComputationError
+from readiness_index.methodology import LevelAggregateSpec
+
+V = np.array([[10.0, 40.0, np.nan], [20.0, 20.0, 50.0]])
+W = np.array([1.0, 3.0, 2.0])
+
+
+def test_arithmetic_renormalises_over_present_children() -> None:
+    # row 1: (10*1 + 40*3) / 4 = 32.5; row 2: (20 + 60 + 100) / 6 = 30
+    np.testing.assert_allclose(a.arithmetic_mean(V, W), [32.5, 30.0])
+
+
+def test_geometric_known_answer() -> None:
+    # row 1: exp((log 10 + 3 log 40) / 4) = 10^(1/4) 40^(3/4)
+    expected = [10 ** 0.25 * 40 ** 0.75, np.exp((4 * np.log(20) + 2 * np.log(50)) / 6)]
+    np.testing.assert_allclose(a.geometric_mean(V, W), expected)
+
+
+def test_harmonic_known_answer() -> None:
+    # row 1: 4 / (1/10 + 3/40) = 4 / 0.175
+    np.testing.assert_allclose(a.harmonic_mean(V, W)[0], 4 / 0.175)
+
+
+def test_generalised_mean_p1_is_arithmetic_and_p2_known() -> None:
+    np.testing.assert_allclose(a.generalised_mean(V, W, p=1), a.arithmetic_mean(V, W))
+    np.testing.assert_allclose(a.generalised_mean(np.array([[3.0, 4.0]]), np.ones(2), 2),
+                               [np.sqrt(12.5)])
+
+
+def test_median_ignores_missing() -> None:
+    np.testing.assert_allclose(a.median(V, W), [25.0, 20.0])
+
+
+def test_copeland_counts_weighted_pairwise_wins() -> None:
+    values = np.array([[3.0, 3.0], [1.0, 2.0], [2.0, 1.0]])
+    # unit 0 beats both on both: 1 + 1; units 1 and 2 split: 0.5 each, lose to 0
+    np.testing.assert_allclose(a.copeland(values, np.ones(2)), [2.0, 0.5, 0.5])
+
+
+def test_all_children_missing_gives_missing() -> None:
+    values = np.array([[np.nan, np.nan]])
+    for func in (a.arithmetic_mean, a.geometric_mean, a.harmonic_mean, a.median):
+        assert np.isnan(func(values, np.ones(2))[0])
+
+
+def test_min_coverage_sets_score_missing() -> None:
+    spec = LevelAggregateSpec(min_coverage=0.75)
+    got = a.aggregate_level(V, W, spec)
+    assert np.isnan(got[0]) and got[1] == pytest.approx(30.0)
+
+
+@pytest.mark.parametrize("func", [a.geometric_mean, a.harmonic_mean])
+def test_non_positive_values_are_rejected_with_advice(func) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ComputationError, match=r"lower: 1, upper: 100"):
+        func(np.array([[0.0, 5.0]]), np.ones(2))
+
+
+matrices = arrays(np.float64, st.tuples(st.integers(1, 8), st.integers(1, 6)),
+                  elements=st.floats(1, 100, allow_nan=False))
+
+
+@given(matrices, st.floats(0.1, 10))
+def test_means_lie_between_min_and_max_and_ignore_weight_scale(m: np.ndarray, k: float) -> None:
+    w = np.linspace(1, 2, m.shape[1])
+    for func in (a.arithmetic_mean, a.geometric_mean, a.harmonic_mean):
+        y = func(m, w)
+        assert np.all(y >= m.min(axis=1) - 1e-9) and np.all(y <= m.max(axis=1) + 1e-9)
+        np.testing.assert_allclose(func(m, w * k), y, rtol=1e-9)
+
+
+@given(matrices)
+def test_mean_inequality(m: np.ndarray) -> None:
+    w = np.ones(m.shape[1])
+    h, g, ar = a.harmonic_mean(m, w), a.geometric_mean(m, w), a.arithmetic_mean(m, w)
+    assert np.all(h <= g + 1e-9) and np.all(g <= ar + 1e-9)
+
+
+@given(matrices, st.integers(0, 5), st.floats(0.1, 50))
+def test_raising_a_child_never_lowers_the_mean(m: np.ndarray, col: int, bump: float) -> None:
+    col %= m.shape[1]
+    higher = m.copy()
+    higher[:, col] += bump
+    w = np.ones(m.shape[1])
+    for func in (a.arithmetic_mean, a.geometric_mean, a.harmonic_mean):
+        assert np.all(func(higher, w) >= func(m, w) - 1e-9)
