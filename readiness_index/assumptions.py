@@ -79,7 +79,9 @@ class Assumptions(BaseModel):
     @property
     def varied(self) -> tuple[str, ...]:
         """Names of the assumptions that actually vary (more than one alternative)."""
-        names = [n for n in ("normalise", "impute", "treat", "aggregate") if len(getattr(self, n)) > 1]
+        names = [
+            n for n in ("normalise", "impute", "treat", "aggregate") if len(getattr(self, n)) > 1
+        ]
         if any(f > 0 for f in self.weights_noise.values()):
             names.append("weights_noise")
         if self.exclude_indicator:
