@@ -20,13 +20,16 @@ True
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 import numpy as np
 from matplotlib import rc_context
+from matplotlib.artist import Artist
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -64,7 +67,7 @@ TILE_GRID: dict[str, tuple[int, int]] = {
     "MT": (2, 6), "GR": (5, 6), "CY": (6, 6),
 }  # fmt: skip
 
-_RC = {
+_RC: dict[Any, Any] = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"],
@@ -123,8 +126,7 @@ def to_svg(figure: Figure, text: ChartText) -> str:
     svg = _METADATA.sub("", svg[_SVG_START.search(svg).start() :])  # type: ignore[union-attr]
     chart = escape(text.chart_id)
     head = (
-        f'<svg id="{chart}" role="img" aria-labelledby="{chart}-title {chart}-desc" '
-        f'class="chart"'
+        f'<svg id="{chart}" role="img" aria-labelledby="{chart}-title {chart}-desc" class="chart"'
     )
     accessible = (
         f'<title id="{chart}-title">{escape(text.title)}</title>'
@@ -164,16 +166,27 @@ def pillar_profile(
         figure = _figure(6.4, 0.55 * len(labels) + 1.4)
         axes = figure.add_subplot()
         position = np.arange(len(labels))
-        axes.barh(position, country, height=0.55, color=OKABE_ITO["blue"], label=legend[0])
-        axes.scatter(eu_average, position, marker="|", s=420, linewidths=3,
-                     color=OKABE_ITO["orange"], label=legend[1], zorder=3)
-        axes.scatter(best, position, marker="D", s=42, color=OKABE_ITO["black"],
-                     label=legend[2], zorder=4)
+        handles: list[Artist] = [
+            axes.barh(position, country, height=0.55, color=OKABE_ITO["blue"]).patches[0],
+            axes.scatter(
+                eu_average,
+                position,
+                marker="|",
+                s=420,
+                linewidths=3,
+                color=OKABE_ITO["orange"],
+                zorder=3,
+            ),
+            axes.scatter(best, position, marker="D", s=42, color=OKABE_ITO["black"], zorder=4),
+        ]
         axes.set_yticks(position, list(labels))
         axes.invert_yaxis()
+        axes.set_xlim(0, 100)
         axes.set_xlabel(axis_label)
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: number_format(value)))
-        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=3, frameon=False)
+        axes.legend(
+            handles, legend, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=3, frameon=False
+        )
         return to_svg(figure, text)
 
 
@@ -197,8 +210,13 @@ def trend(
         axes = figure.add_subplot()
         axes.plot(list(years), list(scores), marker="o", color=OKABE_ITO["blue"], linewidth=2)
         for year, score in zip(years, scores, strict=True):
-            axes.annotate(number_format(score), (year, score), textcoords="offset points",
-                          xytext=(0, 7), ha="center")
+            axes.annotate(
+                number_format(score),
+                (year, score),
+                textcoords="offset points",
+                xytext=(0, 7),
+                ha="center",
+            )
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f}"))
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: number_format(value)))
@@ -233,10 +251,16 @@ def heat_map(
         for (row, column), value in np.ndenumerate(grid):
             if np.isfinite(value):
                 shade = "black" if value > 55 else "white"
-                axes.text(column, row, number_format(value), ha="center", va="center",
-                          color=shade, fontsize=7.5)
-        axes.set_xticks(np.arange(len(column_labels)), list(column_labels), rotation=30,
-                        ha="right")
+                axes.text(
+                    column,
+                    row,
+                    number_format(value),
+                    ha="center",
+                    va="center",
+                    color=shade,
+                    fontsize=7.5,
+                )
+        axes.set_xticks(np.arange(len(column_labels)), list(column_labels), rotation=30, ha="right")
         axes.set_yticks(np.arange(len(row_labels)), list(row_labels))
         axes.tick_params(length=0)
         for spine in axes.spines.values():
@@ -258,7 +282,8 @@ def tile_map(
     ----------
     tiles : mapping of str to (float, str)
         For each country code in :data:`TILE_GRID`: its score and the link to its
-        page. Countries not on the grid are left out.
+        page. Countries of the grid without a tile are drawn grey and unlinked;
+        countries not on the grid are left out.
 
     Examples
     --------
@@ -272,24 +297,35 @@ def tile_map(
         figure = _figure(6.0, 5.4)
         axes = figure.add_subplot()
         colours = figure.colorbar(
-            axes.scatter([], [], c=[], cmap="cividis", norm=norm), ax=axes, label=colour_label,
+            axes.scatter([], [], c=[], cmap="cividis", norm=norm),
+            ax=axes,
+            label=colour_label,
             shrink=0.6,
         )
-        cmap = colours.cmap
-        for code, (score, url) in tiles.items():
-            if code not in TILE_GRID:
-                continue
-            column, row = TILE_GRID[code]
+        for code, (column, row) in TILE_GRID.items():
+            score, url = tiles.get(code, (math.nan, ""))
             filled = bool(np.isfinite(score))
-            tile = Rectangle((column + 0.04, -row + 0.04), 0.92, 0.92,
-                             facecolor=cmap(norm(score)) if filled else "#dddddd")
-            tile.set_url(url)
+            tile = Rectangle(
+                (column + 0.04, -row + 0.04),
+                0.92,
+                0.92,
+                facecolor=colours.cmap(norm(score)) if filled else "#e3e6ea",
+            )
             tile.set_gid(f"tile-{code}")
             axes.add_patch(tile)
             shade = "black" if (not filled or score > 55) else "white"
-            label = f"{code}\n{number_format(score)}" if filled else code
-            axes.text(column + 0.5, -row + 0.5, label, ha="center", va="center", color=shade,
-                      fontsize=8, url=url)
+            label = axes.text(
+                column + 0.5,
+                -row + 0.5,
+                f"{code}\n{number_format(score)}" if filled else code,
+                ha="center",
+                va="center",
+                color=shade,
+                fontsize=8,
+            )
+            if url:
+                tile.set_url(url)
+                label.set_url(url)
         axes.set_xlim(0, 7)
         axes.set_ylim(-6, 1)
         axes.set_aspect("equal")

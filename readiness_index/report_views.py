@@ -159,8 +159,16 @@ def ranking_rows(
         rank = edition.rank(country, root)
         previous = earlier.rank(country, root) if earlier is not None else None
         change = previous - rank if previous is not None and rank is not None else None
-        rows.append(RankingRow(country, edition.score(country, root), rank, previous, change,
-                               intervals.get(country)))
+        rows.append(
+            RankingRow(
+                country,
+                edition.score(country, root),
+                rank,
+                previous,
+                change,
+                intervals.get(country),
+            )
+        )
     return rows
 
 
@@ -169,8 +177,8 @@ def _intervals(rank_intervals: pd.DataFrame | None) -> dict[str, tuple[int, int]
     if rank_intervals is None:
         return {}
     return {
-        str(row.country): (round(row.p05), round(row.p95))
-        for row in rank_intervals.itertuples()
+        str(country): (round(float(low)), round(float(high)))
+        for country, low, high in rank_intervals[["country", "p05", "p95"]].to_numpy()
     }
 
 
@@ -205,11 +213,14 @@ def indicator_rows(result: IndexResult, country: str, year: int) -> list[Indicat
         if not isinstance(node, Indicator):
             continue
         code = node.code
+        raw_value = _number(_cell(raw, country, year, code))
         data_year = _number(_cell(result.data_years, country, year, code))
+        if data_year is None and raw_value is not None:
+            data_year = year  # no separate data year recorded: the value is of its own year
         rows.append(IndicatorRow(
             indicator=node,
             pillar=pillar_of(framework, code),
-            raw=_number(_cell(raw, country, year, code)),
+            raw=raw_value,
             data_year=None if data_year is None else round(data_year),
             score=edition.score(country, code),
             rank=edition.rank(country, code),
@@ -237,10 +248,11 @@ def trend_rows(result: IndexResult, country: str) -> list[dict[str, Any]]:
     """The index score and rank of ``country`` in every edition of the result."""
     scores = result.scores
     rows = scores[(scores["country"] == country) & (scores["code"] == result.framework.root)]
+    table = rows.sort_values("year")[["year", "score", "rank"]].astype("float64")
     return [
-        {"year": int(row.year), "score": _number(row.score), "rank": round(row.rank)}
-        for row in rows.sort_values("year").itertuples()
-        if _number(row.rank) is not None
+        {"year": round(year), "score": _number(score), "rank": round(rank)}
+        for year, score, rank in table.to_numpy()
+        if not math.isnan(rank)
     ]
 
 
@@ -251,7 +263,8 @@ def target_rows(
     if targets is None or targets.empty:
         return []
     rows = []
-    for row in targets[targets["country"] == country].to_dict("records"):
+    for record in targets[targets["country"] == country].to_dict("records"):
+        row = {str(key): value for key, value in record.items()}
         code = str(row["indicator"])
         if code not in framework.nodes:
             continue
@@ -270,19 +283,19 @@ def framework_tree(framework: Framework) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def methodology_rows(record: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
-    """Flatten the methodology record to ``(key path, value)`` pairs.
+def methodology_rows(record: dict[str, Any], prefix: str = "") -> list[tuple[str, str | None]]:
+    """Flatten the methodology record to ``(key path, value)`` pairs (``None`` when unset).
 
     >>> methodology_rows({"normalise": {"method": "minmax"}, "impute": None})
-    [('normalise.method', 'minmax'), ('impute', 'not applied')]
+    [('normalise.method', 'minmax'), ('impute', None)]
     """
-    rows: list[tuple[str, str]] = []
+    rows: list[tuple[str, str | None]] = []
     for key, value in record.items():
         path = f"{prefix}{key}"
         if isinstance(value, dict) and value:
             rows.extend(methodology_rows(value, f"{path}."))
         else:
-            rows.append((path, "not applied" if value is None else str(value)))
+            rows.append((path, None if value is None else str(value)))
     return rows
 
 
@@ -292,10 +305,17 @@ def source_rows(result: IndexResult) -> list[dict[str, Any]]:
     rows = []
     for node in result.framework.indicators:
         mine = long[long["indicator"] == node.code]
-        vintages = sorted({str(v) for v in mine.get("vintage", pd.Series(dtype=str)).dropna()
-                           if str(v)})
+        vintages = sorted(
+            {str(v) for v in mine.get("vintage", pd.Series(dtype=str)).dropna() if str(v)}
+        )
         years = sorted(int(y) for y in mine["year"].unique())
-        rows.append({"indicator": node, "source": node.source, "vintages": vintages,
-                     "first_year": years[0] if years else None,
-                     "last_year": years[-1] if years else None})
+        rows.append(
+            {
+                "indicator": node,
+                "source": node.source,
+                "vintages": vintages,
+                "first_year": years[0] if years else None,
+                "last_year": years[-1] if years else None,
+            }
+        )
     return rows
