@@ -76,7 +76,7 @@ def geometric_mean(values: Array, weights: Array) -> Array:
     w = _present_weights(values, weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         logs = np.where(np.isnan(values), 0.0, np.log(np.where(np.isnan(values), 1.0, values)))
-    return np.exp(_divide((w * logs).sum(axis=-1), w.sum(axis=-1)))
+    return np.asarray(np.exp(_divide((w * logs).sum(axis=-1), w.sum(axis=-1))), dtype="float64")
 
 
 def harmonic_mean(values: Array, weights: Array) -> Array:
@@ -102,7 +102,8 @@ def generalised_mean(values: Array, weights: Array, p: float = 2.0) -> Array:
     w = _present_weights(values, weights)
     powered = np.where(np.isnan(values), 0.0, np.power(np.where(np.isnan(values), 1.0, values), p))
     with np.errstate(invalid="ignore"):
-        return np.power(_divide((w * powered).sum(axis=-1), w.sum(axis=-1)), 1.0 / p)
+        mean = _divide((w * powered).sum(axis=-1), w.sum(axis=-1))
+        return np.asarray(np.power(mean, 1.0 / p), dtype="float64")
 
 
 def median(values: Array, weights: Array) -> Array:
@@ -136,7 +137,7 @@ def copeland(values: Array, weights: Array) -> Array:
     outrank = np.triu(upper, k=1)
     outrank = outrank + np.tril(1 - outrank.T, k=-1)
     outrank[np.diag_indices(n)] = 0.0
-    return outrank.sum(axis=1)
+    return np.asarray(outrank.sum(axis=1), dtype="float64")
 
 
 def coverage(values: Array) -> Array:
@@ -145,7 +146,8 @@ def coverage(values: Array) -> Array:
     >>> coverage(np.array([[1.0, np.nan]]))
     array([0.5])
     """
-    return np.count_nonzero(~np.isnan(values), axis=-1) / values.shape[-1]
+    present = np.count_nonzero(~np.isnan(values), axis=-1)
+    return np.asarray(present / values.shape[-1], dtype="float64")
 
 
 AGGREGATORS = {

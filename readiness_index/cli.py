@@ -56,7 +56,7 @@ def methodology_for(path: Path | None, framework: Sequence[Path]) -> Methodology
     """The methodology file given, else the framework folder's default, else COINr's defaults."""
     if path is not None:
         return load_methodology(path)
-    folders = [Path(p) for p in framework] or [None]
+    folders: list[Path | None] = [Path(p) for p in framework] or [None]
     for folder in folders:
         try:
             return load_methodology(folder)
@@ -84,9 +84,7 @@ def ranking_table(result: IndexResult, year: int | None = None) -> pd.DataFrame:
     for pillar in pillars:
         table[pillar] = wide.loc[ranking["country"], pillar].round(1).to_numpy()
     span = years.loc[ranking["country"]]
-    table["data years"] = [
-        _span(row.dropna().astype(int).tolist()) for _, row in span.iterrows()
-    ]
+    table["data years"] = [_span(row.dropna().astype(int).tolist()) for _, row in span.iterrows()]
     return table
 
 
@@ -98,19 +96,42 @@ def _span(years: list[int]) -> str:
 
 
 @main.command("build")
-@click.option("--framework", "framework", multiple=True, type=_PATH,
-              help="Framework YAML file or folder (repeatable). Default: the shipped index.")
-@click.option("--data", "data", multiple=True, type=_PATH,
-              help="Long-format data file or folder (repeatable). Default: the shipped data.")
-@click.option("--coinr", nargs=2, type=_PATH, default=None, metavar="IDATA IMETA",
-              help="Read COINr iData and iMeta tables instead of --framework/--data.")
+@click.option(
+    "--framework",
+    "framework",
+    multiple=True,
+    type=_PATH,
+    help="Framework YAML file or folder (repeatable). Default: the shipped index.",
+)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=_PATH,
+    help="Long-format data file or folder (repeatable). Default: the shipped data.",
+)
+@click.option(
+    "--coinr",
+    nargs=2,
+    type=_PATH,
+    default=None,
+    metavar="IDATA IMETA",
+    help="Read COINr iData and iMeta tables instead of --framework/--data.",
+)
 @click.option("--methodology", type=_PATH, default=None, help="Methodology YAML file.")
-@click.option("--year", type=int, default=None,
-              help="Edition (year) to print; default the latest.")
-@click.option("--editions/--no-editions", default=True, show_default=True,
-              help="Build yearly editions (latest data year <= edition, within max age).")
-@click.option("--out", type=_PATH, default=None,
-              help="Write the results: .csv (scores), .json or .xlsx (every data set).")
+@click.option("--year", type=int, default=None, help="Edition (year) to print; default the latest.")
+@click.option(
+    "--editions/--no-editions",
+    default=True,
+    show_default=True,
+    help="Build yearly editions (latest data year <= edition, within max age).",
+)
+@click.option(
+    "--out",
+    type=_PATH,
+    default=None,
+    help="Write the results: .csv (scores), .json or .xlsx (every data set).",
+)
 def build_command(
     framework: tuple[Path, ...],
     data: tuple[Path, ...],
@@ -129,8 +150,10 @@ def build_command(
     if year is not None and year not in result.years:
         raise click.BadParameter(f"{year} is not in the result; years: {result.years}")
     shown = year or result.years[-1]
-    click.echo(f"{fw.name}: ranking for {shown} (framework {result.framework_hash[:12]}, "
-               f"data {result.data_hash[:12]})")
+    click.echo(
+        f"{fw.name}: ranking for {shown} (framework {result.framework_hash[:12]}, "
+        f"data {result.data_hash[:12]})"
+    )
     click.echo(ranking_table(result, shown).to_string(index=False))
     if out is not None:
         export_result(result, out)

@@ -62,8 +62,13 @@ def read_coinr(
     framework = _framework(meta, values)
     long = _long(values, meta, year)
     groups = _groups(values, meta)
-    names = dict(zip(values["uCode"].astype(str), values.get("uName", values["uCode"]).astype(str),
-                     strict=True))
+    names = dict(
+        zip(
+            values["uCode"].astype(str),
+            values.get("uName", values["uCode"]).astype(str),
+            strict=True,
+        )
+    )
     return framework, prepare_data(long, framework, groups=groups, names=names, file="iData")
 
 
@@ -81,7 +86,7 @@ def _maybe_numeric(column: pd.Series) -> pd.Series:
 
 def _rows(meta: pd.DataFrame, kind: str) -> list[dict[str, Any]]:
     return [
-        {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+        {str(k): (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
         for row in meta[meta["Type"] == kind].to_dict("records")
     ]
 
@@ -94,7 +99,7 @@ def _framework(meta: pd.DataFrame, values: pd.DataFrame) -> Framework:
             parent=str(r["Parent"]),
             weight=float(r["Weight"]),
             level=int(r["Level"]),
-            direction=int(r["Direction"]),  # type: ignore[arg-type]
+            direction=1 if int(r["Direction"]) == 1 else -1,
             unit=None if r.get("Unit") is None else str(r["Unit"]),
             target=None if r.get("Target") is None else Target(value=float(r["Target"])),
             denominator=None if r.get("Denominator") is None else str(r["Denominator"]),
@@ -112,17 +117,28 @@ def _framework(meta: pd.DataFrame, values: pd.DataFrame) -> Framework:
         for r in _rows(meta, "Aggregate")
     )
     denominators = tuple(
-        Denominator(code=str(r["iCode"]), name=str(r["iName"]),
-                    unit=None if r.get("Unit") is None else str(r["Unit"]))
+        Denominator(
+            code=str(r["iCode"]),
+            name=str(r["iName"]),
+            unit=None if r.get("Unit") is None else str(r["Unit"]),
+        )
         for r in _rows(meta, "Denominator")
     )
     root = next(a for a in aggregates if a.parent is None)
     units = tuple(
         Unit(code=str(c), name=str(n))
-        for c, n in dict(zip(values["uCode"], values.get("uName", values["uCode"]), strict=True)).items()
+        for c, n in dict(
+            zip(values["uCode"], values.get("uName", values["uCode"]), strict=True)
+        ).items()
     )
-    return Framework(code=root.code, name=root.name, aggregates=aggregates,
-                     indicators=indicators, denominators=denominators, units=units)
+    return Framework(
+        code=root.code,
+        name=root.name,
+        aggregates=aggregates,
+        indicators=indicators,
+        denominators=denominators,
+        units=units,
+    )
 
 
 def _long(values: pd.DataFrame, meta: pd.DataFrame, year: int | None) -> pd.DataFrame:

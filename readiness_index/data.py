@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 import pandas as pd
 
@@ -124,7 +125,8 @@ def to_wide(
     ['a', 'b']
     """
     wide = long.pivot(index=["country", "year"], columns="indicator", values=column)
-    wide.index = wide.index.set_levels(wide.index.levels[1].astype("int64"), level=1)
+    frame = wide.index.to_frame(index=False).astype({"year": "int64"})
+    wide.index = pd.MultiIndex.from_frame(frame)
     if codes is not None:
         wide = wide.reindex(columns=codes)
     wide.columns.name = "indicator"
@@ -142,5 +144,5 @@ def to_long(wide: pd.DataFrame, *, value_name: str = "value") -> pd.DataFrame:
     >>> to_long(wide).to_dict("records")
     [{'country': 'AT', 'year': 2024, 'code': 'a', 'value': 1.0}]
     """
-    stacked = wide.rename_axis(columns="code").stack(future_stack=True).dropna()
-    return stacked.rename(value_name).reset_index()
+    stacked = cast(pd.Series, wide.rename_axis(columns="code").stack(future_stack=True)).dropna()
+    return stacked.to_frame(value_name).reset_index()

@@ -195,7 +195,13 @@ class Framework(_Frozen):
     @cached_property
     def nodes(self) -> dict[str, Aggregate | Indicator]:
         """Every node by code, aggregates first."""
-        return {n.code: n for n in (*self.aggregates, *self.indicators)}
+        nodes: dict[str, Aggregate | Indicator] = {a.code: a for a in self.aggregates}
+        nodes.update({i.code: i for i in self.indicators})
+        return nodes
+
+    def aggregate_codes_raw(self) -> tuple[str, ...]:
+        """Codes of the aggregates, in definition order."""
+        return tuple(a.code for a in self.aggregates)
 
     @property
     def indicator_codes(self) -> tuple[str, ...]:
@@ -316,17 +322,17 @@ class Framework(_Frozen):
 
 def _tree_problems(fw: Framework) -> Iterator[str]:
     """Yield every broken tree rule of ``fw`` as a readable sentence."""
-    codes = [n.code for n in (*fw.aggregates, *fw.indicators, *fw.denominators)]
+    codes = [*fw.aggregate_codes_raw(), *fw.indicator_codes, *(d.code for d in fw.denominators)]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         yield f"code {code!r} is defined more than once; codes must be unique"
     aggregates = {a.code for a in fw.aggregates}
     roots = [a.code for a in fw.aggregates if a.parent is None]
     if len(roots) != 1:
         yield f"expected exactly one root aggregate (no parent); found {roots or 'none'}"
-    for node in fw.indicators:
-        if node.parent is None:
-            yield f"indicator {node.code!r} has no parent; every indicator needs one"
-    for node in (*fw.aggregates, *fw.indicators):
+    for indicator in fw.indicators:
+        if indicator.parent is None:
+            yield f"indicator {indicator.code!r} has no parent; every indicator needs one"
+    for node in fw.nodes.values():
         if node.parent is not None and node.parent not in aggregates:
             yield (
                 f"{node.code!r} names parent {node.parent!r}, which is not an aggregate; "

@@ -61,7 +61,8 @@ def impute_group(x: pd.Series, groups: pd.Series, statistic: str = "mean") -> pd
     >>> impute_group(x, pd.Series(["a", "a", "b", "b"])).tolist()
     [1.0, 1.0, 5.0, 5.0]
     """
-    fill = x.groupby(groups.to_numpy(), dropna=True).transform(statistic)
+    grouped = x.groupby(groups.to_numpy(), dropna=True)
+    fill = grouped.transform("mean" if statistic == "mean" else "median")
     return x.fillna(fill)
 
 
@@ -89,6 +90,11 @@ def impute_linear(panel: pd.DataFrame) -> pd.DataFrame:
     [1.0, 2.333333333333333, 5.0]
     """
     return panel.sort_index().interpolate(method="index", limit_area="inside")
+
+
+def _column_rule(column: pd.Series, rule: str) -> pd.Series:
+    fill = impute_mean if rule == "mean" else impute_median
+    return pd.Series(fill(column.to_numpy(dtype="float64")), index=column.index)
 
 
 @dataclass(frozen=True)
@@ -122,12 +128,11 @@ class Imputer:
         parts = []
         for _, year_rows in wide.groupby(level="year", sort=False):
             if method in ("mean", "median"):
-                rule = impute_mean if method == "mean" else impute_median
-                parts.append(year_rows.apply(lambda col: pd.Series(rule(col.to_numpy()), col.index)))
+                parts.append(year_rows.apply(_column_rule, rule=method))
             else:
                 groups = self._group_of(year_rows)
                 statistic = method.removeprefix("group_")
-                parts.append(year_rows.apply(lambda col: impute_group(col, groups, statistic)))
+                parts.append(year_rows.apply(impute_group, groups=groups, statistic=statistic))
         return pd.concat(parts).reindex(wide.index)
 
     def _group_of(self, rows: pd.DataFrame) -> pd.Series:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from readiness_index.data import IndicatorData, prepare_data
 from readiness_index.definitions import Framework
@@ -40,8 +40,8 @@ __all__ = [
     "atomic_file",
     "bundled_path",
     "export_result",
-    "load_methodology",
     "load_framework",
+    "load_methodology",
     "read_data",
     "read_table",
 ]
@@ -94,7 +94,9 @@ def load_framework(*paths: str | os.PathLike[str]) -> Framework:
     except ValidationError as err:
         for error in err.errors():
             for sentence in str(error["msg"]).removeprefix("Value error, ").split("; "):
-                problems.append({"file": _origin_of(sentence, origin), "path": "", "problem": sentence})
+                problems.append(
+                    {"file": _origin_of(sentence, origin), "path": "", "problem": sentence}
+                )
         _raise_definition(problems)
         raise  # pragma: no cover - _raise_definition always raises
 
@@ -132,7 +134,11 @@ def _merge_file(
         return
     for key in sorted(set(content) - _FILE_KEYS):
         problems.append(
-            {"file": str(file), "path": key, "problem": f"unknown key; expected one of {sorted(_FILE_KEYS)}"}
+            {
+                "file": str(file),
+                "path": key,
+                "problem": f"unknown key; expected one of {sorted(_FILE_KEYS)}",
+            }
         )
     if "index" in content:
         _merge_index(file, content["index"], merged, problems)
@@ -156,13 +162,16 @@ def _merge_index(
         merged[key] = value
 
 
-def _check_item(
-    file: Path, key: str, pos: int, item: Any, problems: list[dict[str, str]]
-) -> None:
+def _check_item(file: Path, key: str, pos: int, item: Any, problems: list[dict[str, str]]) -> None:
     from readiness_index.definitions import Aggregate, Denominator, Indicator, Unit
 
-    model = {"aggregates": Aggregate, "indicators": Indicator, "denominators": Denominator,
-             "units": Unit}[key]
+    models: dict[str, type[BaseModel]] = {
+        "aggregates": Aggregate,
+        "indicators": Indicator,
+        "denominators": Denominator,
+        "units": Unit,
+    }
+    model = models[key]
     try:
         model.model_validate(item)
     except ValidationError as err:
@@ -246,7 +255,8 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
             frame = pd.read_parquet(path)
         else:
             raise DataFileError(
-                f"{path}: unsupported file type {suffix!r}; expected one of {sorted(_DATA_SUFFIXES)}"
+                f"{path}: unsupported file type {suffix!r}; "
+                f"expected one of {sorted(_DATA_SUFFIXES)}"
             )
     except (ValueError, OSError, ImportError) as err:
         if isinstance(err, DataFileError):
@@ -256,9 +266,7 @@ def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
     return frame
 
 
-def read_data(
-    *paths: str | os.PathLike[str], framework: Framework | None = None
-) -> IndicatorData:
+def read_data(*paths: str | os.PathLike[str], framework: Framework | None = None) -> IndicatorData:
     """Read and validate long-format indicator data from files or folders.
 
     With no path, the shipped data of the European AI Readiness Index are read.
@@ -277,8 +285,14 @@ def read_data(
         frame = read_table(file)
         frame.index = [f"{file.name}:{row}" for row in frame.index]
         frames.append(frame)
-    combined = pd.concat(frames) if frames else pd.DataFrame(columns=["country", "year", "indicator", "value"])
-    label = str(files[0]) if len(files) == 1 else f"{len(files)} files under {Path(files[0]).parent}"
+    combined = (
+        pd.concat(frames)
+        if frames
+        else pd.DataFrame(columns=["country", "year", "indicator", "value"])
+    )
+    label = (
+        str(files[0]) if len(files) == 1 else f"{len(files)} files under {Path(files[0]).parent}"
+    )
     return prepare_data(combined, framework, file=label)
 
 

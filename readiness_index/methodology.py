@@ -48,7 +48,9 @@ NormaliseMethod = Literal[
     "distance_to_target",
     "goalposts",
 ]
-AggregateMethod = Literal["arithmetic", "geometric", "harmonic", "generalised", "median", "copeland"]
+AggregateMethod = Literal[
+    "arithmetic", "geometric", "harmonic", "generalised", "median", "copeland"
+]
 
 
 class _Spec(BaseModel):
@@ -117,7 +119,9 @@ class NormaliseSpec(_Spec):
     @model_validator(mode="after")
     def _parameters(self) -> NormaliseSpec:
         if self.method == "distance_to_reference" and not self.reference:
-            raise ValueError("normalise method 'distance_to_reference' needs 'reference': a unit code")
+            raise ValueError(
+                "normalise method 'distance_to_reference' needs 'reference': a unit code"
+            )
         if self.method in ("minmax", "scaled") and self.lower == self.upper:
             raise ValueError(f"normalise 'lower' and 'upper' must differ; both are {self.lower}")
         return self
@@ -203,7 +207,8 @@ def _methodology_error(err: ValidationError) -> MethodologyError:
         rows.append({"path": path, "problem": error["msg"], "found": error.get("input")})
     lines = [f"{r['path']}: {r['problem']} (found {r['found']!r})" for r in rows]
     message = (
-        f"{len(rows)} problem(s) in the methodology:\n  " + "\n  ".join(lines)
+        f"{len(rows)} problem(s) in the methodology:\n  "
+        + "\n  ".join(lines)
         + f"\nValid steps: {sorted(Methodology.model_fields)}."
     )
     return MethodologyError(message, failures=pd.DataFrame(rows))

@@ -38,6 +38,10 @@ __all__ = [
 Array = np.ndarray
 
 
+def _float_array(values: object) -> Array:
+    return np.asarray(values, dtype="float64")
+
+
 def minmax(x: Array, lower: float = 0.0, upper: float = 100.0) -> Array:
     """Min-max: ``(x - min) / (max - min) * (upper - lower) + lower``.
 
@@ -48,7 +52,7 @@ def minmax(x: Array, lower: float = 0.0, upper: float = 100.0) -> Array:
     """
     lo, hi = np.nanmin(x), np.nanmax(x)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (x - lo) / (hi - lo) * (upper - lower) + lower
+        return _float_array((x - lo) / (hi - lo) * (upper - lower) + lower)
 
 
 def zscore(x: Array, mean: float = 0.0, sd: float = 1.0) -> Array:
@@ -58,7 +62,7 @@ def zscore(x: Array, mean: float = 0.0, sd: float = 1.0) -> Array:
     array([ 8., 10., 12.])
     """
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (x - np.nanmean(x)) / np.nanstd(x, ddof=1) * sd + mean
+        return _float_array((x - np.nanmean(x)) / np.nanstd(x, ddof=1) * sd + mean)
 
 
 def scaled(x: Array, lower: float = 0.0, upper: float = 100.0, factor: float = 100.0) -> Array:
@@ -106,7 +110,7 @@ def fraction_of_max(x: Array) -> Array:
     array([0.25, 1.  ])
     """
     with np.errstate(invalid="ignore", divide="ignore"):
-        return x / np.nanmax(x)
+        return _float_array(x / np.nanmax(x))
 
 
 def distance_to_max(x: Array) -> Array:
@@ -117,7 +121,7 @@ def distance_to_max(x: Array) -> Array:
     """
     lo, hi = np.nanmin(x), np.nanmax(x)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return 1 - (hi - x) / (hi - lo)
+        return _float_array(1 - (hi - x) / (hi - lo))
 
 
 def distance_to_reference(x: Array, reference: float, cap: bool = False) -> Array:
@@ -168,10 +172,7 @@ def goalposts(
     >>> goalposts(np.array([-20.0]), 0, 100, direction=-1)
     array([80.])
     """
-    if direction == -1:
-        y = (x + upper) / (upper - lower)
-    else:
-        y = (x - lower) / (upper - lower)
+    y = (x + upper if direction == -1 else x - lower) / (upper - lower)
     if truncate:
         y = np.clip(y, 0.0, 1.0)
     return y * scale

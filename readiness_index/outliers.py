@@ -49,7 +49,9 @@ def skewness(x: np.ndarray) -> float:
 
 
 def kurtosis(x: np.ndarray) -> float:
-    """Sample excess kurtosis, type 2: ``((n+1) g2 + 6) (n-1) / ((n-2)(n-3))``, ``g2 = m4/m2^2 - 3``.
+    """Sample excess kurtosis, type 2: ``((n+1) g2 + 6) (n-1) / ((n-2)(n-3))``.
+
+    ``g2 = m4 / m2^2 - 3``; missing values are dropped.
 
     ``NaN`` with fewer than four values.
 
@@ -122,7 +124,7 @@ def log_transform(x: np.ndarray) -> np.ndarray:
     """
     lo, hi = np.nanmin(x), np.nanmax(x)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(x - lo + 0.01 * (hi - lo))
+        return np.asarray(np.log(x - lo + 0.01 * (hi - lo)), dtype="float64")
 
 
 def treat_column(x: np.ndarray, spec: TreatSpec) -> tuple[np.ndarray, dict[str, Any]]:
@@ -166,7 +168,11 @@ class Treater:
                 out.loc[rows.index, code] = y
                 changed = ~np.isclose(x, y, equal_nan=True)
                 records.append(
-                    {"year": year, "indicator": code, **record,
-                     "units": ", ".join(countries[changed])}
+                    {
+                        "year": year,
+                        "indicator": code,
+                        **record,
+                        "units": ", ".join(countries[changed]),
+                    }
                 )
         return out, pd.DataFrame.from_records(records)

@@ -8,7 +8,7 @@ before it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -74,7 +74,8 @@ def build(
     fw = framework.active()
     weights = resolve_weights(fw, methodology.weights)
     datasets, imputed, treatment, screened_out = _run_steps(fw, data, methodology, weights)
-    flags = _flags(data, fw, datasets["raw"].index, imputed)
+    index = pd.MultiIndex.from_frame(datasets["raw"].index.to_frame(index=False))
+    flags = _flags(data, fw, index, imputed)
     return IndexResult(
         framework=fw,
         data=data,
@@ -82,7 +83,7 @@ def build(
         datasets=datasets,
         scores=score_table(datasets["aggregated"], fw),
         flags=flags,
-        data_years=_data_years(data, fw, datasets["raw"].index),
+        data_years=_data_years(data, fw, index),
         treatment=treatment,
         screened_out=screened_out,
         weights=weights,
@@ -97,8 +98,8 @@ def _run_steps(
     datasets = {"raw": raw}
     current = raw
     if methodology.denominate.enabled:
-        by = {i.code: i.denominator for i in fw.indicators if i.denominator}
-        current = denominate(current, data.wide(sorted(set(by.values()))), by)  # type: ignore[arg-type]
+        by = {i.code: i.denominator for i in fw.indicators if i.denominator is not None}
+        current = denominate(current, data.wide(sorted(set(by.values()))), by)
     datasets["denominated"] = current
     imputed = pd.DataFrame(False, index=raw.index, columns=raw.columns)
     if methodology.impute is not None:
@@ -144,7 +145,8 @@ def _data_years(data: IndicatorData, fw: Framework, index: pd.MultiIndex) -> pd.
     codes = list(fw.indicator_codes)
     if "data_year" in data.long.columns and data.long["data_year"].ne("").any():
         years = data.wide(codes, column="data_year").reindex(index)
-        return years.apply(pd.to_numeric, errors="coerce").astype("Int64")
+        numeric = years.apply(pd.to_numeric, errors="coerce")
+        return cast(pd.DataFrame, numeric).astype("Int64")
     values = data.wide(codes).reindex(index)
     year = pd.Series(index.get_level_values("year"), index=index)
     frame = pd.DataFrame({c: year for c in codes}, index=index).astype("Int64")
@@ -153,8 +155,8 @@ def _data_years(data: IndicatorData, fw: Framework, index: pd.MultiIndex) -> pd.
 
 def score_table(aggregated: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     """Long scores with levels and ranks (1 = best) per year and code."""
-    long = aggregated.rename_axis(columns="code").stack(future_stack=True)
-    long = long.rename("score").reset_index()
+    stacked = cast(pd.Series, aggregated.rename_axis(columns="code").stack(future_stack=True))
+    long = stacked.to_frame("score").reset_index()
     long["level"] = long["code"].map(fw.levels).astype("int64")
     long["rank"] = long.groupby(["year", "code"])["score"].transform(rank_descending)
     return long[["country", "year", "code", "level", "score", "rank"]]

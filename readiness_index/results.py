@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -23,6 +25,10 @@ def rank_descending(scores: pd.Series) -> pd.Series:
     [3, 1, 1, <NA>]
     """
     return scores.rank(ascending=False, method="min", na_option="keep").astype("Int64")
+
+
+def _cell(frame: pd.DataFrame, key: tuple[str, int], code: str) -> float:
+    return float(cast(float, frame.at[key, code]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,7 +144,7 @@ class IndexResult:
         child = code
         for parent in self.framework.parents(code):
             share = self._share(key, parent, child)
-            score = self.datasets["aggregated"].at[key, child]
+            score = _cell(self.datasets["aggregated"], key, child)
             rows.append({"item": f"weight share in {parent}", "value": share})
             rows.append({"item": f"contribution to {parent}", "value": share * score})
             child = parent
@@ -149,9 +155,15 @@ class IndexResult:
         rows = []
         for child in self.framework.children(code):
             share = self._share(key, code, child)
-            score = aggregated.at[key, child]
-            rows.append({"child": child, "score": score, "weight_share": share,
-                         "contribution": share * score})
+            score = _cell(aggregated, key, child)
+            rows.append(
+                {
+                    "child": child,
+                    "score": score,
+                    "weight_share": share,
+                    "contribution": share * score,
+                }
+            )
         table = pd.DataFrame(rows)
         table.attrs["score"] = aggregated.at[key, code]
         return table
@@ -160,7 +172,7 @@ class IndexResult:
         """Weight share of ``child`` among the children of ``parent`` present for ``key``."""
         aggregated = self.datasets["aggregated"]
         present = [
-            c for c in self.framework.children(parent) if not np.isnan(aggregated.at[key, c])
+            c for c in self.framework.children(parent) if not np.isnan(_cell(aggregated, key, c))
         ]
         if child not in present:
             return float("nan")

@@ -144,7 +144,9 @@ def _coerce(frame: pd.DataFrame, file: str, failures: list[dict[str, object]]) -
         if col in frame.columns or col in ("flag", "source"):
             raw = frame[col] if col in frame.columns else pd.Series("", index=frame.index)
             out[col] = raw.astype("string").fillna("").str.strip()
-    out["value"] = _numeric(frame, "value", "a number (or an empty cell for missing)", file, failures)
+    out["value"] = _numeric(
+        frame, "value", "a number (or an empty cell for missing)", file, failures
+    )
     year = _numeric(frame, "year", "a whole year such as 2024", file, failures)
     fractional = year.notna() & (year != year.round())
     for row in year.index[fractional | (year.isna() & frame["year"].notna())]:
@@ -160,7 +162,7 @@ def _numeric(
 ) -> pd.Series:
     raw = frame[col]
     text = raw.astype("string").str.strip()
-    values = pd.to_numeric(text.replace("", pd.NA), errors="coerce").astype("float64")
+    values = pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
     bad = values.isna() & text.fillna("").ne("")
     for row in frame.index[bad.to_numpy()]:
         failures.append(_row_failure(frame, row, col, expected, file))
@@ -170,7 +172,7 @@ def _numeric(
 def _row_failure(
     frame: pd.DataFrame, row: object, column: str, expected: str, file: str
 ) -> dict[str, object]:
-    record = frame.loc[row]
+    record = frame.loc[row]  # type: ignore[call-overload]
     return _failure(
         file,
         row,
@@ -285,7 +287,11 @@ def _coverage_failures(
     for code in framework.indicator_codes:
         if code not in present:
             yield _failure(
-                file, None, "indicator", "at least one value for every indicator", "no data",
+                file,
+                None,
+                "indicator",
+                "at least one value for every indicator",
+                "no data",
                 indicator=code,
             )
 
@@ -293,7 +299,9 @@ def _coverage_failures(
 def _raise(failures: list[dict[str, object]], file: str) -> None:
     table = pd.DataFrame(failures, columns=list(FAILURE_COLUMNS), dtype=object)
     table = table.drop_duplicates(subset=["row", "column", "indicator", "expected"])
-    lines = [_sentence(rec) for rec in table.head(20).to_dict("records")]
+    lines = [
+        _sentence({str(k): v for k, v in rec.items()}) for rec in table.head(20).to_dict("records")
+    ]
     more = f"\n  ... and {len(table) - 20} more (see .failures)" if len(table) > 20 else ""
     message = f"{len(table)} problem(s) in the indicator data of {file}:\n  " + "\n  ".join(lines)
     raise DataValidationError(message + more, failures=table.reset_index(drop=True))
@@ -311,6 +319,8 @@ def _sentence(rec: dict[str, object]) -> str:
 
 
 def _present(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) and not (
-        value is pd.NA
+    return (
+        value is not None
+        and not (isinstance(value, float) and math.isnan(value))
+        and value is not pd.NA
     )

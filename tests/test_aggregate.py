@@ -23,7 +23,7 @@ def test_arithmetic_renormalises_over_present_children() -> None:
 
 def test_geometric_known_answer() -> None:
     # row 1: exp((log 10 + 3 log 40) / 4) = 10^(1/4) 40^(3/4)
-    expected = [10 ** 0.25 * 40 ** 0.75, np.exp((4 * np.log(20) + 2 * np.log(50)) / 6)]
+    expected = [10**0.25 * 40**0.75, np.exp((4 * np.log(20) + 2 * np.log(50)) / 6)]
     np.testing.assert_allclose(a.geometric_mean(V, W), expected)
 
 
@@ -34,8 +34,9 @@ def test_harmonic_known_answer() -> None:
 
 def test_generalised_mean_p1_is_arithmetic_and_p2_known() -> None:
     np.testing.assert_allclose(a.generalised_mean(V, W, p=1), a.arithmetic_mean(V, W))
-    np.testing.assert_allclose(a.generalised_mean(np.array([[3.0, 4.0]]), np.ones(2), 2),
-                               [np.sqrt(12.5)])
+    np.testing.assert_allclose(
+        a.generalised_mean(np.array([[3.0, 4.0]]), np.ones(2), 2), [np.sqrt(12.5)]
+    )
 
 
 def test_median_ignores_missing() -> None:
@@ -66,8 +67,11 @@ def test_non_positive_values_are_rejected_with_advice(func) -> None:  # type: ig
         func(np.array([[0.0, 5.0]]), np.ones(2))
 
 
-matrices = arrays(np.float64, st.tuples(st.integers(1, 8), st.integers(1, 6)),
-                  elements=st.floats(1, 100, allow_nan=False))
+matrices = arrays(
+    np.float64,
+    st.tuples(st.integers(1, 8), st.integers(1, 6)),
+    elements=st.floats(1, 100, allow_nan=False),
+)
 
 
 @given(matrices, st.floats(0.1, 10))

@@ -58,8 +58,10 @@ def test_reader_matches_coinr_structure(asem: tuple[Framework, IndicatorData]) -
     assert len(fw.indicators) == 49
     assert fw.max_level == 4
     assert len(data.countries) == 51
-    assert int(data.long.loc[data.long["indicator"].isin(fw.indicator_codes), "value"]
-               .isna().sum()) == 63
+    assert (
+        int(data.long.loc[data.long["indicator"].isin(fw.indicator_codes), "value"].isna().sum())
+        == 63
+    )
 
 
 @pytest.mark.parametrize("dataset", ["normalised", "aggregated"])
@@ -94,15 +96,20 @@ def test_example_full_ranks_match_coinr(full_build: IndexResult, reference: Path
 def test_example_full_treatment_matches_coinr(full_build: IndexResult, reference: Path) -> None:
     details = pd.read_csv(reference / "example_full_treat_details.csv").set_index("iCode")
     log = full_build.treatment.set_index("indicator")
-    np.testing.assert_allclose(log.loc[details.index, "skew_before"],
-                               details["check_SkewKurt0.Skew"], atol=1e-9)
-    np.testing.assert_allclose(log.loc[details.index, "kurtosis_before"],
-                               details["check_SkewKurt0.Kurt"], atol=1e-9)
+    np.testing.assert_allclose(
+        log.loc[details.index, "skew_before"], details["check_SkewKurt0.Skew"], atol=1e-9
+    )
+    np.testing.assert_allclose(
+        log.loc[details.index, "kurtosis_before"], details["check_SkewKurt0.Kurt"], atol=1e-9
+    )
     treated = details[details["winsorise.nwin"].notna()]
     assert (log.loc[treated.index, "treatment"] == "winsorise").all()
-    assert log.loc[treated.index, "points"].tolist() == treated["winsorise.nwin"].astype(int).tolist()
-    np.testing.assert_allclose(log.loc[treated.index, "skew_after"],
-                               treated["check_SkewKurt1.Skew"], atol=1e-9)
+    assert (
+        log.loc[treated.index, "points"].tolist() == treated["winsorise.nwin"].astype(int).tolist()
+    )
+    np.testing.assert_allclose(
+        log.loc[treated.index, "skew_after"], treated["check_SkewKurt1.Skew"], atol=1e-9
+    )
     untreated = details.index.difference(treated.index)
     assert (log.loc[untreated, "treatment"] == "none").all()
 
@@ -118,8 +125,14 @@ def test_cli_build_on_coinr_files(reference: Path, tmp_path: Path) -> None:
     from readiness_index.cli import main
 
     out = tmp_path / "scores.csv"
-    args = ["build", "--coinr", str(reference / "iData.csv"), str(reference / "iMeta.csv"),
-            "--out", str(out)]
+    args = [
+        "build",
+        "--coinr",
+        str(reference / "iData.csv"),
+        str(reference / "iMeta.csv"),
+        "--out",
+        str(out),
+    ]
     run = CliRunner().invoke(main, args)
     assert run.exit_code == 0, run.output
     assert "Sustainable Connectivity" in run.output

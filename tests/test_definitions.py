@@ -44,7 +44,7 @@ def test_models_are_frozen_and_forbid_unknown_keys() -> None:
     node = Indicator(code="a", name="A", parent="x")
     with pytest.raises(ValidationError):
         node.weight = 2  # type: ignore[misc]
-    with pytest.raises(ValidationError, match="colour"):
+    with pytest.raises(ValidationError, match=r"colour"):
         Indicator.model_validate({"code": "a", "name": "A", "colour": "red"})
 
 
@@ -75,7 +75,7 @@ def test_tree_errors_are_all_reported_at_once() -> None:
 
 
 def test_missing_framework_path() -> None:
-    with pytest.raises(DataFileNotFoundError, match="does not exist"):
+    with pytest.raises(DataFileNotFoundError, match=r"does not exist"):
         load_framework(BAD / "nope.yaml")
 
 
@@ -91,6 +91,8 @@ def test_framework_from_several_files(tmp_path: Path) -> None:
 
 
 def test_root_must_be_unique() -> None:
-    with pytest.raises(ValidationError, match="exactly one root"):
-        Framework(aggregates=(Aggregate(code="x", name="X"), Aggregate(code="y", name="Y")),
-                  indicators=(Indicator(code="a", name="A", parent="x"),))
+    with pytest.raises(ValidationError, match=r"exactly one root"):
+        Framework(
+            aggregates=(Aggregate(code="x", name="X"), Aggregate(code="y", name="Y")),
+            indicators=(Indicator(code="a", name="A", parent="x"),),
+        )

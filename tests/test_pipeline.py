@@ -50,8 +50,14 @@ def test_ranks_are_a_permutation_per_year_and_code(small: Small) -> None:
 
 
 def test_rebuild_gives_an_identical_result(small: Small) -> None:
-    result = build(*small, {"impute": {"method": "mean"}, "treat": {},
-                            "normalise": {"method": "zscore", "scope": "pooled"}})
+    result = build(
+        *small,
+        {
+            "impute": {"method": "mean"},
+            "treat": {},
+            "normalise": {"method": "zscore", "scope": "pooled"},
+        },
+    )
     again = result.rebuild()
     for step in STEPS:
         pd.testing.assert_frame_equal(again.datasets[step], result.datasets[step])
@@ -82,24 +88,26 @@ def test_explain_contributions_add_up(small: Small) -> None:
 
 
 def test_geometric_mean_over_zeros_is_a_clear_error(small: Small) -> None:
-    with pytest.raises(ComputationError, match="Aggregating 'p1' in 2023.*lower: 1"):
+    with pytest.raises(ComputationError, match=r"Aggregating 'p1' in 2023.*lower: 1"):
         build(*small, {"aggregate": {"method": "geometric"}})
-    result = build(*small, {"normalise": {"lower": 1, "upper": 100},
-                            "aggregate": {"method": "geometric"}})
+    result = build(
+        *small, {"normalise": {"lower": 1, "upper": 100}, "aggregate": {"method": "geometric"}}
+    )
     assert result.scores["score"].min() >= 1
 
 
 def test_per_level_aggregation(small: Small) -> None:
-    result = build(*small, {"aggregate": {"method": "arithmetic",
-                                          "by_level": {3: {"method": "median"}}}})
+    result = build(
+        *small, {"aggregate": {"method": "arithmetic", "by_level": {3: {"method": "median"}}}}
+    )
     agg = result.datasets["aggregated"].xs(2024, level="year")
     assert agg.loc["X", "index"] == pytest.approx(np.median(agg.loc["X", ["p1", "p2"]]))
 
 
 def test_bad_methodology_lists_the_problem() -> None:
-    with pytest.raises(MethodologyError, match="normalise.method.*found 'minmix'"):
+    with pytest.raises(MethodologyError, match=r"normalise.method.*found 'minmix'"):
         Methodology.from_mapping({"normalise": {"method": "minmix"}})
-    with pytest.raises(MethodologyError, match="needs 'group'"):
+    with pytest.raises(MethodologyError, match=r"needs 'group'"):
         Methodology.from_mapping({"impute": {"method": "group_mean"}})
 
 

@@ -38,12 +38,16 @@ def test_bad_file_reports_every_failure() -> None:
     assert ("value", "BE") in found
     assert ("year", "FR") in found
     assert ("flag", "FR") in found
-    assert "core_data_everything_wrong.csv:5, column 'value', indicator 'a', country 'BE'" in message
+    assert (
+        "core_data_everything_wrong.csv:5, column 'value', indicator 'a', country 'BE'" in message
+    )
     assert "expected a number (or an empty cell for missing); found 'three'" in message
     assert "expected a finite number; found inf" in message
     assert "expected one row per country, year and indicator" in message
     assert "plausible bounds [0.0, 100.0]; found 250.0" in message
-    assert "indicator 'b': expected at least one value for every indicator; found 'no data'" in message
+    assert (
+        "indicator 'b': expected at least one value for every indicator; found 'no data'" in message
+    )
     assert "expected a whole year" in message
 
 

@@ -25,13 +25,22 @@ def _wide(rows: dict[tuple[str, int], list[float]], columns: str = "xy") -> pd.D
     return pd.DataFrame(list(rows.values()), index=index, columns=list(columns))
 
 
-PANEL = _wide({
-    ("A", 2022): [1.0, 10.0], ("B", 2022): [3.0, np.nan], ("C", 2022): [np.nan, 30.0],
-    ("A", 2023): [np.nan, 12.0], ("B", 2023): [5.0, 20.0], ("C", 2023): [9.0, np.nan],
-    ("A", 2024): [3.0, np.nan], ("B", 2024): [np.nan, 24.0], ("C", 2024): [11.0, 40.0],
-})
-GROUPS = pd.DataFrame({"region": ["north", "north", "south"]},
-                      index=pd.Index(["A", "B", "C"], name="country"))
+PANEL = _wide(
+    {
+        ("A", 2022): [1.0, 10.0],
+        ("B", 2022): [3.0, np.nan],
+        ("C", 2022): [np.nan, 30.0],
+        ("A", 2023): [np.nan, 12.0],
+        ("B", 2023): [5.0, 20.0],
+        ("C", 2023): [9.0, np.nan],
+        ("A", 2024): [3.0, np.nan],
+        ("B", 2024): [np.nan, 24.0],
+        ("C", 2024): [11.0, 40.0],
+    }
+)
+GROUPS = pd.DataFrame(
+    {"region": ["north", "north", "south"]}, index=pd.Index(["A", "B", "C"], name="country")
+)
 
 
 def _impute(method: str, **kw: object) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -55,7 +64,7 @@ def test_impute_group_mean_uses_the_units_group() -> None:
 
 
 def test_impute_group_unknown_column_is_named() -> None:
-    with pytest.raises(MethodologyError, match="'nation'.*known groups: \\['region'\\]"):
+    with pytest.raises(MethodologyError, match=r"'nation'.*known groups: \['region'\]"):
         _impute("group_mean", group="nation")
 
 
@@ -79,13 +88,22 @@ def test_denominate_divides_declared_indicators_only() -> None:
 
 
 def test_screen_by_missing_and_zeros() -> None:
-    wide = _wide({("A", 2024): [0.0, 0.0, 1.0], ("B", 2024): [np.nan, np.nan, 2.0],
-                  ("C", 2024): [1.0, 2.0, 3.0]}, columns="xyz")
-    kept, removed = screen.screen_units(wide, ScreenSpec(method="missing_and_zeros",
-                                                         min_coverage=0.5, min_nonzero=0.5))
+    wide = _wide(
+        {
+            ("A", 2024): [0.0, 0.0, 1.0],
+            ("B", 2024): [np.nan, np.nan, 2.0],
+            ("C", 2024): [1.0, 2.0, 3.0],
+        },
+        columns="xyz",
+    )
+    kept, removed = screen.screen_units(
+        wide, ScreenSpec(method="missing_and_zeros", min_coverage=0.5, min_nonzero=0.5)
+    )
     assert kept.index.get_level_values("country").tolist() == ["C"]
     assert dict(zip(removed["country"], removed["reason"], strict=True)) == {
-        "A": "too many zeros", "B": "too little data and too many zeros"}
+        "A": "too many zeros",
+        "B": "too little data and too many zeros",
+    }
 
 
 def test_skewness_and_kurtosis_match_excel_definitions() -> None:
@@ -116,7 +134,7 @@ def test_weights_resolution_and_effective_weights() -> None:
     eff = effective_weights(fw, nominal)
     # d: 3/4 (pillar 2) x 2/3 (within pillar 2) = 0.5
     assert eff["d"] == pytest.approx(0.5)
-    with pytest.raises(MethodologyError, match="'zz'"):
+    with pytest.raises(MethodologyError, match=r"'zz'"):
         resolve_weights(fw, {"zz": 1})
 
 
