@@ -214,7 +214,7 @@ def _stored(folder: Path) -> pd.DataFrame:
             stored[column] = ""
     stored["year"] = pd.to_numeric(stored["year"], errors="coerce").astype("Int64")
     stored["text_value"] = stored["value"]
-    stored["value"] = pd.to_numeric(stored["value"].replace("", None), errors="coerce")
+    stored["value"] = pd.to_numeric(stored["value"].mask(stored["value"].eq("")), errors="coerce")
     return stored
 
 
@@ -237,8 +237,9 @@ def _conflict(file: Path, folder: Path, changed: pd.DataFrame) -> DataConflictEr
     )
 
 
-def _number(value: float) -> str:
-    return "missing" if np.isnan(value) else repr(float(value))
+def _number(value: Any) -> str:
+    number = float(value)
+    return "missing" if np.isnan(number) else repr(number)
 
 
 def _write(
