@@ -259,7 +259,11 @@ def trend_rows(result: IndexResult, country: str) -> list[dict[str, Any]]:
 def target_rows(
     targets: pd.DataFrame | None, framework: Framework, country: str
 ) -> list[dict[str, Any]]:
-    """Distance to the 2030 targets of ``country``, with the policy each comes from."""
+    """Distance to the 2030 targets of ``country``, with the policy each comes from.
+
+    The policy is the table's ``policy`` column where given, else the framework's.
+    Targets of indicators that are not in the framework (inactive) are left out.
+    """
     if targets is None or targets.empty:
         return []
     rows = []
@@ -269,7 +273,9 @@ def target_rows(
         if code not in framework.nodes:
             continue
         indicator = framework.indicator(code)
-        policy = indicator.target.policy if indicator.target is not None else None
+        policy = row.get("policy")
+        if not isinstance(policy, str) or not policy:
+            policy = indicator.target.policy if indicator.target is not None else None
         rows.append({**row, "indicator": indicator, "policy": policy})
     return rows
 
