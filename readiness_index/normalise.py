@@ -209,22 +209,24 @@ class Normaliser:
     def transform(self, wide: pd.DataFrame) -> pd.DataFrame:
         """Return a new, normalised table (the input is not changed)."""
         self._check_parameters(wide)
-        out = wide.astype("float64").copy()
+        values = wide.to_numpy(dtype="float64", copy=True)
+        countries = wide.index.get_level_values("country").to_numpy()
+        years = wide.index.get_level_values("year").to_numpy()
         if self.spec.scope == "pooled":
-            groups = [out.index]
+            groups = [np.arange(len(wide))]
         else:
-            groups = [rows.index for _, rows in out.groupby(level="year", sort=True)]
-        for code in out.columns:
+            groups = [np.flatnonzero(years == year) for year in np.unique(years)]
+        for j, code in enumerate(wide.columns):
             for rows in groups:
-                out.loc[rows, code] = self._column(out.loc[rows, code], code)
-        return out
+                values[rows, j] = self._column(values[rows, j], countries[rows], str(code))
+        return pd.DataFrame(values, index=wide.index, columns=wide.columns)
 
-    def _column(self, column: pd.Series, code: str) -> Array:
+    def _column(self, raw: Array, countries: np.ndarray, code: str) -> Array:
         direction = self.directions.get(code, 1)
-        x = column.to_numpy(dtype="float64") * direction
+        x = raw * direction
         spec, method = self.spec, self.spec.method
-        if method == "none":
-            return x
+        if method == "none" or np.isnan(x).all():
+            return x  # nothing to scale: an indicator with no value in this year stays missing
         if method == "minmax":
             return minmax(x, spec.lower, spec.upper)
         if method == "zscore":
@@ -237,20 +239,18 @@ class Normaliser:
                 x, lower, upper, direction=direction, scale=spec.scale, truncate=spec.truncate
             )
         if method == "distance_to_target":
-            return distance_to_target(x, self._target(column, code) * direction, spec.cap)
+            return distance_to_target(x, self._target(countries, code) * direction, spec.cap)
         if method == "distance_to_reference":
-            return distance_to_reference(x, self._reference(column, x), spec.cap)
+            return distance_to_reference(x, self._reference(countries, x), spec.cap)
         return _RANK_METHODS[method](x)
 
-    def _target(self, column: pd.Series, code: str) -> Array:
+    def _target(self, countries: np.ndarray, code: str) -> Array:
         target = self.targets[code]
-        countries = column.index.get_level_values("country")
         if isinstance(target, Mapping):
             return np.array([target.get(c, np.nan) for c in countries], dtype="float64")
-        return np.full(len(column), float(target))
+        return np.full(len(countries), float(target))
 
-    def _reference(self, column: pd.Series, x: Array) -> float:
-        countries = column.index.get_level_values("country")
+    def _reference(self, countries: np.ndarray, x: Array) -> float:
         hits = np.flatnonzero(countries == self.spec.reference)
         return float(x[hits[-1]]) if hits.size else float("nan")
 

@@ -158,21 +158,18 @@ class Treater:
 
         The log's ``units`` column lists the countries whose value changed.
         """
-        out = wide.astype("float64").copy()
+        values = wide.to_numpy(dtype="float64", copy=True)
+        countries = wide.index.get_level_values("country").to_numpy()
+        years = wide.index.get_level_values("year").to_numpy()
         records = []
-        for year, rows in wide.groupby(level="year", sort=True):
-            countries = rows.index.get_level_values("country")
-            for code in wide.columns:
-                x = rows[code].to_numpy(dtype="float64")
+        for year in np.unique(years):
+            rows = np.flatnonzero(years == year)
+            for j, code in enumerate(wide.columns):
+                x = values[rows, j].copy()
                 y, record = treat_column(x, self.spec)
-                out.loc[rows.index, code] = y
+                values[rows, j] = y
                 changed = ~np.isclose(x, y, equal_nan=True)
-                records.append(
-                    {
-                        "year": year,
-                        "indicator": code,
-                        **record,
-                        "units": ", ".join(countries[changed]),
-                    }
-                )
+                units = ", ".join(str(c) for c in countries[rows][changed])
+                records.append({"year": int(year), "indicator": code, **record, "units": units})
+        out = pd.DataFrame(values, index=wide.index, columns=wide.columns)
         return out, pd.DataFrame.from_records(records)
