@@ -1,0 +1,66 @@
+"""COINr interoperability beyond the golden builds: DataFrames, the panel, missing Time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from readiness_index import build, read_coinr
+from readiness_index.errors import DataFileError, DefinitionError
+
+
+def test_read_coinr_accepts_dataframes(reference: Path) -> None:
+    idata = pd.read_csv(reference / "iData.csv")
+    imeta = pd.read_csv(reference / "iMeta.csv")
+    fw, data = read_coinr(idata, imeta)
+    fw_files, data_files = read_coinr(reference / "iData.csv", reference / "iMeta.csv")
+    assert fw.content_hash == fw_files.content_hash
+    assert data.content_hash == data_files.content_hash
+    assert data.groups.loc["AUT", "EurAsia_group"] == "Europe"
+    assert data.names["AUT"] == "Austria"
+
+
+def test_panel_with_pooled_normalisation_is_comparable_over_years(reference: Path) -> None:
+    fw, data = read_coinr(reference / "iData_p.csv", reference / "iMeta.csv")
+    assert data.years == [2018, 2019, 2020, 2021, 2022]
+    result = build(fw, data, {"normalise": {"scope": "pooled"}})
+    raw = result.datasets["raw"]["LPI"]
+    normalised = result.datasets["normalised"]["LPI"]
+    expected = (raw - raw.min()) / (raw.max() - raw.min()) * 100
+    np.testing.assert_allclose(normalised, expected)
+    # per year, every year has its own 0 and 100; pooled, only the panel's extremes do
+    per_year = build(fw, data).datasets["normalised"]
+    assert (per_year["LPI"].groupby(level="year").max() == 100).all()
+    assert (normalised.groupby(level="year").max() < 100).sum() >= 1
+
+
+def test_panel_latest_imputation_carries_the_previous_year(reference: Path) -> None:
+    # COINr's own impute_panel example: NZ's LPI and AUT's Flights removed in 2022
+    idata = pd.read_csv(reference / "iData_p.csv")
+    for unit, code in (("NZL", "LPI"), ("AUT", "Flights")):
+        idata.loc[(idata["uCode"] == unit) & (idata["Time"] == 2022), code] = np.nan
+    fw, data = read_coinr(idata, pd.read_csv(reference / "iMeta.csv"))
+    result = build(fw, data, {"impute": {"method": "latest"}})
+    imputed = result.datasets["imputed"]
+    for unit, code in (("NZL", "LPI"), ("AUT", "Flights")):
+        assert imputed.loc[(unit, 2022), code] == imputed.loc[(unit, 2021), code]
+        assert result.flags.loc[(unit, 2022), code] == "i"
+    assert (result.flags.to_numpy() == "i").sum() == 2
+
+
+def test_missing_time_needs_a_year(reference: Path) -> None:
+    idata = pd.read_csv(reference / "iData.csv").drop(columns="Time")
+    imeta = pd.read_csv(reference / "iMeta.csv")
+    with pytest.raises(DataFileError, match="year="):
+        read_coinr(idata, imeta)
+    _, data = read_coinr(idata, imeta, year=2018)
+    assert data.years == [2018]
+
+
+def test_imeta_without_required_columns(reference: Path) -> None:
+    imeta = pd.read_csv(reference / "iMeta.csv").drop(columns="Parent")
+    with pytest.raises(DefinitionError, match=r"lacks the columns \['Parent'\]"):
+        read_coinr(reference / "iData.csv", imeta)
