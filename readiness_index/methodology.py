@@ -92,17 +92,28 @@ class ScreenSpec(_Spec):
 
 
 class TreatSpec(_Spec):
-    """Outlier treatment: COINr's skewness/kurtosis-driven winsorisation."""
+    """Outlier treatment: COINr's skewness/kurtosis-driven winsorisation.
+
+    ``by_indicator`` gives other parameters (or ``method: none``) to named indicators.
+    """
 
     method: Literal["none", "winsorise"] = "winsorise"
     skew: float = Field(default=2.0, gt=0)
     kurtosis: float = 3.5
     max_points: int = Field(default=5, ge=0)
     fallback: Literal["log", "none"] = "log"
+    by_indicator: dict[str, TreatSpec] = Field(default_factory=dict)
+
+    def for_indicator(self, code: str) -> TreatSpec:
+        """The specification that applies to ``code`` (COINr's ``indiv_specs``)."""
+        return self.by_indicator.get(code, self)
 
 
 class NormaliseSpec(_Spec):
-    """Bring indicators onto a common scale (after multiplying by their direction)."""
+    """Bring indicators onto a common scale (after multiplying by their direction).
+
+    ``by_indicator`` gives another method or parameters to named indicators.
+    """
 
     method: NormaliseMethod = "minmax"
     scope: Literal["per_year", "pooled"] = "per_year"
@@ -115,6 +126,12 @@ class NormaliseSpec(_Spec):
     cap: bool = False
     scale: float = 100.0
     truncate: bool = True
+    by_indicator: dict[str, NormaliseSpec] = Field(default_factory=dict)
+
+    def for_indicator(self, code: str) -> NormaliseSpec:
+        """The specification that applies to ``code`` (COINr's ``indiv_specs``); the scope
+        is always the top-level one."""
+        return self.by_indicator.get(code, self)
 
     @model_validator(mode="after")
     def _parameters(self) -> NormaliseSpec:

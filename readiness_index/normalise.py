@@ -224,7 +224,8 @@ class Normaliser:
     def _column(self, raw: Array, countries: np.ndarray, code: str) -> Array:
         direction = self.directions.get(code, 1)
         x = raw * direction
-        spec, method = self.spec, self.spec.method
+        spec = self.spec.for_indicator(code)
+        method = spec.method
         if method == "none" or np.isnan(x).all():
             return x  # nothing to scale: an indicator with no value in this year stays missing
         if method == "minmax":
@@ -255,11 +256,13 @@ class Normaliser:
         return float(x[hits[-1]]) if hits.size else float("nan")
 
     def _check_parameters(self, wide: pd.DataFrame) -> None:
-        method = self.spec.method
-        needed = {"goalposts": self.posts, "distance_to_target": self.targets}.get(method)
-        if needed is None:
-            return
-        missing = [c for c in wide.columns if c not in needed]
+        methods = {str(c): self.spec.for_indicator(str(c)).method for c in wide.columns}
+        for method, needed in (("goalposts", self.posts), ("distance_to_target", self.targets)):
+            self._check_needed(method, needed, [c for c, m in methods.items() if m == method])
+
+    @staticmethod
+    def _check_needed(method: str, needed: Mapping[str, object], codes: list[str]) -> None:
+        missing = [c for c in codes if c not in needed]
         if missing:
             what = "goalposts" if method == "goalposts" else "a target"
             raise ComputationError(

@@ -166,7 +166,7 @@ class Treater:
             rows = np.flatnonzero(years == year)
             for j, code in enumerate(wide.columns):
                 x = values[rows, j].copy()
-                y, record = treat_column(x, self.spec)
+                y, record = treat_column(x, self.spec.for_indicator(str(code)))
                 values[rows, j] = y
                 changed = ~np.isclose(x, y, equal_nan=True)
                 units = ", ".join(str(c) for c in countries[rows][changed])

@@ -17,6 +17,7 @@ from readiness_index.aggregate import aggregate_tree
 from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework
 from readiness_index.denominate import denominate
+from readiness_index.errors import MethodologyError
 from readiness_index.impute import Imputer
 from readiness_index.methodology import Methodology
 from readiness_index.normalise import Normaliser
@@ -25,7 +26,7 @@ from readiness_index.results import IndexResult
 from readiness_index.screen import screen_units
 from readiness_index.weights import resolve_weights
 
-__all__ = ["build", "score_table"]
+__all__ = ["build", "check_fits", "score_table"]
 
 
 def build(
@@ -72,6 +73,7 @@ def build(
     if not isinstance(methodology, Methodology):
         methodology = Methodology.from_mapping(methodology)
     fw = framework.active()
+    check_fits(fw, methodology)
     weights = resolve_weights(fw, methodology.weights)
     datasets, imputed, treatment, screened_out = _run_steps(fw, data, methodology, weights)
     index = pd.MultiIndex.from_frame(datasets["raw"].index.to_frame(index=False))
@@ -88,6 +90,34 @@ def build(
         screened_out=screened_out,
         weights=weights,
     )
+
+
+def check_fits(fw: Framework, methodology: Methodology) -> None:
+    """Check that every code and level the methodology names exists in the framework.
+
+    Raises
+    ------
+    MethodologyError
+        Listing every unknown code or level and the known ones.
+    """
+    problems = []
+    indicators = set(fw.indicator_codes)
+    named = {
+        "normalise.by_indicator": set(methodology.normalise.by_indicator),
+        "treat.by_indicator": set(methodology.treat.by_indicator if methodology.treat else ()),
+    }
+    for where, codes in named.items():
+        for code in sorted(codes - indicators):
+            problems.append(f"{where} names {code!r}, which is not an active indicator")
+    levels = set(fw.levels.values()) - {1}
+    for level in sorted(set(methodology.aggregate.by_level) - levels):
+        problems.append(
+            f"aggregate.by_level names level {level}; the aggregate levels are {sorted(levels)}"
+        )
+    if problems:
+        raise MethodologyError(
+            "The methodology does not fit the framework:\n  " + "\n  ".join(problems)
+        )
 
 
 def _run_steps(

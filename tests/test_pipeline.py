@@ -131,3 +131,25 @@ def test_improving_a_higher_is_better_indicator_never_lowers_the_score(
     after = build(fw, prepare_data(rows, fw)).ranking(2024)
     score = dict(zip(before["country"], before["score"], strict=True))[country]
     assert dict(zip(after["country"], after["score"], strict=True))[country] >= score - 1e-9
+
+
+def test_individual_specs_per_indicator(small: Small) -> None:
+    m = {
+        "normalise": {"by_indicator": {"a": {"method": "rank"}}},
+        "treat": {"by_indicator": {"c": {"method": "none"}}},
+    }
+    result = build(*small, m)
+    normalised = result.datasets["normalised"].xs(2023, level="year")
+    assert normalised["a"].tolist() == [1.0, 3.0, 2.0]  # ranks, not min-max
+    assert normalised["b"].tolist() == [100.0, 50.0, 0.0]
+    assert result.treatment.set_index("indicator").loc["c", "treatment"].tolist() == ["none"] * 2
+
+
+def test_methodology_naming_unknown_codes_or_levels_fails_before_building(small: Small) -> None:
+    m = {
+        "normalise": {"by_indicator": {"zz": {"method": "rank"}}},
+        "aggregate": {"by_level": {7: {"method": "median"}}},
+    }
+    with pytest.raises(MethodologyError) as caught:
+        build(*small, m)
+    assert "'zz'" in str(caught.value) and "level 7" in str(caught.value)
