@@ -51,7 +51,7 @@ def sniff_format(path: str | os.PathLike[str]) -> str:
     """The format of a data file, from its name and first line.
 
     Excel and Parquet files are in the long format; a TSV whose first header cell
-    holds ``\\TIME_PERIOD`` is a Eurostat TSV; a CSV with ``TIME_PERIOD`` and
+    holds ``\\TIME_PERIOD`` (or any ``.tsv``) is a Eurostat TSV; a CSV with ``TIME_PERIOD`` and
     ``OBS_VALUE`` columns is Eurostat SDMX-CSV; one that starts with ``Data Source``
     or has ``Country Code`` and ``Year`` columns is a World Bank CSV.
 
@@ -70,7 +70,7 @@ def sniff_format(path: str | os.PathLike[str]) -> str:
             f"{file}: unsupported file type {suffix!r}; expected .csv, .tsv, .xlsx or .parquet"
         )
     first = _first_line(file)
-    if "\\TIME_PERIOD" in first:
+    if suffix == "tsv" or "\\TIME_PERIOD" in first:
         return "eurostat_tsv"
     if "TIME_PERIOD" in first and "OBS_VALUE" in first:
         return "eurostat_sdmx_csv"

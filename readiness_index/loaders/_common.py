@@ -241,7 +241,7 @@ def _years(
         value = parse_period(text)
         if value is None:
             failures.add(row, column, "a period such as 2024, 2024-S1 or 2024-06", text)
-        elif value[1] != 12 and rule != "latest_in_year":
+        elif not text.strip().isdigit() and rule != "latest_in_year":
             failures.add(
                 row,
                 column,
@@ -250,11 +250,13 @@ def _years(
                 text,
             )
         else:
-            years[row], position[row] = value
+            # position 0 marks an annual period; sub-annual ones count months 1-12
+            years[row] = value[0]
+            position[row] = 0 if text.strip().isdigit() else value[1]
     index = period.index
     return (
         pd.Series([years.get(r, np.nan) for r in index], index=index, dtype="float64"),
-        pd.Series([position.get(r, 12) for r in index], index=index, dtype="int64"),
+        pd.Series([position.get(r, 0) for r in index], index=index, dtype="int64"),
     )
 
 
@@ -269,12 +271,12 @@ def _check_flags(flags: pd.Series, failures: Failures, column: str) -> None:
 
 def _latest_periods(frame: pd.DataFrame) -> pd.DataFrame:
     """Keep the latest sub-annual period of each country, indicator and year (noted)."""
-    sub = frame["_position"] != 12
+    sub = frame["_position"] > 0
     ordered = frame.loc[sub].sort_values(["country", "indicator", "year", "_position"])
     latest = ordered.drop_duplicates(["country", "indicator", "year"], keep="last")
     kept = pd.concat([frame.loc[~sub], latest])
-    if (kept["_position"] != 12).any():
+    if (kept["_position"] > 0).any():
         kept = kept.assign(
-            provenance=np.where(kept["_position"] != 12, "period " + kept["_period"], "")
+            provenance=np.where(kept["_position"] > 0, "period " + kept["_period"], "")
         )
     return kept.drop(columns=["_period", "_position"]).sort_index()
