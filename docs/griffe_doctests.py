@@ -1,4 +1,4 @@
-"""Griffe extension for the API reference: render the package's doctests as code.
+"""Griffe extension for the API reference: render doctests and Sphinx roles readably.
 
 Many docstrings in the package put a short doctest straight after the summary or
 after a ``Parameters`` or ``Raises`` section, without an ``Examples`` header (the
@@ -10,8 +10,10 @@ section as broken section lines. Before a docstring is parsed this extension:
 - starts an ``Examples`` section before a doctest that begins, unindented, inside
   any other section (so it is rendered as an example, not as a parameter).
 
-Doctests already under an ``Examples`` header are left alone. The docstrings in the
-package are not changed; only what the documentation site shows.
+Doctests already under an ``Examples`` header are left alone. Sphinx roles such as
+``:class:`~readiness_index.methodology.ImputeSpec``` are shown as inline code
+(``ImputeSpec``), as Sphinx would show them. The docstrings in the package are not
+changed; only what the documentation site shows.
 """
 
 from __future__ import annotations
@@ -22,6 +24,16 @@ from typing import Any
 import griffe
 
 _UNDERLINE = re.compile(r"^-{3,}$")
+_ROLE = re.compile(r":(?:class|func|meth|mod|attr|exc|data|obj):`(~?)([^`]+)`")
+
+
+def plain_roles(text: str) -> str:
+    """Replace Sphinx cross-reference roles by inline code; ``~`` keeps the last name.
+
+    >>> plain_roles("See :func:`~readiness_index.pipeline.build` and :mod:`pycountry`.")
+    'See `build` and `pycountry`.'
+    """
+    return _ROLE.sub(lambda m: f"`{m[2].rsplit('.', 1)[-1] if m[1] else m[2]}`", text)
 
 
 def _is_header(lines: list[str], i: int) -> bool:
@@ -68,9 +80,9 @@ def fence_doctests(text: str) -> str:
 
 
 class DoctestFences(griffe.Extension):
-    """Rewrite each docstring with :func:`fence_doctests` as soon as it is loaded."""
+    """Rewrite each docstring with ``fence_doctests`` and ``plain_roles`` when it is loaded."""
 
     def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
         """Called by griffe for every object it loads."""
         if obj.docstring is not None:
-            obj.docstring.value = fence_doctests(obj.docstring.value)
+            obj.docstring.value = plain_roles(fence_doctests(obj.docstring.value))
