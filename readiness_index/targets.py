@@ -167,8 +167,8 @@ def _national(table: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
             f"national targets need the columns country, indicator, target, target_year; "
             f"missing {missing}"
         )
-    given = national.set_index(["country", "indicator"])[["target", "target_year"]]
-    merged = table.join(given, on=["country", "indicator"], rsuffix="_national")
+    given = national[["country", "indicator", "target", "target_year"]]
+    merged = table.merge(given, on=["country", "indicator"], how="left", suffixes=("", "_national"))
     has = merged["target_national"].notna()
     merged.loc[has, "target"] = merged.loc[has, "target_national"].astype("float64")
     merged.loc[has, "target_year"] = merged.loc[has, "target_year_national"].astype("int64")

@@ -1,0 +1,169 @@
+"""Distance to target and trajectory, on hand-computed cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from readiness_index.data import IndicatorData, prepare_data
+from readiness_index.definitions import Aggregate, Framework, Indicator, Target
+from readiness_index.errors import DataValidationError
+from readiness_index.targets import (
+    TARGET_COLUMNS,
+    blueprint_compute_target,
+    cagr,
+    distance_to_target,
+    relative_target,
+    trajectory_status,
+)
+
+FRAMEWORK = Framework(
+    aggregates=(Aggregate(code="index", name="Index"),),
+    indicators=(
+        Indicator(code="skills", name="Skills", parent="index",
+                  target=Target(value=80, year=2030, policy="Digital Decade")),
+        Indicator(code="carbon", name="Carbon", parent="index", direction=-1,
+                  target=Target(value={"AT": 100.0, "PL": 400.0}, year=2030)),
+        Indicator(code="compute", name="Compute", parent="index"),
+    ),
+)  # fmt: skip
+
+
+def data(records: list[tuple[str, int, str, float]]) -> IndicatorData:
+    frame = pd.DataFrame(records, columns=["country", "year", "indicator", "value"])
+    return prepare_data(frame, FRAMEWORK)
+
+
+RECORDS: list[tuple[str, int, str, float]] = [
+    # skills: AT grows 50 -> 60 in 5 years; BE 60 -> 75 in 2 years; CZ one point only
+    ("AT", 2020, "skills", 50.0), ("AT", 2025, "skills", 60.0),
+    ("BE", 2023, "skills", 60.0), ("BE", 2025, "skills", 75.0),
+    ("CZ", 2025, "skills", 70.0),
+    # carbon (lower is better): AT 200 -> 150 over 2 years; PL 700 -> 690 over 2 years
+    ("AT", 2022, "carbon", 200.0), ("AT", 2024, "carbon", 150.0),
+    ("PL", 2022, "carbon", 700.0), ("PL", 2024, "carbon", 690.0),
+    ("AT", 2023, "compute", 10.0), ("AT", 2025, "compute", 40.0), ("BE", 2025, "compute", 0.0),
+]  # fmt: skip
+DATA = data(RECORDS)
+
+
+def row(table: pd.DataFrame, country: str, indicator: str) -> pd.Series:
+    match = table.loc[(table["country"] == country) & (table["indicator"] == indicator)]
+    assert len(match) == 1
+    return match.iloc[0]
+
+
+def test_columns_and_rows() -> None:
+    table = distance_to_target(DATA, FRAMEWORK)
+    assert tuple(table.columns) == TARGET_COLUMNS
+    # compute has no target in the framework; carbon only for the countries given
+    assert sorted(zip(table["country"], table["indicator"], strict=True)) == [
+        ("AT", "carbon"), ("AT", "skills"), ("BE", "skills"), ("CZ", "skills"), ("PL", "carbon"),
+    ]  # fmt: skip
+
+
+def test_off_track_by_hand() -> None:
+    at = row(distance_to_target(DATA, FRAMEWORK), "AT", "skills")
+    # required (80/60)^(1/5) - 1 = 0.059224; observed (60/50)^(1/5) - 1 = 0.037137
+    assert at["gap"] == 20.0 and at["latest_year"] == 2025 and at["target_year"] == 2030
+    assert at["required_cagr"] == pytest.approx(0.0592238, abs=1e-6)
+    assert at["observed_cagr"] == pytest.approx(0.0371372, abs=1e-6)
+    assert at["status"] == "off track"
+
+
+def test_on_track_by_hand() -> None:
+    be = row(distance_to_target(DATA, FRAMEWORK), "BE", "skills")
+    # required (80/75)^(1/5) - 1 = 0.012991; observed (75/60)^(1/2) - 1 = 0.118034
+    assert be["required_cagr"] == pytest.approx(0.0129914, abs=1e-6)
+    assert be["observed_cagr"] == pytest.approx(0.1180340, abs=1e-6)
+    assert be["status"] == "on track"
+
+
+def test_one_point_is_no_trend() -> None:
+    cz = row(distance_to_target(DATA, FRAMEWORK), "CZ", "skills")
+    assert math.isnan(cz["observed_cagr"]) and cz["status"] == "no trend"
+    assert cz["gap"] == 10.0
+
+
+def test_lower_is_better_by_hand() -> None:
+    table = distance_to_target(DATA, FRAMEWORK)
+    at, pl = row(table, "AT", "carbon"), row(table, "PL", "carbon")
+    # AT: required (100/150)^(1/6) - 1 = -0.065345; observed (150/200)^(1/2) - 1 = -0.133975
+    assert at["gap"] == -50.0
+    assert at["required_cagr"] == pytest.approx(-0.0653447, abs=1e-6)
+    assert at["observed_cagr"] == pytest.approx(-0.1339746, abs=1e-6)
+    assert at["status"] == "on track"  # falling faster than needed
+    # PL: required (400/690)^(1/6) - 1 = -0.086865; observed (690/700)^(1/2) - 1 = -0.007168
+    assert pl["required_cagr"] == pytest.approx(-0.0868647, abs=1e-6)
+    assert pl["status"] == "off track"
+
+
+def test_national_targets_replace_the_eu_target() -> None:
+    national = pd.DataFrame(
+        {"country": ["AT"], "indicator": ["skills"], "target": [65.0], "target_year": [2027]}
+    )
+    at = row(distance_to_target(DATA, FRAMEWORK, national=national), "AT", "skills")
+    # required (65/60)^(1/2) - 1 = 0.040833 > observed 0.037137
+    assert (at["target"], at["target_year"], at["gap"]) == (65.0, 2027, 5.0)
+    assert at["required_cagr"] == pytest.approx(0.0408330, abs=1e-6)
+    assert at["status"] == "off track"
+    be = row(distance_to_target(DATA, FRAMEWORK, national=national), "BE", "skills")
+    assert be["target"] == 80.0  # the EU-wide target still applies to the others
+
+
+def test_national_targets_need_their_columns() -> None:
+    with pytest.raises(DataValidationError, match=r"missing \['target_year'\]"):
+        distance_to_target(
+            DATA, FRAMEWORK, national=pd.DataFrame(columns=["country", "indicator", "target"])
+        )
+
+
+def test_window_limits_the_history() -> None:
+    extra = data([*RECORDS, ("AT", 2010, "skills", 10.0)])
+    full = row(distance_to_target(extra, FRAMEWORK), "AT", "skills")
+    recent = row(distance_to_target(extra, FRAMEWORK, window=5), "AT", "skills")
+    assert full["observed_cagr"] == pytest.approx(6 ** (1 / 15) - 1)
+    assert recent["observed_cagr"] == pytest.approx(1.2 ** (1 / 5) - 1)
+
+
+def test_blueprint_compute_tripling() -> None:
+    target = blueprint_compute_target(DATA, indicator="compute")
+    assert target.value == {"AT": 120.0}  # BE has 0: a multiple of nothing is no target
+    assert target.year == 2030 and "x3" in (target.policy or "")
+    at = row(distance_to_target(DATA, FRAMEWORK, targets={"compute": target}), "AT", "compute")
+    # required 3^(1/5) - 1 = 0.245731; observed (40/10)^(1/2) - 1 = 1.0
+    assert at["required_cagr"] == pytest.approx(0.2457309, abs=1e-6)
+    assert at["status"] == "on track"
+    doubled = relative_target(DATA, "compute", factor=2, target_year=2030, baseline_year=2023)
+    assert doubled.value == {"AT": 20.0}
+
+
+def test_cagr_and_status_functions() -> None:
+    np.testing.assert_allclose(cagr(np.array([1.0]), np.array([2.0]), np.array([1])), [1.0])
+    assert np.isnan(cagr(np.array([1.0]), np.array([2.0]), np.array([0]))).all()
+    assert trajectory_status(
+        np.array([np.nan]), np.array([0.1]), np.array([1]), np.array([3])
+    ).tolist() == ["no trend"]
+
+
+@given(
+    st.floats(min_value=0.1, max_value=1e4), st.floats(min_value=0.1, max_value=1e4),
+    st.integers(min_value=1, max_value=30),
+)  # fmt: skip
+def test_cagr_compounds_back_to_the_end_value(start: float, end: float, years: int) -> None:
+    rate = cagr(np.array([start]), np.array([end]), np.array([years]))[0]
+    assert start * (1 + rate) ** years == pytest.approx(end, rel=1e-9)
+
+
+@given(st.floats(min_value=-0.5, max_value=0.5), st.floats(min_value=-0.5, max_value=0.5))
+def test_direction_mirrors_the_status(required: float, observed: float) -> None:
+    up = trajectory_status(np.array([required]), np.array([observed]), np.array([1]), np.array([2]))
+    down = trajectory_status(
+        np.array([-required]), np.array([-observed]), np.array([-1]), np.array([2])
+    )
+    assert up.tolist() == down.tolist()
