@@ -24,15 +24,20 @@ from typing import Any
 import griffe
 
 _UNDERLINE = re.compile(r"^-{3,}$")
+_LITERAL_MARKER = re.compile(r"(?<=\S)::$", re.MULTILINE)
 _ROLE = re.compile(r":(?:class|func|meth|mod|attr|exc|data|obj):`(~?)([^`]+)`")
 
 
 def plain_roles(text: str) -> str:
     """Replace Sphinx cross-reference roles by inline code; ``~`` keeps the last name.
 
-    >>> plain_roles("See :func:`~readiness_index.pipeline.build` and :mod:`pycountry`.")
-    'See `build` and `pycountry`.'
+    A reStructuredText literal marker (``text::`` before an indented block) becomes a
+    plain colon; Markdown shows the indented block as code anyway.
+
+    >>> plain_roles("See :func:`~readiness_index.pipeline.build` and :mod:`pycountry`::")
+    'See `build` and `pycountry`:'
     """
+    text = _LITERAL_MARKER.sub(":", text)
     return _ROLE.sub(lambda m: f"`{m[2].rsplit('.', 1)[-1] if m[1] else m[2]}`", text)
 
 
