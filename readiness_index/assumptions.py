@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from readiness_index._replicate import VECTORISED_METHODS
 from readiness_index.definitions import Framework
-from readiness_index.errors import AssumptionError
+from readiness_index.errors import AssumptionError, MethodologyError
 from readiness_index.methodology import (
     AggregateSpec,
     ImputeSpec,
@@ -40,6 +40,7 @@ from readiness_index.methodology import (
     NormaliseSpec,
     TreatSpec,
 )
+from readiness_index.pipeline import check_fits
 
 __all__ = ["ASSUMPTION_NAMES", "Assumptions"]
 
@@ -100,7 +101,11 @@ class Assumptions(BaseModel):
         AssumptionError
             With ``failures``, a table of ``path, problem, found``.
         """
-        rows = [*_level_problems(self, framework), *_method_problems(self, methodology)]
+        rows = [
+            *_level_problems(self, framework),
+            *_method_problems(self, methodology),
+            *_fit_problems(self, framework, methodology),
+        ]
         if rows:
             lines = [f"{r['path']}: {r['problem']} (found {r['found']!r})" for r in rows]
             message = f"{len(rows)} problem(s) in the assumptions:\n  " + "\n  ".join(lines)
@@ -142,6 +147,21 @@ def _method_problems(assumptions: Assumptions, methodology: Methodology) -> list
                         "found": method,
                     }
                 )
+    return rows
+
+
+def _fit_problems(
+    assumptions: Assumptions, framework: Framework, methodology: Methodology
+) -> list[dict[str, Any]]:
+    """Each alternative must fit the framework as a methodology would (codes, levels)."""
+    rows = []
+    active = framework.active()
+    for name in ("normalise", "impute", "treat", "aggregate"):
+        for i, spec in enumerate(getattr(assumptions, name)):
+            try:
+                check_fits(active, methodology.model_copy(update={name: spec}))
+            except MethodologyError as err:
+                rows.append({"path": f"{name}[{i}]", "problem": str(err), "found": spec})
     return rows
 
 

@@ -9,8 +9,9 @@ designed for speed rather than replaying the whole build per replication as COIN
    one normalised indicator matrix per alternative;
 2. the choices of every replication are drawn at once as arrays from one seeded
    generator (alternative numbers, aggregation numbers, noisy weights, excluded
-   indicator), so a seed gives the same run bit for bit whatever the batch size or
-   the number of processes;
+   indicator), so a seed gives the same choices whatever the batch size or the
+   number of processes, and the same run bit for bit with the same batch size
+   (matrix products over batches of another size may round the last bit differently);
 3. replications are aggregated in vectorised batches (:mod:`readiness_index._replicate`),
    which bounds memory; batches are independent and may be mapped with joblib.
 
@@ -323,7 +324,8 @@ def uncertainty(
     n : int, default 1000
         Number of replications.
     seed : int, default 0
-        Seed of the generator; the same seed gives the same result bit for bit.
+        Seed of the generator; the same seed and batch size give the same result bit
+        for bit, with any ``n_jobs``.
     year : int, optional
         Year analysed (default: the latest).
     target : str, optional
@@ -459,25 +461,14 @@ def _normalised(
 ) -> Floats:
     """One normalisation alternative of the analysed year, ``[country, indicator]``.
 
-    Within one year the per-year scope equals the pooled scope, so the year's rows are
-    normalised on their own with a plain country index (fast); a pooled scope over
-    several years normalises the whole table.
+    Normalising per year needs only the year's rows; a pooled scope needs every year.
     """
-    codes = list(framework.indicator_codes)
-    years = treated.index.get_level_values("year")
-    if spec.scope == "pooled" and (years != year).any():
-        frame = _one_year(_normaliser(framework, spec).transform(treated), year)
-    else:
-        pooled = spec.model_copy(update={"scope": "pooled"})
-        frame = _normaliser(framework, pooled).transform(_one_year(treated, year))
-    frame = frame.reindex(index=list(countries), columns=codes)
+    in_year = treated.index.get_level_values("year") == year
+    rows = treated if spec.scope == "pooled" else treated.loc[in_year]
+    frame = _normaliser(framework, spec).transform(rows)
+    frame = frame.loc[frame.index.get_level_values("year") == year].droplevel("year")
+    frame = frame.reindex(index=list(countries), columns=list(framework.indicator_codes))
     return frame.to_numpy(dtype=np.float64)
-
-
-def _one_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The rows of ``year``, indexed by country alone."""
-    rows = frame.loc[frame.index.get_level_values("year") == year]
-    return rows.droplevel("year")
 
 
 def _normaliser(framework: Framework, spec: NormaliseSpec) -> Normaliser:
