@@ -125,7 +125,9 @@ def copeland(values: Array, weights: Array) -> Array:
 
     ``O[i, j] = sum(w_k [x_ik > x_jk]) + sum(w_k [x_ik = x_jk]) / 2`` for ``i < j``
     with weights summing to one, ``O[j, i] = 1 - O[i, j]`` and ``O[i, i] = 0``
-    (COINr's ``outrankMatrix``); comparisons with a missing value count for neither.
+    (COINr's ``outrankMatrix``). A comparison with a missing value adds nothing to
+    ``O[i, j]`` for ``i < j``, so its weight goes to the later unit through
+    ``O[j, i] = 1 - O[i, j]``, exactly as in COINr.
 
     >>> copeland(np.array([[3.0, 1.0], [2.0, 2.0], [1.0, 3.0]]), np.ones(2))
     array([1., 1., 1.])

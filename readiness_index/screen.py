@@ -4,8 +4,9 @@ Per unit and year (COINr's ``Screen``):
 
 - data coverage ``= count(present) / count(indicators)``; a unit is kept when
   coverage >= ``min_coverage`` (``missing``);
-- non-zero share ``= count(x != 0, present) / count(indicators)``; a unit is kept
-  when the share >= ``min_nonzero`` (``zeros``).
+- non-zero share ``= 1 - count(x = 0) / count(present)``; a unit is kept when the
+  share >= ``min_nonzero`` (``zeros``). As in COINr's ``get_data_avail``, zeros are
+  counted among the values present.
 
 The screened-out units are returned with the figures that removed them.
 """
@@ -24,13 +25,15 @@ def coverage_table(wide: pd.DataFrame) -> pd.DataFrame:
     """Coverage and non-zero share of every row.
 
     >>> idx = pd.MultiIndex.from_tuples([("A", 2024)], names=["country", "year"])
-    >>> coverage_table(pd.DataFrame({"x": [0.0], "y": [np.nan]}, idx)).to_dict("records")
-    [{'coverage': 0.5, 'nonzero': 0.0}]
+    >>> wide = pd.DataFrame({"x": [0.0], "y": [np.nan], "z": [2.0]}, idx)
+    >>> coverage_table(wide).round(3).to_dict("records")
+    [{'coverage': 0.667, 'nonzero': 0.5}]
     """
     n = wide.shape[1]
     present = wide.notna().sum(axis=1)
-    nonzero = (wide.fillna(0.0) != 0).sum(axis=1)
-    return pd.DataFrame({"coverage": present / n, "nonzero": nonzero / n}, index=wide.index)
+    zeros = (wide == 0).sum(axis=1)
+    nonzero = 1 - zeros / present.where(present > 0)
+    return pd.DataFrame({"coverage": present / n, "nonzero": nonzero}, index=wide.index)
 
 
 def screen_units(wide: pd.DataFrame, spec: ScreenSpec) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -172,3 +172,9 @@ def test_treatment_never_reorders_values(x: np.ndarray) -> None:
     y, _ = outliers.treat_column(x, TreatSpec())
     order = np.argsort(x, kind="stable")
     assert np.all(np.diff(y[order]) >= -1e-9)
+
+
+def test_nonzero_share_counts_zeros_among_present_values_as_coinr() -> None:
+    # 1 zero among 2 present values: COINr's Non_Zero = 1 - 1/2 = 0.5 (not 1/4)
+    wide = _wide({("A", 2024): [0.0, 3.0, np.nan, np.nan]}, columns="wxyz")
+    assert screen.coverage_table(wide)["nonzero"].tolist() == [0.5]
