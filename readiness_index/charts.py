@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from matplotlib import rc_context
 from matplotlib.artist import Artist
+from matplotlib.colorbar import Colorbar
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -134,6 +135,13 @@ def to_svg(figure: Figure, text: ChartText) -> str:
     )
     opening_end = svg.index(">") + 1
     return head + svg[4:opening_end] + accessible + svg[opening_end:]
+
+
+def _vector(colours: Colorbar) -> Colorbar:
+    """Keep a colour bar's gradient as vector shapes (matplotlib rasterises long ones)."""
+    if colours.solids is not None:
+        colours.solids.set_rasterized(False)
+    return colours
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -247,13 +255,14 @@ def heat_map(
     with rc_context(_RC):
         figure = _figure(1.3 * len(column_labels) + 2.8, 0.28 * len(row_labels) + 1.6)
         axes = figure.add_subplot()
-        image = axes.imshow(grid, cmap="cividis", aspect="auto", norm=Normalize(0, 100))
+        image = axes.pcolormesh(grid, cmap="cividis", norm=Normalize(0, 100))
+        axes.invert_yaxis()
         for (row, column), value in np.ndenumerate(grid):
             if np.isfinite(value):
                 shade = "black" if value > 55 else "white"
                 axes.text(
-                    column,
-                    row,
+                    column + 0.5,
+                    row + 0.5,
                     number_format(value),
                     ha="center",
                     va="center",
@@ -261,11 +270,11 @@ def heat_map(
                     fontsize=7.5,
                 )
         axes.set_xticks(np.arange(len(column_labels)), list(column_labels), rotation=30, ha="right")
-        axes.set_yticks(np.arange(len(row_labels)), list(row_labels))
+        axes.set_yticks(np.arange(len(row_labels)) + 0.5, list(row_labels))
         axes.tick_params(length=0)
         for spine in axes.spines.values():
             spine.set_visible(False)
-        figure.colorbar(image, ax=axes, label=colour_label, shrink=0.6)
+        _vector(figure.colorbar(image, ax=axes, label=colour_label, shrink=0.6))
         return to_svg(figure, text)
 
 
@@ -296,11 +305,13 @@ def tile_map(
     with rc_context(_RC):
         figure = _figure(6.0, 5.4)
         axes = figure.add_subplot()
-        colours = figure.colorbar(
-            axes.scatter([], [], c=[], cmap="cividis", norm=norm),
-            ax=axes,
-            label=colour_label,
-            shrink=0.6,
+        colours = _vector(
+            figure.colorbar(
+                axes.scatter([], [], c=[], cmap="cividis", norm=norm),
+                ax=axes,
+                label=colour_label,
+                shrink=0.6,
+            )
         )
         for code, (column, row) in TILE_GRID.items():
             score, url = tiles.get(code, (math.nan, ""))

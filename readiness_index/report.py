@@ -57,6 +57,7 @@ __all__ = ["available_languages", "page_name", "render_reports"]
 
 _MISSING = "–"
 _PAGES = {"index": "index", "methodology": "methodology"}
+_FORMATTING_LOCALES = {"en": "en_GB"}
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
@@ -212,6 +213,11 @@ def _environment(
     return environment
 
 
+def _locale(language: str) -> Locale:
+    """The Babel locale that formats ``language``: English follows British conventions."""
+    return Locale.parse(_FORMATTING_LOCALES.get(language, language))
+
+
 def _language_name(code: str) -> str:
     """The name of a language in itself (``Deutsch``, ``Français``)."""
     return str(Locale.parse(code).get_display_name(code) or code).capitalize()
@@ -227,7 +233,7 @@ def format_number(value: float | None, language: str, digits: int = 1) -> str:
     if value is None or math.isnan(value):
         return _MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_decimal(value, format=pattern, locale=language))
+    return str(format_decimal(value, format=pattern, locale=_locale(language)))
 
 
 def format_value(value: float | None, language: str) -> str:
@@ -238,18 +244,20 @@ def format_value(value: float | None, language: str) -> str:
     """
     if value is None or math.isnan(value):
         return _MISSING
-    return str(format_decimal(value, format="#,##0.##", locale=language))
+    return str(format_decimal(value, format="#,##0.##", locale=_locale(language)))
 
 
 def format_share(value: float | None, language: str) -> str:
-    """A fraction as a percentage with one decimal (``0.034`` -> ``3,4 %`` in French).
+    """A fraction as a percentage with one decimal, in the language's pattern.
 
-    >>> format_share(0.034, "en")
-    '3.4%'
+    >>> format_share(0.034, "en"), format_share(0.034, "de")
+    ('3.4%', '3,4\xa0%')
     """
     if value is None or math.isnan(value):
         return _MISSING
-    return str(format_percent(value, format="#,##0.0%", locale=language))
+    locale = _locale(language)
+    pattern = str(locale.percent_formats[None].pattern).replace("#,##0", "#,##0.0", 1)
+    return str(format_percent(value, format=pattern, locale=locale))
 
 
 def format_signed(value: int | None, language: str) -> str:
@@ -260,7 +268,9 @@ def format_signed(value: int | None, language: str) -> str:
     """
     if value is None:
         return _MISSING
-    return str(format_decimal(value, format="+#,##0;-#,##0", locale=language)).replace("+0", "0")
+    return str(format_decimal(value, format="+#,##0;-#,##0", locale=_locale(language))).replace(
+        "+0", "0"
+    )
 
 
 def format_day(value: Any, language: str) -> str:
@@ -271,10 +281,10 @@ def format_day(value: Any, language: str) -> str:
     """
     text = str(value)
     if _ISO_DAY.match(text):
-        return str(format_date(date.fromisoformat(text), format="medium", locale=language))
+        return str(format_date(date.fromisoformat(text), format="medium", locale=_locale(language)))
     if _ISO_MONTH.match(text):
         month = date.fromisoformat(f"{text}-01")
-        return str(format_skeleton("yMMM", month, locale=language))
+        return str(format_skeleton("yMMM", month, locale=_locale(language)))
     return text
 
 
@@ -285,7 +295,7 @@ def country_label(code: str, language: str) -> str:
     ('Grèce', 'Deutschland')
     """
     iso = EXCEPTIONS.get(code, code)
-    return str(Locale.parse(language).territories.get(iso, code))
+    return str(_locale(language).territories.get(iso, code))
 
 
 def format_listing(items: Iterable[Any], language: str) -> Markup:
@@ -294,7 +304,7 @@ def format_listing(items: Iterable[Any], language: str) -> Markup:
     >>> str(format_listing(["<b>", "c"], "en"))
     '&lt;b&gt; and c'
     """
-    return Markup(format_list([str(escape(item)) for item in items], locale=language))
+    return Markup(format_list([str(escape(item)) for item in items], locale=_locale(language)))
 
 
 def _filters(language: str) -> dict[str, Callable[..., Any]]:
@@ -361,7 +371,7 @@ def _render_page(
     where = f"country {country!r}" if country else "the site"
     try:
         html = environment.get_template(template).render(**context(), url=url)
-    except (jinja2.TemplateError, LookupError, TypeError, ValueError, AttributeError) as err:
+    except Exception as err:  # a user's template may raise anything: name where it failed
         raise ReportError(
             f"Cannot render template {template!r} for {where} in language {language!r}: "
             f"{type(err).__name__}: {err}"
