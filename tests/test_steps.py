@@ -102,7 +102,7 @@ def test_screen_by_missing_and_zeros() -> None:
     assert kept.index.get_level_values("country").tolist() == ["C"]
     assert dict(zip(removed["country"], removed["reason"], strict=True)) == {
         "A": "too many zeros",
-        "B": "too little data and too many zeros",
+        "B": "too little data",
     }
 
 
