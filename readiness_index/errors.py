@@ -12,6 +12,7 @@ and also from the builtin exception that fits, so ``except ValueError`` keeps wo
     ├── ComputationError         (ArithmeticError)  a step cannot compute on these values
     ├── AssumptionError          (ValueError)       an uncertainty assumption is invalid
     ├── DataConflictError        (ValueError)       new data contradicts stored data
+    ├── UnknownCodeError         (KeyError)         a country, year or code is not in a result
     └── ReportError              (RuntimeError)     a report page cannot be rendered
 
 Errors that carry several failures hold them as a table in ``failures`` (a
@@ -36,6 +37,7 @@ __all__ = [
     "MethodologyError",
     "ReadinessIndexError",
     "ReportError",
+    "UnknownCodeError",
 ]
 
 
@@ -81,6 +83,13 @@ class AssumptionError(_TableError, ValueError):
 
 class DataConflictError(_TableError, ValueError):
     """New data contradict stored data and ``replace`` was not requested."""
+
+
+class UnknownCodeError(ReadinessIndexError, KeyError):
+    """A country, year or code asked for is not in the framework or the result."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class ReportError(ReadinessIndexError, RuntimeError):

@@ -10,6 +10,7 @@ import pandas as pd
 
 from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework, Indicator
+from readiness_index.errors import UnknownCodeError
 from readiness_index.methodology import Methodology
 
 __all__ = ["STEPS", "IndexResult", "rank_descending"]
@@ -130,9 +131,22 @@ class IndexResult:
         score; the contributions add up to the score under the arithmetic mean).
         """
         key = (country, year)
+        self._check_known(country, year, code)
         if isinstance(self.framework.nodes[code], Indicator):
             return self._explain_indicator(key, code)
         return self._explain_aggregate(key, code)
+
+    def _check_known(self, country: str, year: int, code: str) -> None:
+        index = self.datasets["aggregated"].index
+        problems = []
+        if code not in self.framework.nodes:
+            problems.append(f"code {code!r} is not in the framework")
+        if country not in index.get_level_values("country"):
+            problems.append(f"country {country!r} is not in the result")
+        if year not in self.years:
+            problems.append(f"year {year} is not in the result (years: {self.years})")
+        if problems:
+            raise UnknownCodeError("; ".join(problems))
 
     def _explain_indicator(self, key: tuple[str, int], code: str) -> pd.DataFrame:
         rows: list[dict[str, object]] = []

@@ -153,3 +153,13 @@ def test_methodology_naming_unknown_codes_or_levels_fails_before_building(small:
     with pytest.raises(MethodologyError) as caught:
         build(*small, m)
     assert "'zz'" in str(caught.value) and "level 7" in str(caught.value)
+
+
+def test_explain_unknown_names_are_clear_errors(small: Small) -> None:
+    from readiness_index.errors import UnknownCodeError
+
+    result = build(*small)
+    with pytest.raises(UnknownCodeError, match=r"country 'QQ'.*year 1999"):
+        result.explain("QQ", 1999, "index")
+    with pytest.raises(KeyError, match="code 'zz'"):
+        result.explain("X", 2024, "zz")
