@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -24,7 +26,7 @@ def framework(max_age: int | None = 2) -> Framework:
     )
 
 
-def rows(records: list[tuple[str, int, str, float | None]]) -> pd.DataFrame:
+def rows(records: Sequence[tuple[str, int, str, float | None]]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["country", "year", "indicator", "value"])
 
 
@@ -41,9 +43,13 @@ DATA = rows(
 def picked(editions: list[int], max_age: int | None = None) -> dict[tuple[int, str, str], str]:
     data = prepare_data(DATA, framework())
     long = edition_data(data, framework(), editions, max_age=max_age).long
-    return {
-        (int(r.year), str(r.country), str(r.indicator)): str(r.data_year) for r in long.itertuples()
-    }
+    keys = zip(
+        long["year"].astype(int).tolist(),
+        long["country"].tolist(),
+        long["indicator"].tolist(),
+        strict=True,
+    )
+    return dict(zip(keys, long["data_year"].astype(str).tolist(), strict=True))
 
 
 def test_latest_year_not_after_the_edition() -> None:
@@ -111,7 +117,9 @@ def test_adding_later_years_never_changes_earlier_editions(
     last = max(editions)
     later = [(c, last + 1 + (y % 3), i, v) for c, y, i, v in added]
     before = rows(observed)
-    after = pd.concat([before, rows(later)]).drop_duplicates(["country", "year", "indicator"])
+    after: pd.DataFrame = pd.concat([before, rows(later)]).drop_duplicates(
+        ["country", "year", "indicator"]
+    )
     ages = {"a": 2, "b": None}
     old = select_editions(before, editions, ages)
     new = select_editions(after, editions, ages)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -386,7 +387,7 @@ CASES = [
 def test_real_files_match_the_published_figures(
     sources: Path, name: str, filters: dict[str, str], raw_name: str
 ) -> None:
-    options: dict[str, object] = {"countries": EU27}
+    options: dict[str, Any] = {"countries": EU27}
     if filters:
         options["filters"] = filters
     frame = load_file(sources / name, indicator="x", **options)
