@@ -135,7 +135,11 @@ def read_raw(raw: Path, file: str) -> pd.DataFrame:
 
 def build_indicator(raw: Path, spec: Spec) -> pd.DataFrame:
     """Long rows of one indicator: data year per period rule, vintage, provenance."""
-    frame = latest_in_year(read_raw(raw, spec.file))
+    frame = read_raw(raw, spec.file)
+    repeated = frame.loc[frame.duplicated(["country", "period"], keep=False)]
+    if len(repeated):
+        raise ValueError(f"{spec.file}: several rows per country and period: {repeated}")
+    frame = latest_in_year(frame)
     sub_annual = frame["period"] != frame["year"].astype(str)
     frame.loc[sub_annual, "provenance"] = (
         "period " + frame.loc[sub_annual, "period"] + "; " + frame.loc[sub_annual, "provenance"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from readiness_index.errors import DataFileError, DataFileNotFoundError
 from readiness_index.loaders import (
@@ -18,6 +21,7 @@ from readiness_index.loaders import (
     read_worldbank_csv,
     sniff_format,
 )
+from readiness_index.loaders._common import split_cell
 from readiness_index.loaders.periods import latest_in_year, parse_period
 
 TESTS = Path(__file__).resolve().parent
@@ -218,6 +222,29 @@ def test_missing_file_and_unknown_type(tmp_path: Path) -> None:
     odd.write_text("{}")
     with pytest.raises(DataFileError, match=r"unsupported file type 'json'"):
         load_file(odd)
+
+
+def test_options_do_not_apply_to_long_files() -> None:
+    with pytest.raises(DataFileError, match=r"options \['filters'\] apply to publisher formats"):
+        load_file(FIXTURES / "long.csv", filters={"unit": "PC"})
+
+
+def test_gzipped_tsv(tmp_path: Path) -> None:
+    path = tmp_path / "estat_isoc_sks_itspt.tsv.gz"
+    with gzip.open(path, "wb") as handle:
+        handle.write((FIXTURES / "eurostat.tsv").read_bytes())
+    frame = load_file(path, indicator="ict")
+    assert value(frame, "AT", 2021) == 4.5
+    assert set(frame["source"]) == {"isoc_sks_itspt [unit=PC_EMP]"}
+
+
+@given(
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+    st.text(alphabet="bcdefnprsuz", max_size=3),
+)
+def test_cells_split_into_value_and_flag(number: float, letters: str) -> None:
+    assert split_cell(f"{number!r} {letters}") == (repr(number), letters)
+    assert split_cell(f": {letters}") == ("", ":" + letters)
 
 
 # -- periods ---------------------------------------------------------------------------------

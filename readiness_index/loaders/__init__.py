@@ -113,6 +113,11 @@ def load_file(
     """
     kind = format or sniff_format(path)
     if kind == "long":
+        if options:
+            raise DataFileError(
+                f"{path}: options {sorted(options)} apply to publisher formats only; "
+                "a long-format file is read as it is"
+            )
         return read_long(path, indicator=indicator)
     if kind not in FORMATS:
         raise DataFileError(f"unknown format {kind!r}; expected one of {list(FORMATS)}")
