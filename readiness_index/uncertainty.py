@@ -22,6 +22,7 @@ the rank statistics, as COINr leaves its NA ranks out; it is never dropped silen
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 import warnings
@@ -206,7 +207,8 @@ def run(
         parallel = Parallel(n_jobs=n_jobs, return_as="generator")
         parts = parallel(delayed(evaluate)(plan, draws.take(s)) for s in slices)
     bar = tqdm(parts, total=len(slices), disable=not progress, unit="batch", desc="replications")
-    outcome = list(bar)
+    with _one_blas_thread():
+        outcome = list(bar)
     if not outcome:
         return np.empty((0, len(plan.countries))), np.empty(0, dtype=bool)
     scores = np.concatenate([o[0] for o in outcome])
@@ -613,6 +615,19 @@ def _result(
         scores=pd.DataFrame(scores, index=index, columns=columns),
         ranks=pd.DataFrame(ranks, index=index, columns=columns),
     )
+
+
+def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """Single-threaded BLAS while replicating: the products are small, and threads fighting
+    over them cost several times the work (batches are parallelised with joblib instead).
+    Needs threadpoolctl; without it, nothing changes.
+    """
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped,import-not-found,unused-ignore]
+    except ImportError:  # pragma: no cover - optional
+        return contextlib.nullcontext()
+    limits: contextlib.AbstractContextManager[object] = threadpool_limits(1, user_api="blas")
+    return limits
 
 
 class _Clock:
