@@ -304,10 +304,25 @@ def _indices_table(
 def _bootstrap(
     a: Floats, ab: Floats, b: Floats, rng: np.random.Generator, n_bootstrap: int
 ) -> tuple[Floats, Floats]:
-    """Indices over ``n_bootstrap`` resamples of the base rows: ``[resample, group, output]``."""
-    rows = rng.integers(0, len(a), size=(n_bootstrap, len(a)))
-    pairs = [sobol_indices(a[r], ab[r], b[r]) for r in rows]
-    return np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
+    """Indices over ``n_bootstrap`` resamples of the base rows: ``[resample, group, output]``.
+
+    Every term of the estimators is a mean over base rows, so a resample is a vector
+    of counts ``c`` and each mean is ``c @ term / n``: all resamples in three products.
+    Outputs are centred once on the full sample (as SALib does).
+    """
+    n, groups, outputs = ab.shape
+    centre = (a.sum(axis=0) + ab.sum(axis=(0, 1)) + b.sum(axis=0)) / (n * (groups + 2))
+    a, ab, b = a - centre, ab - centre, b - centre
+    rows = rng.integers(0, n, size=(n_bootstrap, n))
+    flat = (rows + n * np.arange(n_bootstrap)[:, None]).ravel()
+    counts = np.bincount(flat, minlength=n_bootstrap * n).reshape(n_bootstrap, n) / n
+    first = counts @ (b[:, None] * (ab - a[:, None])).reshape(n, -1)
+    total = 0.5 * counts @ ((a[:, None] - ab) ** 2).reshape(n, -1)
+    mean = 0.5 * counts @ (a + b)
+    variance = 0.5 * counts @ (a**2 + b**2) - mean**2
+    scale = np.where(variance > 0, variance, np.nan)[:, None, :]
+    shape = (n_bootstrap, groups, outputs)
+    return first.reshape(shape) / scale, total.reshape(shape) / scale
 
 
 def _percentiles(boot: Floats, tail: float) -> tuple[Floats, Floats]:
