@@ -125,6 +125,7 @@ def to_svg(figure: Figure, text: ChartText) -> str:
         figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     svg = buffer.getvalue()
     svg = _METADATA.sub("", svg[_SVG_START.search(svg).start() :])  # type: ignore[union-attr]
+    svg = svg.replace(' target="_blank"', "")  # links open in the same tab, like the rest
     chart = escape(text.chart_id)
     head = (
         f'<svg id="{chart}" role="img" aria-labelledby="{chart}-title {chart}-desc" class="chart"'
@@ -192,9 +193,8 @@ def pillar_profile(
         axes.set_xlim(0, 100)
         axes.set_xlabel(axis_label)
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: number_format(value)))
-        axes.legend(
-            handles, legend, loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=3, frameon=False
-        )
+        figure.legend(handles, legend, loc="outside lower center", ncols=3, frameon=False)
+
         return to_svg(figure, text)
 
 
