@@ -1,0 +1,271 @@
+"""Command-line analysis of an index: ``audit``, ``uncertainty`` and ``sensitivity``.
+
+The commands are registered on the ``readiness-index`` group; they parse, call the
+library and print. Bad input ends with the message and exit status 1, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+import yaml
+
+from readiness_index.assumptions import Assumptions
+from readiness_index.audit import audit
+from readiness_index.data import IndicatorData
+from readiness_index.definitions import Framework
+from readiness_index.errors import AssumptionError, ReadinessIndexError
+from readiness_index.io import atomic_directory
+from readiness_index.methodology import Methodology
+from readiness_index.pipeline import build
+from readiness_index.sensitivity import sensitivity
+from readiness_index.uncertainty import uncertainty
+
+__all__ = ["audit_command", "sensitivity_command", "uncertainty_command"]
+
+_PATH = click.Path(path_type=Path)
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _inputs(command: _F) -> _F:
+    """The options every analysis shares: framework, data (or COINr tables), methodology."""
+    options = [
+        click.option(
+            "--framework",
+            multiple=True,
+            type=_PATH,
+            help="Framework YAML file or folder (repeatable). Default: the shipped index.",
+        ),
+        click.option(
+            "--data",
+            multiple=True,
+            type=_PATH,
+            help="Long-format data file or folder (repeatable). Default: the shipped data.",
+        ),
+        click.option(
+            "--coinr",
+            nargs=2,
+            type=_PATH,
+            default=None,
+            metavar="IDATA IMETA",
+            help="Read COINr iData and iMeta tables instead of --framework/--data.",
+        ),
+        click.option("--methodology", type=_PATH, default=None, help="Methodology YAML file."),
+        click.option("--year", type=int, default=None, help="Year analysed; default the latest."),
+        click.option(
+            "--out", type=_PATH, default=None, help="Folder to write the tables to (CSV)."
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _friendly(command: _F) -> _F:
+    """Turn the library's errors into a message and exit status 1."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ReadinessIndexError as err:
+            raise click.ClickException(str(err)) from err
+
+    return run  # type: ignore[return-value]
+
+
+def _load(
+    framework: tuple[Path, ...],
+    data: tuple[Path, ...],
+    coinr: tuple[Path, Path] | None,
+    methodology: Path | None,
+) -> tuple[Framework, IndicatorData, Methodology]:
+    from readiness_index.cli import load_inputs, methodology_for
+
+    fw, values = load_inputs(framework, data, coinr)
+    return fw, values, methodology_for(methodology, framework)
+
+
+def _assumptions(path: Path) -> Assumptions:
+    """Assumptions from a YAML file, validated (every problem listed at once)."""
+    try:
+        with click.open_file(str(path)) as handle:
+            mapping = yaml.safe_load(handle) or {}
+    except OSError as err:
+        raise click.ClickException(f"Cannot read the assumptions file {path}: {err}") from err
+    except yaml.YAMLError as err:
+        raise click.ClickException(f"The assumptions file {path} is not valid YAML: {err}") from err
+    if not isinstance(mapping, dict):
+        raise AssumptionError(
+            f"The assumptions file {path} must hold a mapping such as 'normalise: [...]'; "
+            f"found {type(mapping).__name__}"
+        )
+    return Assumptions.from_mapping(mapping)
+
+
+def _write(out: Path | None, tables: dict[str, pd.DataFrame]) -> None:
+    if out is None:
+        return
+    with atomic_directory(out) as folder:
+        for name, table in tables.items():
+            table.to_csv(folder / f"{name}.csv")
+    click.echo(f"Wrote {', '.join(f'{n}.csv' for n in tables)} to {out}")
+
+
+@click.command("audit")
+@_inputs
+@click.option(
+    "--dataset",
+    default="raw",
+    show_default=True,
+    help="Data set described per indicator (raw, imputed, treated, ...).",
+)
+@_friendly
+def audit_command(
+    framework: tuple[Path, ...],
+    data: tuple[Path, ...],
+    coinr: tuple[Path, Path] | None,
+    methodology: Path | None,
+    year: int | None,
+    out: Path | None,
+    dataset: str,
+) -> None:
+    """Audit the index: statistics, correlations, Cronbach's alpha, PCA, effective weights."""
+    fw, values, chosen = _load(framework, data, coinr, methodology)
+    result = build(fw, values, chosen)
+    if dataset not in result.datasets:
+        raise click.BadParameter(f"{dataset!r}; choose one of {sorted(result.datasets)}")
+    if year is not None and year not in result.years:
+        raise click.BadParameter(f"{year} is not in the result; years: {result.years}")
+    report = audit(result, year=year, dataset=dataset)
+    click.echo(report.table())
+    _write(
+        out,
+        {
+            "statistics": report.statistics,
+            "correlations": report.correlations,
+            "pairs": report.pairs,
+            "coherence": report.coherence,
+            "loadings": report.loadings,
+            "weights": report.weights,
+            "flags": report.flags,
+        },
+    )
+
+
+def _analysis_options(command: _F) -> _F:
+    options = [
+        click.option(
+            "--assumptions",
+            type=_PATH,
+            required=True,
+            help="YAML file of the assumptions that vary (normalise, aggregate, weights_noise...).",
+        ),
+        click.option("--seed", type=int, default=0, show_default=True, help="Random seed."),
+        click.option("--target", default=None, help="Aggregate analysed; default the index."),
+        click.option("--jobs", type=int, default=1, show_default=True, help="Processes."),
+        click.option("--progress/--no-progress", default=False, help="Show a progress bar."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@click.command("uncertainty")
+@_inputs
+@_analysis_options
+@click.option(
+    "-n", "--replications", type=int, default=1000, show_default=True, help="Replications."
+)
+@_friendly
+def uncertainty_command(
+    framework: tuple[Path, ...],
+    data: tuple[Path, ...],
+    coinr: tuple[Path, Path] | None,
+    methodology: Path | None,
+    year: int | None,
+    out: Path | None,
+    assumptions: Path,
+    seed: int,
+    target: str | None,
+    jobs: int,
+    progress: bool,
+    replications: int,
+) -> None:
+    """Monte Carlo uncertainty analysis: each country's rank interval."""
+    declared = _assumptions(assumptions)
+    fw, values, chosen = _load(framework, data, coinr, methodology)
+    declared.check(fw, chosen)
+    result = uncertainty(
+        fw,
+        values,
+        chosen,
+        declared,
+        n=replications,
+        seed=seed,
+        year=year,
+        target=target,
+        n_jobs=jobs,
+        progress=progress,
+    )
+    click.echo(result.table())
+    _write(
+        out,
+        {
+            "rank_stats": result.rank_stats,
+            "parameters": result.parameters,
+            "weights": result.weights,
+            "replications": result.replications.set_index("replication"),
+        },
+    )
+
+
+@click.command("sensitivity")
+@_inputs
+@_analysis_options
+@click.option(
+    "-n",
+    "--base-rows",
+    type=int,
+    default=256,
+    show_default=True,
+    help="Base rows of the Saltelli design (a power of two); runs = n x (assumptions + 2).",
+)
+@_friendly
+def sensitivity_command(
+    framework: tuple[Path, ...],
+    data: tuple[Path, ...],
+    coinr: tuple[Path, Path] | None,
+    methodology: Path | None,
+    year: int | None,
+    out: Path | None,
+    assumptions: Path,
+    seed: int,
+    target: str | None,
+    jobs: int,
+    progress: bool,
+    base_rows: int,
+) -> None:
+    """Sobol' sensitivity indices of each assumption, per country and for the mean rank shift."""
+    declared = _assumptions(assumptions)
+    fw, values, chosen = _load(framework, data, coinr, methodology)
+    result = sensitivity(
+        fw,
+        values,
+        chosen,
+        declared,
+        n=base_rows,
+        seed=seed,
+        year=year,
+        target=target,
+        n_jobs=jobs,
+        progress=progress,
+    )
+    click.echo(result.table())
+    _write(out, {"indices": result.indices, "convergence": result.convergence})

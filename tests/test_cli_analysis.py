@@ -1,0 +1,83 @@
+"""End-to-end runs of the analysis commands as a user types them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from readiness_index.cli_analysis import audit_command, sensitivity_command, uncertainty_command
+
+SPEC = """\
+normalise:
+  - {method: minmax, lower: 1, upper: 100}
+  - {method: zscore, mean: 10, sd: 2}
+aggregate:
+  - {method: arithmetic}
+  - {method: geometric}
+weights_noise: {2: 0.25, 3: 0.25}
+"""
+
+
+@pytest.fixture
+def coinr_args(reference: Path) -> list[str]:
+    return ["--coinr", str(reference / "iData.csv"), str(reference / "iMeta.csv")]
+
+
+def test_audit_prints_tables_and_writes_them(coinr_args: list[str], tmp_path: Path) -> None:
+    out = tmp_path / "audit"
+    result = CliRunner().invoke(audit_command, [*coinr_args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Statistical audit (2018)" in result.output
+    assert "TBTs: correlates negatively" in result.output
+    assert {p.name for p in out.iterdir()} >= {"statistics.csv", "flags.csv", "weights.csv"}
+
+
+def test_uncertainty_prints_rank_intervals(coinr_args: list[str], tmp_path: Path) -> None:
+    spec = tmp_path / "assumptions.yaml"
+    spec.write_text(SPEC)
+    out = tmp_path / "ua"
+    args = [*coinr_args, "--assumptions", str(spec), "-n", "200", "--seed", "3", "--out", str(out)]
+    result = CliRunner().invoke(uncertainty_command, args)
+    assert result.exit_code == 0, result.output
+    assert "200 replications, 0 failed" in result.output
+    assert "q95_rank" in result.output
+    assert (out / "rank_stats.csv").read_text().startswith("country,nominal_rank")
+
+
+def test_sensitivity_prints_indices(coinr_args: list[str], tmp_path: Path) -> None:
+    spec = tmp_path / "assumptions.yaml"
+    spec.write_text(SPEC)
+    args = [*coinr_args, "--assumptions", str(spec), "-n", "64"]
+    result = CliRunner().invoke(sensitivity_command, args)
+    assert result.exit_code == 0, result.output
+    assert "weights_noise.3" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("normalize: [{method: zscore}]", "Valid assumption names: aggregate, exclude_indicator"),
+        ("weights_noise: {7: 0.2}", "valid levels are [1, 2, 3]"),
+        ("normalise: [", "not valid YAML"),
+        ("- a list", "must hold a mapping"),
+    ],
+)
+def test_bad_assumptions_end_with_a_message(
+    coinr_args: list[str], tmp_path: Path, text: str, words: str
+) -> None:
+    spec = tmp_path / "assumptions.yaml"
+    spec.write_text(text)
+    result = CliRunner().invoke(uncertainty_command, [*coinr_args, "--assumptions", str(spec)])
+    assert result.exit_code == 1
+    assert words in result.output
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+
+
+def test_missing_assumptions_file(coinr_args: list[str], tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    result = CliRunner().invoke(uncertainty_command, [*coinr_args, "--assumptions", str(missing)])
+    assert result.exit_code == 1
+    assert "Cannot read the assumptions file" in result.output
