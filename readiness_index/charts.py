@@ -122,7 +122,7 @@ def to_svg(figure: Figure, text: ChartText) -> str:
     """
     buffer = io.StringIO()
     with rc_context({**_RC, "svg.hashsalt": text.chart_id}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = _METADATA.sub("", svg[_SVG_START.search(svg).start() :])  # type: ignore[union-attr]
     svg = svg.replace(' target="_blank"', "")  # links open in the same tab, like the rest
