@@ -15,7 +15,13 @@ from readiness_index.coinr import read_coinr
 from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework
 from readiness_index.errors import ReadinessIndexError
-from readiness_index.io import export_result, load_framework, load_methodology, read_data
+from readiness_index.io import (
+    METHODOLOGY_FILE,
+    export_result,
+    load_framework,
+    load_methodology,
+    read_data,
+)
 from readiness_index.methodology import Methodology
 from readiness_index.pipeline import build
 from readiness_index.results import IndexResult
@@ -52,16 +58,25 @@ def load_inputs(
     return fw, read_data(*data, framework=fw)
 
 
-def methodology_for(path: Path | None, framework: Sequence[Path]) -> Methodology:
-    """The methodology file given, else the framework folder's default, else COINr's defaults."""
+def methodology_for(
+    path: Path | None, framework: Sequence[Path], *, coinr: bool = False
+) -> Methodology:
+    """The methodology to use.
+
+    The file given; else, for the shipped index (no ``--framework``, no ``--coinr``),
+    the shipped ``methodology.yaml``; else a framework folder's ``methodology.yaml``;
+    else COINr's defaults.
+    """
     if path is not None:
         return load_methodology(path)
-    folders: list[Path | None] = [Path(p) for p in framework] or [None]
-    for folder in folders:
-        try:
-            return load_methodology(folder)
-        except ReadinessIndexError:
-            continue
+    if coinr:
+        return Methodology()
+    if not framework:
+        return load_methodology()
+    for folder in (Path(p) for p in framework):
+        candidate = folder / f"{METHODOLOGY_FILE}.yaml" if folder.is_dir() else None
+        if candidate is not None and candidate.exists():
+            return load_methodology(candidate)
     return Methodology()
 
 
@@ -143,7 +158,7 @@ def build_command(
 ) -> None:
     """Build the index and print the ranking."""
     fw, values = load_inputs(framework, data, coinr)
-    chosen = methodology_for(methodology, framework)
+    chosen = methodology_for(methodology, framework, coinr=coinr is not None)
     if editions and not coinr:
         values = _editions(values, fw, year)
     result = build(fw, values, chosen)
@@ -166,3 +181,16 @@ def _editions(values: IndicatorData, fw: Framework, year: int | None) -> Indicat
     last = year or max(values.years)
     first = min(values.years)
     return edition_data(values, fw, list(range(max(first, last - 4), last + 1)))
+
+
+def _register_commands() -> None:
+    """Add the commands that live beside this module (data, report, audit, uncertainty...)."""
+    from readiness_index.cli_analysis import audit_command, sensitivity_command, uncertainty_command
+    from readiness_index.cli_data import data
+    from readiness_index.cli_report import report
+
+    for command in (data, report, audit_command, uncertainty_command, sensitivity_command):
+        main.add_command(command)
+
+
+_register_commands()
