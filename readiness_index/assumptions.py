@@ -117,6 +117,7 @@ ASSUMPTION_NAMES: tuple[str, ...] = tuple(sorted(Assumptions.model_fields))
 
 
 def _level_problems(assumptions: Assumptions, framework: Framework) -> list[dict[str, Any]]:
+    framework = framework.active()
     valid = list(range(1, framework.max_level))
     return [
         {

@@ -89,7 +89,10 @@ def _load(
     from readiness_index.cli import load_inputs, methodology_for
 
     fw, values = load_inputs(framework, data, coinr)
-    return fw, values, methodology_for(methodology, framework)
+    if coinr and methodology is None:
+        # COINr's tables come without a methodology: COINr's defaults, as its examples
+        return fw, values, Methodology()
+    return fw, values, methodology_for(methodology, framework, coinr=coinr is not None)
 
 
 def _assumptions(path: Path) -> Assumptions:

@@ -18,7 +18,7 @@ the estimators (Saltelli et al. 2010; Jansen 1999), as SALib's, are::
 
 with every output centred on its mean over all runs first.
 
-Runs are evaluated with the vectorised engine of :mod:`readiness_index.uncertainty`.
+Runs are evaluated with the vectorised engine of :mod:`readiness_index.montecarlo`.
 Confidence intervals come from a bootstrap over the base rows; convergence is shown
 by the indices at N/4, N/2 and N.
 """
@@ -40,8 +40,8 @@ from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework
 from readiness_index.errors import AssumptionError
 from readiness_index.methodology import Methodology
+from readiness_index.montecarlo import Plan, prepare, run
 from readiness_index.results import IndexResult
-from readiness_index.uncertainty import Plan, prepare, run
 
 __all__ = ["SensitivityResult", "saltelli_blocks", "sensitivity", "sobol_indices"]
 

@@ -8,7 +8,7 @@ import pytest
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
-import readiness_index.uncertainty as ua_module
+import readiness_index.montecarlo as engine_module
 from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework
 from readiness_index.errors import AssumptionError
@@ -106,7 +106,7 @@ def test_bad_design_fails_before_running(
     def forbidden(*args: object, **kw: object) -> None:
         raise AssertionError("a build ran before the design was validated")
 
-    monkeypatch.setattr(ua_module, "build", forbidden)
+    monkeypatch.setattr(engine_module, "build", forbidden)
     fw, data = small
     arguments: dict[str, object] = {"assumptions": SPEC, "n": 64, "seed": 1} | kwargs
     with pytest.raises(AssumptionError, match=words):

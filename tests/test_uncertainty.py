@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.stats import binom
 
-import readiness_index.uncertainty as ua_module
+import readiness_index.montecarlo as engine_module
 from readiness_index.assumptions import ASSUMPTION_NAMES, Assumptions
 from readiness_index.data import IndicatorData, prepare_data
 from readiness_index.definitions import Aggregate, Framework, Indicator
@@ -41,7 +41,7 @@ def no_build(monkeypatch: pytest.MonkeyPatch) -> None:
     def forbidden(*args: object, **kwargs: object) -> None:
         raise AssertionError("a build ran before the assumptions were validated")
 
-    monkeypatch.setattr(ua_module, "build", forbidden)
+    monkeypatch.setattr(engine_module, "build", forbidden)
 
 
 @pytest.mark.usefixtures("no_build")
