@@ -147,6 +147,27 @@ def test_replication_scores_equal_builds_with_drawn_weights(
         np.testing.assert_allclose(result.scores.loc[r].to_numpy(), expected.to_numpy(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("scope", ["per_year", "pooled"])
+def test_early_step_alternatives_equal_full_builds(
+    small: tuple[Framework, IndicatorData], scope: str
+) -> None:
+    """Imputation x treatment x normalisation alternatives: each replication = its build."""
+    fw, data = small
+    spec = {
+        "impute": [{"method": "mean"}, {"method": "median"}],
+        "treat": [{"method": "winsorise"}, {"method": "none"}],
+        "normalise": [{"method": "minmax", "scope": scope}, {"method": "zscore", "scope": scope}],
+    }
+    result = uncertainty(fw, data, None, spec, n=24, seed=8, year=2023)
+    codes = {name: result.parameters[name].cat.codes for name in spec}
+    for r in result.parameters.index:
+        chosen = {name: spec[name][int(codes[name][r])] for name in spec}
+        built = build(fw, data, Methodology.from_mapping(chosen))
+        expected = built.datasets["aggregated"].xs(2023, level="year")["index"]
+        np.testing.assert_allclose(result.scores.loc[r].to_numpy(), expected.to_numpy(), rtol=1e-12)
+    assert result.parameters[list(spec)].drop_duplicates().shape[0] > 4
+
+
 def test_weight_noise_stays_within_its_band(small: tuple[Framework, IndicatorData]) -> None:
     fw, data = small
     result = uncertainty(fw, data, None, {"weights_noise": {2: 0.25}}, n=200, seed=5)
