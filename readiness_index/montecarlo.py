@@ -144,14 +144,46 @@ def prepare(
 ) -> Plan:
     """Build each early alternative once and return the arrays replications need.
 
-    ``nominal`` is the build of ``framework``, ``data`` and ``methodology`` when it is
-    already at hand (it is then not built again).
+    Parameters
+    ----------
+    framework, data, methodology : Framework, IndicatorData, Methodology
+        The nominal index.
+    assumptions : Assumptions
+        What varies (already checked with :meth:`Assumptions.check`).
+    year : int, optional
+        The year analysed (default: the latest).
+    target : str, optional
+        The aggregate whose scores replications return (default: the index).
+    nominal : IndexResult, optional
+        The build of ``framework``, ``data`` and ``methodology`` when it is already at
+        hand (it is then not built again).
+
+    Returns
+    -------
+    Plan
 
     Raises
     ------
     AssumptionError
         When ``year`` or ``target`` are not in the nominal result, or ``nominal`` was
         built from something else.
+
+    Examples
+    --------
+    >>> from readiness_index.definitions import Aggregate, Indicator
+    >>> from readiness_index.data import prepare_data
+    >>> fw = Framework(aggregates=(Aggregate(code="index", name="I"),),
+    ...                indicators=(Indicator(code="a", name="A", parent="index"),
+    ...                            Indicator(code="b", name="B", parent="index")))
+    >>> rows = pd.DataFrame({"country": ["AT", "BE"] * 2, "year": 2024,
+    ...                      "indicator": ["a", "a", "b", "b"], "value": [1.0, 2.0, 4.0, 3.0]})
+    >>> spec = Assumptions(normalise=({"method": "minmax", "lower": 1}, {"method": "rank"}))
+    >>> plan = prepare(fw, prepare_data(rows, fw), Methodology(), spec)
+    >>> plan.matrices.shape, plan.dimensions
+    ((2, 2, 2), ('normalise',))
+    >>> scores, failed = run(plan, plan.draws(np.array([[0.2], [0.7]])))
+    >>> scores.tolist(), failed.tolist()
+    ([[50.5, 50.5], [1.5, 1.5]], [False, False])
     """
     nominal = _nominal_build(framework, data, methodology, nominal)
     active = nominal.framework
