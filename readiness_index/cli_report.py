@@ -89,8 +89,9 @@ def report(
             values = _editions(values, fw, year)
         result = build(fw, values, _methodology(methodology, framework))
         site = render_reports(
-            result, out, year=year, languages=codes, template_dir=template_dir, targets=targets
-        )
+            result, out, year=year, languages=codes, template_dir=template_dir,
+            targets=targets, full_framework=fw,
+        )  # fmt: skip
     except ReadinessIndexError as err:
         raise click.ClickException(str(err)) from err
     pages = len(list(site.glob("*.html")))
@@ -100,10 +101,12 @@ def report(
 
 
 def _methodology(path: Path | None, framework: Sequence[Path]) -> Methodology | None:
-    """The methodology file given, else the framework folder's own, else the defaults."""
+    """The methodology file given, else the framework folder's own, else COINr's defaults."""
     if path is not None:
         return load_methodology(path)
-    folders: list[Path | None] = [Path(p) for p in framework if Path(p).is_dir()] or [None]
+    folders: list[Path | None] = [p if p.is_dir() else p.parent for p in map(Path, framework)]
+    if not framework:
+        folders = [None]  # the shipped index's own methodology
     for folder in folders:
         try:
             return load_methodology(folder)

@@ -51,6 +51,7 @@ from readiness_index.errors import ReportError
 from readiness_index.io import atomic_directory, bundled_path
 
 if TYPE_CHECKING:
+    from readiness_index.definitions import Framework
     from readiness_index.results import IndexResult
 
 __all__ = ["available_languages", "page_name", "render_reports"]
@@ -71,6 +72,7 @@ def render_reports(
     template_dir: str | os.PathLike[str] | None = None,
     rank_intervals: pd.DataFrame | None = None,
     targets: pd.DataFrame | None = None,
+    full_framework: Framework | None = None,
 ) -> Path:
     """Write the overview, every country report and the methodology page of one edition.
 
@@ -96,7 +98,11 @@ def render_reports(
     targets : pandas.DataFrame, optional
         Distance to targets (:mod:`readiness_index.targets`): ``country, indicator,
         latest_year, latest_value, target, target_year, gap, required_cagr,
-        observed_cagr, status``.
+        observed_cagr, status`` and optionally ``policy``.
+    full_framework : Framework, optional
+        The framework as loaded, with its inactive parts: the inactive indicators
+        are shown on each country report as context (not scored), with their
+        targets. By default only what the result scored is shown.
 
     Returns
     -------
@@ -116,7 +122,7 @@ def render_reports(
         year = report_views.edition_year(result, year)
     except KeyError as err:
         raise ReportError(f"Cannot render reports: {err.args[0]}.") from err
-    site = _Site(result, year, languages, rank_intervals, targets)
+    site = _Site(result, year, languages, rank_intervals, targets, full_framework)
     with atomic_directory(out_dir) as tmp:
         _copy_static(folders, tmp / "assets")
         for language in languages:
@@ -134,8 +140,10 @@ class _Site:
         languages: tuple[str, ...],
         rank_intervals: pd.DataFrame | None,
         targets: pd.DataFrame | None,
+        full_framework: Framework | None,
     ) -> None:
         self.result = result
+        self.full_framework = full_framework or result.framework
         self.year = year
         self.languages = languages
         self.rank_intervals = rank_intervals
@@ -499,12 +507,22 @@ def _country_context(site: _Site, language: str, gettext: Gettext, country: str)
         "strongest": strongest,
         "weakest": weakest,
         "trend": trend,
-        "targets": report_views.target_rows(site.targets, result.framework, country),
+        "targets": report_views.target_rows(site.targets, site.full_framework, country),
+        "context_groups": _context_groups(site, country),
         "profile_chart": Markup(_profile_chart(pillars, country, language, gettext)),
         "trend_chart": Markup(_trend_chart(trend, country, language, gettext))
         if len(trend) > 1
         else None,
     }
+
+
+def _context_groups(site: _Site, country: str) -> list[tuple[Any, list[Any]]]:
+    """Inactive indicators by their pillar, for the context section."""
+    framework = site.full_framework
+    rows = report_views.context_rows(site.result, framework, country, site.year)
+    pillars = dict.fromkeys(row.pillar for row in rows)
+    return [(framework.nodes[code], [row for row in rows if row.pillar == code])
+            for code in pillars]  # fmt: skip
 
 
 def _profile_chart(
@@ -557,9 +575,9 @@ def _methodology_context(site: _Site) -> dict[str, Any]:
     result = site.result
     return {
         **_common(site),
-        "tree": report_views.framework_tree(result.framework),
+        "tree": report_views.framework_tree(site.full_framework, result.framework),
         "record": report_views.methodology_rows(result.methodology.to_mapping()),
-        "sources": report_views.source_rows(result),
+        "sources": report_views.source_rows(result, site.full_framework),
         "hashes": [
             ("framework", result.framework_hash),
             ("data", result.data_hash),

@@ -29,6 +29,7 @@ __all__ = [
     "Edition",
     "IndicatorRow",
     "RankingRow",
+    "context_rows",
     "edition_year",
     "flag_letters",
     "framework_tree",
@@ -280,11 +281,15 @@ def target_rows(
     return rows
 
 
-def framework_tree(framework: Framework) -> list[dict[str, Any]]:
-    """The framework tree, depth first: depth, node, level and nominal weight."""
+def framework_tree(framework: Framework, scored: Framework) -> list[dict[str, Any]]:
+    """The tree of ``framework``, depth first: depth, node, level, weight, whether scored.
+
+    ``scored`` is the framework the result was built with (its active part).
+    """
     return [
         {"depth": depth, "node": node, "level": framework.levels[node.code],
-         "weight": node.weight, "is_indicator": isinstance(node, Indicator)}
+         "weight": node.weight, "is_indicator": isinstance(node, Indicator),
+         "scored": node.code in scored.nodes}
         for depth, node in framework.walk()
     ]  # fmt: skip
 
@@ -305,11 +310,11 @@ def methodology_rows(record: dict[str, Any], prefix: str = "") -> list[tuple[str
     return rows
 
 
-def source_rows(result: IndexResult) -> list[dict[str, Any]]:
-    """Per indicator: its source, the vintages of its data and the years covered."""
+def source_rows(result: IndexResult, framework: Framework) -> list[dict[str, Any]]:
+    """Per indicator of ``framework``: its source, the vintages of its data, the years."""
     long = result.data.long
     rows = []
-    for node in result.framework.indicators:
+    for node in framework.indicators:
         mine = long[long["indicator"] == node.code]
         vintages = sorted(
             {str(v) for v in mine.get("vintage", pd.Series(dtype=str)).dropna() if str(v)}
@@ -325,3 +330,40 @@ def source_rows(result: IndexResult) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def context_rows(
+    result: IndexResult, framework: Framework, country: str, year: int
+) -> list[IndicatorRow]:
+    """Indicators of ``framework`` left out of the score (inactive), as context.
+
+    Their published value, data year, flags and the EU average are picked out of the
+    result's input data for the edition ``year``; they have no score and no rank.
+    """
+    scored = set(result.framework.nodes)
+    context = [node for node in framework.indicators if node.code not in scored]
+    long = result.data.long
+    in_year = long[(long["year"] == year) & long["indicator"].isin([n.code for n in context])]
+    rows = []
+    for node in context:
+        mine = in_year[in_year["indicator"] == node.code]
+        own = mine[mine["country"] == country]
+        value = _number(own["value"].iloc[0]) if len(own) else None
+        data_year = own["data_year"].iloc[0] if len(own) and "data_year" in own else None
+        rows.append(IndicatorRow(
+            indicator=node,
+            pillar=pillar_of(framework, node.code),
+            raw=value,
+            data_year=_year(data_year, year if value is not None else None),
+            score=None,
+            rank=None,
+            eu_average=_number(mine["value"].mean()) if len(mine) else None,
+            flags=flag_letters(own["flag"].iloc[0]) if len(own) else [],
+        ))  # fmt: skip
+    return rows
+
+
+def _year(value: Any, default: int | None) -> int | None:
+    """A data year from the long table's text column (``default`` when empty)."""
+    text = "" if value is None or value is pd.NA else str(value).strip()
+    return int(float(text)) if text and text.lower() != "nan" else default

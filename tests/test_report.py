@@ -76,7 +76,7 @@ def site(result: IndexResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("report") / "site"
     return render_reports(
         result, out, languages=LANGUAGES, targets=fixture_targets(),
-        rank_intervals=fixture_intervals(),
+        rank_intervals=fixture_intervals(), full_framework=load_framework(FIXTURE),
     )  # fmt: skip
 
 
@@ -174,7 +174,7 @@ def test_page_matches_golden(site: Path, page: str) -> None:
 def test_rendering_is_byte_for_byte_stable(result: IndexResult, site: Path, tmp_path: Path) -> None:
     again = render_reports(
         result, tmp_path / "again", languages=LANGUAGES, targets=fixture_targets(),
-        rank_intervals=fixture_intervals(),
+        rank_intervals=fixture_intervals(), full_framework=load_framework(FIXTURE),
     )  # fmt: skip
     for page in sorted(site.glob("*.html")):
         assert (again / page.name).read_bytes() == page.read_bytes(), page.name
@@ -304,6 +304,20 @@ def test_methodology_page_shows_hashes_and_weights(result: IndexResult, site: Pa
     html = (site / "methodology.html").read_text(encoding="utf-8")
     assert "<code>mean</code>" in html  # the imputation method of the record
     assert "14 Mar 2025" in html  # the data vintage, as a date (British style)
+
+
+def test_inactive_indicators_shown_as_context(result: IndexResult, site: Path) -> None:
+    assert "ai_use" not in result.framework.nodes  # not scored
+    de = read_fields(site / f"DE-{YEAR}.html")
+    assert de[("context", "ai_use", "raw")] == "19.8"
+    assert de[("context", "ai_use", "data_year")] == str(YEAR)
+    assert de[("context", "ai_use", "flags")] == "provisional"
+    assert close(de[("context", "ai_use", "eu_average")], (20.3 + 24.7 + 19.8 + 11.9 + 8.4) / 5, 2)
+    gr = read_fields(site / f"GR-{YEAR}.html")
+    assert gr[("context", "ai_use", "raw")] == "–"
+    assert ("indicators", "ai_use", "raw") not in de
+    tree = (site / "methodology.html").read_text(encoding="utf-8")
+    assert 'Adoption (context) <span class="off">(not in the score)</span>' in tree
 
 
 # -- escaping ------------------------------------------------------------------------------
