@@ -340,6 +340,21 @@ def _tree_problems(fw: Framework) -> Iterator[str]:
             )
     yield from _cycle_problems(fw)
     yield from _reference_problems(fw)
+    if not any("own ancestor" in p for p in _cycle_problems(fw)):
+        yield from _level_problems(fw)
+
+
+def _level_problems(fw: Framework) -> Iterator[str]:
+    """A declared ``level`` must be the one the tree gives (indicators 1, parents above)."""
+    if any(n.parent is not None and n.parent not in fw.nodes for n in fw.nodes.values()):
+        return
+    for code, node in fw.nodes.items():
+        if node.level is not None and node.level != fw.levels[code]:
+            yield (
+                f"{code!r} declares level {node.level}, but the tree puts it at level "
+                f"{fw.levels[code]} (indicators are level 1, each aggregate one above its "
+                "highest child); correct or remove 'level'"
+            )
 
 
 def _cycle_problems(fw: Framework) -> Iterator[str]:

@@ -96,3 +96,16 @@ def test_root_must_be_unique() -> None:
             aggregates=(Aggregate(code="x", name="X"), Aggregate(code="y", name="Y")),
             indicators=(Indicator(code="a", name="A", parent="x"),),
         )
+
+
+def test_declared_level_must_match_the_tree() -> None:
+    with pytest.raises(
+        ValidationError, match=r"'p' declares level 3, but the tree puts it at level 2"
+    ):
+        Framework(
+            aggregates=(
+                Aggregate(code="i", name="I"),
+                Aggregate(code="p", name="P", parent="i", level=3),
+            ),
+            indicators=(Indicator(code="a", name="A", parent="p", level=1),),
+        )
