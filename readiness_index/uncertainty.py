@@ -97,7 +97,7 @@ class UncertaintyResult:
             f"Uncertainty of {self.target!r} ({self.year}): {self.n} replications, "
             f"{self.n_failed} failed; varied: {', '.join(self.assumptions.varied) or 'nothing'}"
         )
-        return head + "\n" + stats[cols].to_string(float_format=lambda v: f"{v:.1f}")
+        return head + "\n" + stats[cols].to_string(float_format=lambda v: f"{v:.4g}")
 
 
 def uncertainty(
