@@ -25,13 +25,8 @@ from readiness_index.cli_report import report
 from readiness_index.definitions import Framework
 from readiness_index.errors import ReportError
 from readiness_index.io import bundled_path
-from readiness_index.report import (
-    available_languages,
-    country_label,
-    format_number,
-    page_name,
-    render_reports,
-)
+from readiness_index.report import page_name, render_reports
+from readiness_index.report_i18n import available_languages, country_label, format_number
 from readiness_index.results import IndexResult
 
 ROOT = Path(__file__).resolve().parents[1]
