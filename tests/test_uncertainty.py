@@ -168,6 +168,40 @@ def test_early_step_alternatives_equal_full_builds(
     assert result.parameters[list(spec)].drop_duplicates().shape[0] > 4
 
 
+@pytest.mark.parametrize("method", ["arithmetic", "geometric", "harmonic", "generalised"])
+def test_uneven_tree_mixes_indicators_and_aggregates(method: str) -> None:
+    """An indicator beside a pillar under the index: both kinds of child in one level."""
+    fw = Framework(
+        aggregates=(
+            Aggregate(code="index", name="Index"),
+            Aggregate(code="p", name="P", parent="index", weight=2),
+        ),
+        indicators=(
+            Indicator(code="a", name="A", parent="p"),
+            Indicator(code="b", name="B", parent="p", direction=-1),
+            Indicator(code="c", name="C", parent="index"),
+        ),
+    )
+    values = [4.0, 1.0, 3.0, 2.0, 2.0, 5.0, 6.0, None, 1.0, 3.0, 4.0, 2.0]
+    rows = pd.DataFrame(
+        {
+            "country": [c for c in "WXYZ" for _ in range(3)],
+            "year": 2024,
+            "indicator": ["a", "b", "c"] * 4,
+            "value": values,
+        }
+    )
+    data = prepare_data(rows, fw)
+    m = Methodology.from_mapping(
+        {"normalise": {"lower": 1, "upper": 100}, "aggregate": {"method": method, "p": 3}}
+    )
+    result = uncertainty(fw, data, m, {"weights_noise": {1: 0.5, 2: 0.5}}, n=5, seed=2)
+    for r in result.weights.index:
+        chosen = m.model_copy(update={"weights": result.weights.loc[r].to_dict()})
+        expected = build(fw, data, chosen).datasets["aggregated"]["index"]
+        np.testing.assert_allclose(result.scores.loc[r].to_numpy(), expected.to_numpy(), rtol=1e-12)
+
+
 def test_weight_noise_stays_within_its_band(small: tuple[Framework, IndicatorData]) -> None:
     fw, data = small
     result = uncertainty(fw, data, None, {"weights_noise": {2: 0.25}}, n=200, seed=5)
