@@ -166,7 +166,7 @@ def _flags(
     data: IndicatorData, fw: Framework, index: pd.MultiIndex, imputed: pd.DataFrame
 ) -> pd.DataFrame:
     codes = list(fw.indicator_codes)
-    flags = data.wide(codes, column="flag").reindex(index).fillna("").astype("object")
+    flags = data.wide(codes, column="flag").reindex(index).astype("object").fillna("")
     marks = np.where(imputed.reindex(index).fillna(False).to_numpy(dtype=bool), "i", "")
     return flags + marks
 

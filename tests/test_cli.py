@@ -1,0 +1,88 @@
+"""The command line as a user types it: outputs, exports and errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from readiness_index.cli import main
+
+BAD = Path(__file__).parent / "data" / "bad"
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_build_the_shipped_index_prints_the_ranking() -> None:
+    code, output = _run("build")
+    assert code == 0, output
+    assert "European AI Readiness Index: ranking for 2025" in output
+    lines = [line for line in output.splitlines() if line.strip().startswith(("1 ", "27 "))]
+    assert len(lines) == 2
+    assert "data years" in output
+
+
+def test_build_an_earlier_edition() -> None:
+    code, output = _run("build", "--year", "2023")
+    assert code == 0, output
+    assert "ranking for 2023" in output
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".xlsx"])
+def test_exports(tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"result{suffix}"
+    code, output = _run("build", "--out", str(out))
+    assert code == 0, output
+    if suffix == ".csv":
+        scores = pd.read_csv(out)
+        assert {"country", "year", "code", "level", "score", "rank"} <= set(scores.columns)
+    elif suffix == ".json":
+        payload = json.loads(out.read_text())
+        assert len(payload["framework_hash"]) == 64 and payload["scores"]
+        assert payload["methodology"]["normalise"]["method"] == "goalposts"
+    else:
+        sheets = pd.read_excel(out, sheet_name=None)
+        assert {"raw", "normalised", "aggregated", "scores", "record"} <= set(sheets)
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
+
+
+def test_unknown_export_type_fails_cleanly(tmp_path: Path) -> None:
+    code, output = _run("build", "--out", str(tmp_path / "result.txt"))
+    assert code == 1
+    assert "expected a .csv, .json or .xlsx file name" in output
+    assert "Traceback" not in output
+    assert not (tmp_path / "result.txt").exists()
+
+
+def test_bad_framework_ends_with_the_message_and_status_1() -> None:
+    code, output = _run("build", "--framework", str(BAD / "core_framework_direction.yaml"))
+    assert code == 1
+    assert "indicators[0].direction" in output and "Traceback" not in output
+
+
+def test_bad_data_lists_every_failure() -> None:
+    from readiness_index.io import bundled_path
+
+    code, output = _run(
+        "build",
+        "--framework",
+        str(bundled_path("indicators")),
+        "--data",
+        str(BAD / "core_data_everything_wrong.csv"),
+    )
+    assert code == 1
+    assert "problem(s) in the indicator data" in output and "Traceback" not in output
+
+
+def test_methodology_file_errors_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "methodology.yaml"
+    bad.write_text("normalise: {method: minmix}\n")
+    code, output = _run("build", "--methodology", str(bad))
+    assert code == 1
+    assert str(bad) in output and "normalise.method" in output
