@@ -114,9 +114,10 @@ def test_assumptions_round_trip() -> None:
 def test_nominal_replication_equals_the_build(small: tuple[Framework, IndicatorData]) -> None:
     """With nothing varying, every replication reproduces the build's index exactly."""
     fw, data = small
-    for method in ("arithmetic", "geometric", "harmonic"):
+    for method, coverage in (("arithmetic", None), ("geometric", None), ("harmonic", 0.75)):
+        aggregate = {"method": method, "min_coverage": coverage}
         m = Methodology.from_mapping(
-            {"normalise": {"lower": 1, "upper": 100}, "aggregate": {"method": method}}
+            {"normalise": {"lower": 1, "upper": 100}, "aggregate": aggregate}
         )
         result = uncertainty(fw, data, m, {}, n=3, seed=0, year=2023)
         built = build(fw, data, m).datasets["aggregated"].xs(2023, level="year")["index"]
