@@ -110,6 +110,22 @@ def render_reports(
     ReportError
         If a language has no catalogue, the year is not in the result, or a page
         cannot be rendered (the template, country and language are named).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from readiness_index import build, prepare_data
+    >>> from readiness_index.definitions import Aggregate, Framework, Indicator
+    >>> fw = Framework(aggregates=(Aggregate(code="index", name="Index"),),
+    ...                indicators=(Indicator(code="a", name="A", parent="index"),))
+    >>> rows = pd.DataFrame({"country": ["AT", "BE"], "year": 2025, "indicator": "a",
+    ...                      "value": [1.0, 2.0]})
+    >>> result = build(fw, prepare_data(rows, fw))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     site = render_reports(result, Path(folder) / "site", languages=("en", "fr"))
+    ...     sorted(page.name for page in site.glob("*.html"))
+    ['AT-2025.fr.html', 'AT-2025.html', 'BE-2025.fr.html', 'BE-2025.html',
+     'index.fr.html', 'index.html', 'methodology.fr.html', 'methodology.html']
     """
     languages = tuple(languages)
     folders = template_folders(template_dir)

@@ -10,6 +10,26 @@ Examples
 --------
 >>> flag_letters("ep"), flag_letters(None), flag_letters(float("nan"))
 (['e', 'p'], [], [])
+
+A small index of two countries over two years:
+
+>>> import pandas as pd
+>>> from readiness_index import build, prepare_data
+>>> from readiness_index.definitions import Aggregate, Framework, Indicator
+>>> fw = Framework(aggregates=(Aggregate(code="index", name="Index"),),
+...                indicators=(Indicator(code="a", name="A", parent="index"),
+...                            Indicator(code="b", name="B", parent="index")))
+>>> rows = pd.DataFrame({"country": ["AT", "BE"] * 4, "year": [2024] * 4 + [2025] * 4,
+...                      "indicator": ["a", "a", "b", "b"] * 2,
+...                      "value": [1.0, 2.0, 4.0, 3.0, 1.0, 2.0, 1.0, 3.0]})
+>>> result = build(fw, prepare_data(rows, fw))
+>>> [(row.country, row.rank, row.change) for row in ranking_rows(result, 2025)]
+[('BE', 1, 0), ('AT', 2, -1)]
+>>> [(row.indicator.code, row.raw, row.score, row.rank) for row in
+...  indicator_rows(result, "AT", 2025)]
+[('a', 1.0, 0.0, 2), ('b', 1.0, 0.0, 2)]
+>>> trend_rows(result, "AT")
+[{'year': 2024, 'score': 50.0, 'rank': 1}, {'year': 2025, 'score': 0.0, 'rank': 2}]
 """
 
 from __future__ import annotations
