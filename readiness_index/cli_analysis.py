@@ -14,14 +14,13 @@ from typing import Any, TypeVar
 
 import click
 import pandas as pd
-import yaml
 
 from readiness_index.assumptions import Assumptions
 from readiness_index.audit import audit
 from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework
-from readiness_index.errors import AssumptionError, ReadinessIndexError
-from readiness_index.io import atomic_directory
+from readiness_index.errors import ReadinessIndexError
+from readiness_index.io import atomic_directory, load_assumptions
 from readiness_index.methodology import Methodology
 from readiness_index.pipeline import build
 from readiness_index.sensitivity import sensitivity
@@ -97,19 +96,7 @@ def _load(
 
 def _assumptions(path: Path) -> Assumptions:
     """Assumptions from a YAML file, validated (every problem listed at once)."""
-    try:
-        with click.open_file(str(path)) as handle:
-            mapping = yaml.safe_load(handle) or {}
-    except OSError as err:
-        raise click.ClickException(f"Cannot read the assumptions file {path}: {err}") from err
-    except yaml.YAMLError as err:
-        raise click.ClickException(f"The assumptions file {path} is not valid YAML: {err}") from err
-    if not isinstance(mapping, dict):
-        raise AssumptionError(
-            f"The assumptions file {path} must hold a mapping such as 'normalise: [...]'; "
-            f"found {type(mapping).__name__}"
-        )
-    return Assumptions.from_mapping(mapping)
+    return load_assumptions(path)
 
 
 def _write(out: Path | None, tables: dict[str, pd.DataFrame]) -> None:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 from readiness_index.data import IndicatorData, prepare_data
 from readiness_index.definitions import Framework
 from readiness_index.errors import (
+    AssumptionError,
     DataFileError,
     DataFileNotFoundError,
     DefinitionError,
@@ -32,6 +33,7 @@ from readiness_index.errors import (
 from readiness_index.methodology import Methodology
 
 if TYPE_CHECKING:
+    from readiness_index.assumptions import Assumptions
     from readiness_index.results import IndexResult
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "atomic_file",
     "bundled_path",
     "export_result",
+    "load_assumptions",
     "load_framework",
     "load_methodology",
     "read_data",
@@ -233,6 +236,33 @@ def load_methodology(path: str | os.PathLike[str] | None = None) -> Methodology:
         return Methodology.from_mapping(content)
     except MethodologyError as err:
         raise MethodologyError(f"{path}: {err}", failures=err.failures) from err
+
+
+def load_assumptions(path: str | os.PathLike[str]) -> Assumptions:
+    """Read uncertainty assumptions from YAML and validate them (every problem listed).
+
+    Raises
+    ------
+    AssumptionError
+        If the file is not a mapping or an assumption is invalid.
+    DataFileNotFoundError
+        If the file does not exist.
+    """
+    from readiness_index.assumptions import Assumptions
+
+    path = Path(path)
+    if not path.exists():
+        raise DataFileNotFoundError(f"Assumptions file {path} does not exist.")
+    try:
+        mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise AssumptionError(f"The assumptions file {path} is not valid YAML: {err}") from err
+    if not isinstance(mapping, dict):
+        raise AssumptionError(
+            f"The assumptions file {path} must hold a mapping such as 'normalise: [...]'; "
+            f"found {type(mapping).__name__}"
+        )
+    return Assumptions.from_mapping(mapping)
 
 
 # -- data ----------------------------------------------------------------------------------

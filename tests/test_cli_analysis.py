@@ -80,4 +80,4 @@ def test_missing_assumptions_file(coinr_args: list[str], tmp_path: Path) -> None
     missing = tmp_path / "nope.yaml"
     result = CliRunner().invoke(uncertainty_command, [*coinr_args, "--assumptions", str(missing)])
     assert result.exit_code == 1
-    assert "Cannot read the assumptions file" in result.output
+    assert "Assumptions file" in result.output and "does not exist" in result.output
