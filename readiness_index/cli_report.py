@@ -5,6 +5,9 @@ logic of its own. With no option it renders the shipped European AI Readiness
 Index, latest edition, in English::
 
     readiness-index report --year 2025 --out site/ --lang en,de,fr
+
+With ``--uncertainty assumptions.yaml`` an uncertainty run (see
+:mod:`readiness_index.uncertainty`) adds each country's 5th-95th percentile rank.
 """
 
 from __future__ import annotations
@@ -19,10 +22,11 @@ from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework, Target
 from readiness_index.editions import edition_data
 from readiness_index.errors import ReadinessIndexError
-from readiness_index.io import load_framework, load_methodology, read_data
+from readiness_index.io import load_assumptions, load_framework, load_methodology, read_data
 from readiness_index.methodology import Methodology
 from readiness_index.pipeline import build
 from readiness_index.report import available_languages, render_reports
+from readiness_index.results import IndexResult
 from readiness_index.targets import blueprint_compute_target, distance_to_target
 
 __all__ = ["report"]
@@ -64,6 +68,16 @@ EDITIONS = 5
     help="Folder laid out like reports/ whose templates, styles and catalogues win.",
 )
 @click.option(
+    "--uncertainty",
+    "assumptions",
+    type=_PATH,
+    default=None,
+    help="Assumptions YAML of an uncertainty run: the site then shows 5th-95th percentile ranks.",
+)
+@click.option(
+    "--replications", type=int, default=1000, show_default=True, help="Uncertainty replications."
+)
+@click.option(
     "--editions/--no-editions",
     default=True,
     show_default=True,
@@ -77,6 +91,8 @@ def report(
     data: tuple[Path, ...],
     methodology: Path | None,
     template_dir: Path | None,
+    assumptions: Path | None,
+    replications: int,
     editions: bool,
 ) -> None:
     """Build the index and write its static web site (overview, countries, methodology)."""
@@ -88,9 +104,10 @@ def report(
         if editions:
             values = _editions(values, fw, year)
         result = build(fw, values, _methodology(methodology, framework))
+        intervals = _rank_intervals(result, assumptions, replications, year)
         site = render_reports(
             result, out, year=year, languages=codes, template_dir=template_dir,
-            targets=targets, full_framework=fw,
+            targets=targets, full_framework=fw, rank_intervals=intervals,
         )  # fmt: skip
     except ReadinessIndexError as err:
         raise click.ClickException(str(err)) from err
@@ -113,6 +130,24 @@ def _methodology(path: Path | None, framework: Sequence[Path]) -> Methodology | 
         except ReadinessIndexError:
             continue
     return None
+
+
+def _rank_intervals(
+    result: IndexResult, assumptions: Path | None, replications: int, year: int | None
+) -> pd.DataFrame | None:
+    """The 5th and 95th percentile ranks of an uncertainty run (``None`` without one)."""
+    if assumptions is None:
+        return None
+    from readiness_index.uncertainty import uncertainty
+
+    run = uncertainty(
+        result.framework, result.data, result.methodology, load_assumptions(assumptions),
+        n=replications, year=year, nominal=result,
+    )  # fmt: skip
+    stats = run.rank_stats.reset_index()
+    return pd.DataFrame(
+        {"country": stats["country"], "p05": stats["q05_rank"], "p95": stats["q95_rank"]}
+    )
 
 
 def _editions(values: IndicatorData, fw: Framework, year: int | None) -> IndicatorData:

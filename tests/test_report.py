@@ -492,6 +492,21 @@ def test_report_command_on_fixture(tmp_path: Path) -> None:
     assert (out / "index.html").is_file() and (out / "GR-2025.de.html").is_file()
 
 
+def test_report_command_with_uncertainty_shows_rank_intervals(tmp_path: Path) -> None:
+    assumptions = tmp_path / "assumptions.yaml"
+    assumptions.write_text("weights_noise: {2: 0.5}\n", encoding="utf-8")
+    out = tmp_path / "site"
+    outcome = CliRunner().invoke(report, [
+        "--framework", str(FIXTURE / "framework.yaml"), "--data", str(FIXTURE / "data.csv"),
+        "--out", str(out), "--no-editions", "--uncertainty", str(assumptions),
+        "--replications", "200",
+    ])  # fmt: skip
+    assert outcome.exit_code == 0, outcome.output
+    fields = read_fields(out / "index.html")
+    intervals = [fields[("ranking", country, "interval")] for country in ("AT", "DE", "GR")]
+    assert all(re.fullmatch(r"\d–\d", interval) for interval in intervals), intervals
+
+
 def test_report_command_reports_errors_without_traceback(tmp_path: Path) -> None:
     outcome = CliRunner().invoke(report, [
         "--framework", str(FIXTURE / "framework.yaml"), "--data", str(FIXTURE / "data.csv"),
