@@ -127,6 +127,7 @@ def to_svg(figure: Figure, text: ChartText) -> str:
     svg = _METADATA.sub("", svg[_SVG_START.search(svg).start() :])  # type: ignore[union-attr]
     svg = svg.replace(' target="_blank"', "")  # links open in the same tab, like the rest
     chart = escape(text.chart_id)
+    svg = _scoped_ids(svg, chart)
     head = (
         f'<svg id="{chart}" role="img" aria-labelledby="{chart}-title {chart}-desc" class="chart"'
     )
@@ -136,6 +137,16 @@ def to_svg(figure: Figure, text: ChartText) -> str:
     )
     opening_end = svg.index(">") + 1
     return head + svg[4:opening_end] + accessible + svg[opening_end:]
+
+
+def _scoped_ids(svg: str, prefix: str) -> str:
+    """Prefix every id (and reference to one) so that several charts share a page.
+
+    >>> _scoped_ids('<g id="axes_1" clip-path="url(#p1)"><use xlink:href="#m2"/></g>', "c")
+    '<g id="c-axes_1" clip-path="url(#c-p1)"><use xlink:href="#c-m2"/></g>'
+    """
+    svg = svg.replace(' id="', f' id="{prefix}-').replace("url(#", f"url(#{prefix}-")
+    return svg.replace('href="#', f'href="#{prefix}-')
 
 
 def _vector(colours: Colorbar) -> Colorbar:

@@ -471,6 +471,12 @@ def test_charts_are_accessible_inline_svg(site: Path) -> None:
     assert 'href="AT-2025.html"' in (site / "index.html").read_text(encoding="utf-8")
 
 
+def test_ids_are_unique_within_each_page(site: Path) -> None:
+    for page in site.glob("*.html"):
+        ids = re.findall(r'\sid="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert len(ids) == len(set(ids)), (page.name, sorted({i for i in ids if ids.count(i) > 1}))
+
+
 def test_pages_load_nothing_from_outside(site: Path) -> None:
     for page in site.glob("*.html"):
         html = page.read_text(encoding="utf-8")
