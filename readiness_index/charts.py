@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from matplotlib import rc_context
 from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.colorbar import Colorbar
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
@@ -153,6 +154,7 @@ def _vector(colours: Colorbar) -> Colorbar:
     """Keep a colour bar's gradient as vector shapes (matplotlib rasterises long ones)."""
     if colours.solids is not None:
         colours.solids.set_rasterized(False)
+        colours.solids.set_edgecolor("face")  # no seams between the slices
     return colours
 
 
@@ -298,6 +300,9 @@ def tile_map(
 ) -> str:
     """A tile-grid map of Europe: one linked square per country, coloured by score.
 
+    The colour scale spans the scores shown, widened to whole tens, so that
+    differences between countries stay visible; the colour bar gives the scale.
+
     Parameters
     ----------
     tiles : mapping of str to (float, str)
@@ -307,49 +312,65 @@ def tile_map(
 
     Examples
     --------
-    >>> svg = tile_map({"AT": (55.0, "AT.html")},
+    >>> svg = tile_map({"AT": (55.0, "AT.html"), "BE": (38.0, "BE.html")},
     ...                text=ChartText("m", "Map", "Scores."), colour_label="Score")
     >>> 'href="AT.html"' in svg
     True
     """
-    norm = Normalize(0, 100)
+    norm = _tens([score for score, _ in tiles.values()])
     with rc_context(_RC):
         figure = _figure(6.0, 5.4)
         axes = figure.add_subplot()
-        colours = _vector(
-            figure.colorbar(
-                axes.scatter([], [], c=[], cmap="cividis", norm=norm),
-                ax=axes,
-                label=colour_label,
-                shrink=0.6,
-            )
-        )
-        for code, (column, row) in TILE_GRID.items():
+        mappable = axes.scatter([], [], c=[], cmap="cividis", norm=norm)
+        colours = _vector(figure.colorbar(mappable, ax=axes, label=colour_label, shrink=0.6))
+        for code, position in TILE_GRID.items():
             score, url = tiles.get(code, (math.nan, ""))
-            filled = bool(np.isfinite(score))
-            tile = Rectangle(
-                (column + 0.04, -row + 0.04),
-                0.92,
-                0.92,
-                facecolor=colours.cmap(norm(score)) if filled else "#e3e6ea",
-            )
-            tile.set_gid(f"tile-{code}")
-            axes.add_patch(tile)
-            shade = "black" if (not filled or score > 55) else "white"
-            label = axes.text(
-                column + 0.5,
-                -row + 0.5,
-                f"{code}\n{number_format(score)}" if filled else code,
-                ha="center",
-                va="center",
-                color=shade,
-                fontsize=8,
-            )
-            if url:
-                tile.set_url(url)
-                label.set_url(url)
+            shade = colours.cmap(norm(score)) if np.isfinite(score) else None
+            _tile(axes, code, position, shade, number_format(score), url)
         axes.set_xlim(0, 7)
         axes.set_ylim(-6, 1)
         axes.set_aspect("equal")
         axes.set_axis_off()
         return to_svg(figure, text)
+
+
+def _tens(scores: Sequence[float]) -> Normalize:
+    """A colour scale from the lowest to the highest score, widened to whole tens.
+
+    >>> scale = _tens([38.5, 68.5, float("nan")])
+    >>> scale.vmin, scale.vmax
+    (30.0, 70.0)
+    """
+    finite = [score for score in scores if np.isfinite(score)]
+    if not finite:
+        return Normalize(0, 100)
+    low, high = math.floor(min(finite) / 10) * 10, math.ceil(max(finite) / 10) * 10
+    return Normalize(float(low), float(high if high > low else low + 10))
+
+
+def _tile(
+    axes: Axes,
+    code: str,
+    position: tuple[int, int],
+    colour: Any,
+    score: str,
+    url: str,
+) -> None:
+    """One square of the tile map: grey and unlabelled by a score when ``colour`` is None."""
+    column, row = position
+    tile = Rectangle((column + 0.04, -row + 0.04), 0.92, 0.92, facecolor=colour or "#e3e6ea")
+    tile.set_gid(f"tile-{code}")
+    axes.add_patch(tile)
+    dark = colour is not None and sum(colour[:3]) < 1.5  # white text on dark squares
+    label = axes.text(
+        column + 0.5,
+        -row + 0.5,
+        f"{code}\n{score}" if colour else code,
+        ha="center",
+        va="center",
+        color="white" if dark else "black",
+        fontsize=8,
+    )
+    if url:
+        tile.set_url(url)
+        label.set_url(url)
