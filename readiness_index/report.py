@@ -57,6 +57,11 @@ if TYPE_CHECKING:
 __all__ = ["available_languages", "page_name", "render_reports"]
 
 _PAGES = {"index": "index", "methodology": "methodology"}
+_INTERVAL_COLUMNS = ("country", "p05", "p95")
+_TARGET_COLUMNS = (
+    "country", "indicator", "latest_year", "latest_value", "target", "target_year", "gap",
+    "required_cagr", "observed_cagr", "status",
+)  # fmt: skip
 
 
 def render_reports(
@@ -134,12 +139,24 @@ def render_reports(
         year = report_views.edition_year(result, year)
     except KeyError as err:
         raise ReportError(f"Cannot render reports: {err.args[0]}.") from err
+    _check_columns("rank_intervals", rank_intervals, _INTERVAL_COLUMNS)
+    _check_columns("targets", targets, _TARGET_COLUMNS)
     site = _Site(result, year, languages, rank_intervals, targets, full_framework)
     with atomic_directory(out_dir) as tmp:
         _copy_static(folders, tmp / "assets")
         for language in languages:
             _render_language(site, _environment(language, folders, languages), tmp)
     return Path(out_dir).resolve()
+
+
+def _check_columns(name: str, table: pd.DataFrame | None, columns: tuple[str, ...]) -> None:
+    """Refuse an optional input table that lacks a column the pages show."""
+    missing = [] if table is None else [c for c in columns if c not in table.columns]
+    if missing:
+        raise ReportError(
+            f"Cannot render reports: {name} lacks the column(s) {missing}; expected "
+            f"{list(columns)}, found {list(table.columns) if table is not None else []}."
+        )
 
 
 class _Site:
@@ -161,6 +178,7 @@ class _Site:
         self.rank_intervals = rank_intervals
         self.targets = targets
         self.edition = report_views.Edition.of(result, year)
+        self.ranking = report_views.ranking_rows(result, year, rank_intervals)
         self.countries = self.edition.order(result.framework.root)
 
 
@@ -276,7 +294,7 @@ def _common(site: _Site) -> dict[str, Any]:
 
 def _overview_context(site: _Site, language: str, gettext: Gettext) -> dict[str, Any]:
     common = _common(site)
-    rows = report_views.ranking_rows(site.result, site.year, site.rank_intervals)
+    rows = site.ranking
     return {
         **common,
         "rows": rows,
@@ -351,10 +369,9 @@ def _pillar_rows(site: _Site, country: str) -> list[dict[str, Any]]:
 
 def _country_context(site: _Site, language: str, gettext: Gettext, country: str) -> dict[str, Any]:
     result = site.result
-    rows = report_views.indicator_rows(result, country, site.year)
+    rows = report_views.indicator_rows(result, country, site.year, site.edition)
     strongest, weakest = report_views.strongest_and_weakest(rows)
-    overview = {row.country: row for row in report_views.ranking_rows(
-        result, site.year, site.rank_intervals)}  # fmt: skip
+    overview = {row.country: row for row in site.ranking}
     pillars = _pillar_rows(site, country)
     trend = report_views.trend_rows(result, country)
     return {

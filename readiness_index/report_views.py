@@ -223,10 +223,15 @@ def pillar_of(framework: Framework, code: str) -> str:
     return chain[-2] if len(chain) > 1 else code
 
 
-def indicator_rows(result: IndexResult, country: str, year: int) -> list[IndicatorRow]:
-    """One row per indicator for ``country`` in ``year``, in framework order."""
+def indicator_rows(
+    result: IndexResult, country: str, year: int, edition: Edition | None = None
+) -> list[IndicatorRow]:
+    """One row per indicator for ``country`` in ``year``, in framework order.
+
+    ``edition`` is ``Edition.of(result, year)`` when already picked.
+    """
     framework = result.framework
-    edition = Edition.of(result, year)
+    edition = edition or Edition.of(result, year)
     raw = result.datasets["raw"]
     in_year = raw.xs(year, level="year") if year in raw.index.get_level_values("year") else raw
     rows = []

@@ -395,6 +395,17 @@ def test_unknown_language_is_refused(result: IndexResult, tmp_path: Path) -> Non
     assert not (tmp_path / "site").exists()
 
 
+def test_input_tables_without_their_columns_are_refused(
+    result: IndexResult, tmp_path: Path
+) -> None:
+    bad = pd.DataFrame({"country": ["AT"], "low": [1], "high": [2]})
+    with pytest.raises(ReportError, match=r"rank_intervals lacks the column\(s\) \['p05', 'p95'\]"):
+        render_reports(result, tmp_path / "site", rank_intervals=bad)
+    with pytest.raises(ReportError, match=r"targets lacks the column\(s\) \['status'\]"):
+        render_reports(result, tmp_path / "site", targets=fixture_targets().drop(columns="status"))
+    assert not (tmp_path / "site").exists()
+
+
 def test_year_not_in_result_is_refused(result: IndexResult, tmp_path: Path) -> None:
     with pytest.raises(ReportError, match=r"year 1999 is not in the result.*2024, 2025"):
         render_reports(result, tmp_path / "site", year=1999)
