@@ -47,7 +47,12 @@ def main() -> None:
         for run in range(options.repeat + 1):
             start = time.perf_counter()
             site = render_reports(
-                result, Path(folder) / "site", year=YEAR, languages=languages, targets=targets
+                result,
+                Path(folder) / "site",
+                year=YEAR,
+                languages=languages,
+                targets=targets,
+                full_framework=framework,
             )
             if run:  # the first run warms up matplotlib's font cache and the templates
                 times.append(time.perf_counter() - start)
