@@ -132,14 +132,18 @@ def format_number(value: float | None, language: str, digits: int = 1) -> str:
 
 
 def format_value(value: float | None, language: str) -> str:
-    """A raw value with up to two decimals (``1 234,5`` in French).
+    """A raw value: up to two decimals, or three significant digits below 0.1.
 
-    >>> format_value(0.5, "fr"), format_value(12.0, "en")
-    ('0,5', '12')
+    Small values (per inhabitant, say) keep their significant digits instead of
+    rounding to zero.
+
+    >>> format_value(0.5, "fr"), format_value(12.0, "en"), format_value(0.000412, "en")
+    ('0,5', '12', '0.000412')
     """
     if value is None or math.isnan(value):
         return _MISSING
-    return str(format_decimal(value, format="#,##0.##", locale=_locale(language)))
+    pattern = "@@#" if 0 < abs(value) < 0.1 else "#,##0.##"
+    return str(format_decimal(value, format=pattern, locale=_locale(language)))
 
 
 def format_share(value: float | None, language: str) -> str:

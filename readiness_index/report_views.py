@@ -232,7 +232,9 @@ def indicator_rows(
     """
     framework = result.framework
     edition = edition or Edition.of(result, year)
-    raw = result.datasets["raw"]
+    # the value in the indicator's declared unit: after the denominate step (per inhabitant,
+    # per GDP...), before imputation; equal to the published figure when nothing is divided
+    raw = result.datasets["denominated"]
     in_year = raw.xs(year, level="year") if year in raw.index.get_level_values("year") else raw
     rows = []
     for _, node in framework.walk():

@@ -539,3 +539,35 @@ def test_report_command_on_shipped_index(tmp_path: Path) -> None:
     outcome = CliRunner().invoke(report, ["--year", "2025", "--out", str(tmp_path / "site")])
     assert outcome.exit_code == 0, outcome.output
     assert len(list((tmp_path / "site").glob("*-2025.html"))) == 27
+
+
+def test_per_inhabitant_indicators_show_the_denominated_value() -> None:
+    from readiness_index.data import prepare_data
+    from readiness_index.definitions import Aggregate, Denominator, Indicator
+    from readiness_index.report_views import indicator_rows
+
+    fw = Framework(
+        aggregates=(Aggregate(code="index", name="Index"),),
+        indicators=(
+            Indicator(
+                code="flops",
+                name="Capacity per inhabitant",
+                parent="index",
+                unit="TFlop/s per inhabitant",
+                denominator="population",
+            ),
+        ),
+        denominators=(Denominator(code="population", name="Population"),),
+    )
+    rows = pd.DataFrame(
+        {
+            "country": ["AT", "AT", "BE", "BE"],
+            "year": 2025,
+            "indicator": ["flops", "population", "flops", "population"],
+            "value": [900.0, 9_000_000.0, 100.0, 11_000_000.0],
+        }
+    )
+    result = build(fw, prepare_data(rows, fw), {"denominate": {"enabled": True}})
+    (row,) = indicator_rows(result, "AT", 2025)
+    assert row.raw == pytest.approx(900.0 / 9_000_000.0)
+    assert row.eu_average == pytest.approx((900 / 9e6 + 100 / 11e6) / 2)
