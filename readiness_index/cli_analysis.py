@@ -8,18 +8,17 @@ traceback.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 import pandas as pd
 
+from readiness_index._cli_common import PATH, friendly, input_options, load_inputs, methodology_for
 from readiness_index.assumptions import Assumptions
 from readiness_index.audit import audit
 from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework
-from readiness_index.errors import ReadinessIndexError
 from readiness_index.io import atomic_directory, load_assumptions
 from readiness_index.methodology import Methodology
 from readiness_index.pipeline import build
@@ -28,55 +27,18 @@ from readiness_index.uncertainty import uncertainty
 
 __all__ = ["audit_command", "sensitivity_command", "uncertainty_command"]
 
-_PATH = click.Path(path_type=Path)
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _inputs(command: _F) -> _F:
-    """The options every analysis shares: framework, data (or COINr tables), methodology."""
-    options = [
-        click.option(
-            "--framework",
-            multiple=True,
-            type=_PATH,
-            help="Framework YAML file or folder (repeatable). Default: the shipped index.",
-        ),
-        click.option(
-            "--data",
-            multiple=True,
-            type=_PATH,
-            help="Long-format data file or folder (repeatable). Default: the shipped data.",
-        ),
-        click.option(
-            "--coinr",
-            nargs=2,
-            type=_PATH,
-            default=None,
-            metavar="IDATA IMETA",
-            help="Read COINr iData and iMeta tables instead of --framework/--data.",
-        ),
-        click.option("--methodology", type=_PATH, default=None, help="Methodology YAML file."),
-        click.option("--year", type=int, default=None, help="Year analysed; default the latest."),
-        click.option(
-            "--out", type=_PATH, default=None, help="Folder to write the tables to (CSV)."
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _friendly(command: _F) -> _F:
-    """Turn the library's errors into a message and exit status 1."""
-
-    @wraps(command)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ReadinessIndexError as err:
-            raise click.ClickException(str(err)) from err
-
-    return run  # type: ignore[return-value]
+    """The options every analysis shares: what to build, the year, where to write."""
+    command = click.option(
+        "--out", type=PATH, default=None, help="Folder to write the tables to (CSV)."
+    )(command)
+    command = click.option(
+        "--year", type=int, default=None, help="Year analysed; default the latest."
+    )(command)
+    return input_options()(command)
 
 
 def _load(
@@ -85,12 +47,7 @@ def _load(
     coinr: tuple[Path, Path] | None,
     methodology: Path | None,
 ) -> tuple[Framework, IndicatorData, Methodology]:
-    from readiness_index.cli import load_inputs, methodology_for
-
     fw, values = load_inputs(framework, data, coinr)
-    if coinr and methodology is None:
-        # COINr's tables come without a methodology: COINr's defaults, as its examples
-        return fw, values, Methodology()
     return fw, values, methodology_for(methodology, framework, coinr=coinr is not None)
 
 
@@ -116,7 +73,7 @@ def _write(out: Path | None, tables: dict[str, pd.DataFrame]) -> None:
     show_default=True,
     help="Data set described per indicator (raw, imputed, treated, ...).",
 )
-@_friendly
+@friendly
 def audit_command(
     framework: tuple[Path, ...],
     data: tuple[Path, ...],
@@ -153,7 +110,7 @@ def _analysis_options(command: _F) -> _F:
     options = [
         click.option(
             "--assumptions",
-            type=_PATH,
+            type=PATH,
             required=True,
             help="YAML file of the assumptions that vary (normalise, aggregate, weights_noise...).",
         ),
@@ -173,7 +130,7 @@ def _analysis_options(command: _F) -> _F:
 @click.option(
     "-n", "--replications", type=int, default=1000, show_default=True, help="Replications."
 )
-@_friendly
+@friendly
 def uncertainty_command(
     framework: tuple[Path, ...],
     data: tuple[Path, ...],
@@ -227,7 +184,7 @@ def uncertainty_command(
     show_default=True,
     help="Base rows of the Saltelli design (a power of two); runs = n x (assumptions + 2).",
 )
-@_friendly
+@friendly
 def sensitivity_command(
     framework: tuple[Path, ...],
     data: tuple[Path, ...],

@@ -11,26 +11,15 @@ from pathlib import Path
 
 import click
 
+from readiness_index._cli_common import friendly
 from readiness_index.datastore import add_data
-from readiness_index.errors import ReadinessIndexError
 from readiness_index.io import load_framework
 from readiness_index.loaders import FORMATS
 
 __all__ = ["data"]
 
 
-class _DataGroup(click.Group):
-    """A group that turns the library's errors into a message and exit status 1."""
-
-    def invoke(self, ctx: click.Context) -> object:
-        try:
-            return super().invoke(ctx)
-        except ReadinessIndexError as err:
-            click.echo(f"Error: {err}", err=True)
-            ctx.exit(1)
-
-
-@click.group(cls=_DataGroup, name="data")
+@click.group(name="data")
 def data() -> None:
     """Add data files to a data folder (validated against the framework)."""
 
@@ -79,6 +68,7 @@ def _filters(pairs: tuple[str, ...]) -> dict[str, str]:
     type=click.Choice(["annual", "latest_in_year"]),
     help="How sub-annual periods (2023-S2, 2025-06) become data years.",
 )
+@friendly
 def add(
     file: Path,
     indicator: str | None,

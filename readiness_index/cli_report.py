@@ -12,18 +12,23 @@ With ``--uncertainty assumptions.yaml`` an uncertainty run (see
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
 import pandas as pd
 
+from readiness_index._cli_common import (
+    PATH,
+    editions_for,
+    friendly,
+    input_options,
+    load_inputs,
+    methodology_for,
+)
 from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework, Target
-from readiness_index.editions import edition_data
-from readiness_index.errors import ReadinessIndexError
-from readiness_index.io import load_assumptions, load_framework, load_methodology, read_data
-from readiness_index.methodology import Methodology
+from readiness_index.io import load_assumptions
 from readiness_index.pipeline import build
 from readiness_index.report import available_languages, render_reports
 from readiness_index.results import IndexResult
@@ -31,15 +36,11 @@ from readiness_index.targets import blueprint_compute_target, distance_to_target
 
 __all__ = ["report"]
 
-_PATH = click.Path(path_type=Path)
-#: How many yearly editions the site shows (the edition reported and the ones before it).
-EDITIONS = 5
-
 
 @click.command("report")
 @click.option("--year", type=int, default=None, help="Edition to report; default the latest.")
 @click.option(
-    "--out", type=_PATH, default=Path("site"), show_default=True, help="Folder of the site."
+    "--out", type=PATH, default=Path("site"), show_default=True, help="Folder of the site."
 )
 @click.option(
     "--lang",
@@ -48,29 +49,17 @@ EDITIONS = 5
     show_default=True,
     help="Comma-separated language codes, the first being the default (e.g. en,de,fr).",
 )
-@click.option(
-    "--framework",
-    multiple=True,
-    type=_PATH,
-    help="Framework YAML file or folder (repeatable). Default: the shipped index.",
-)
-@click.option(
-    "--data",
-    multiple=True,
-    type=_PATH,
-    help="Long-format data file or folder (repeatable). Default: the shipped data.",
-)
-@click.option("--methodology", type=_PATH, default=None, help="Methodology YAML file.")
+@input_options(coinr=False)
 @click.option(
     "--template-dir",
-    type=_PATH,
+    type=PATH,
     default=None,
     help="Folder laid out like reports/ whose templates, styles and catalogues win.",
 )
 @click.option(
     "--uncertainty",
     "assumptions",
-    type=_PATH,
+    type=PATH,
     default=None,
     help="Assumptions YAML of an uncertainty run: the site then shows 5th-95th percentile ranks.",
 )
@@ -83,6 +72,7 @@ EDITIONS = 5
     show_default=True,
     help="Build yearly editions (latest data year <= edition, within max age).",
 )
+@friendly
 def report(
     year: int | None,
     out: Path,
@@ -97,39 +87,20 @@ def report(
 ) -> None:
     """Build the index and write its static web site (overview, countries, methodology)."""
     codes = [code.strip() for code in languages.split(",") if code.strip()]
-    try:
-        fw = load_framework(*framework)
-        values = read_data(*data, framework=fw)
-        targets = _targets(values, fw)
-        if editions:
-            values = _editions(values, fw, year)
-        result = build(fw, values, _methodology(methodology, framework))
-        intervals = _rank_intervals(result, assumptions, replications, year)
-        site = render_reports(
-            result, out, year=year, languages=codes, template_dir=template_dir,
-            targets=targets, full_framework=fw, rank_intervals=intervals,
-        )  # fmt: skip
-    except ReadinessIndexError as err:
-        raise click.ClickException(str(err)) from err
+    fw, values = load_inputs(framework, data)
+    targets = _targets(values, fw)
+    if editions:
+        values = editions_for(values, fw, year)
+    result = build(fw, values, methodology_for(methodology, framework))
+    intervals = _rank_intervals(result, assumptions, replications, year)
+    site = render_reports(
+        result, out, year=year, languages=codes, template_dir=template_dir,
+        targets=targets, full_framework=fw, rank_intervals=intervals,
+    )  # fmt: skip
     pages = len(list(site.glob("*.html")))
     click.echo(f"Wrote {pages} pages ({', '.join(codes)}) to {site}")
     click.echo(f"Open {site / 'index.html'} in a browser. Languages available: "
                f"{', '.join(available_languages(template_dir))}.")  # fmt: skip
-
-
-def _methodology(path: Path | None, framework: Sequence[Path]) -> Methodology | None:
-    """The methodology file given, else the framework folder's own, else COINr's defaults."""
-    if path is not None:
-        return load_methodology(path)
-    folders: list[Path | None] = [p if p.is_dir() else p.parent for p in map(Path, framework)]
-    if not framework:
-        folders = [None]  # the shipped index's own methodology
-    for folder in folders:
-        try:
-            return load_methodology(folder)
-        except ReadinessIndexError:
-            continue
-    return None
 
 
 def _rank_intervals(
@@ -148,13 +119,6 @@ def _rank_intervals(
     return pd.DataFrame(
         {"country": stats["country"], "p05": stats["q05_rank"], "p95": stats["q95_rank"]}
     )
-
-
-def _editions(values: IndicatorData, fw: Framework, year: int | None) -> IndicatorData:
-    """The last :data:`EDITIONS` editions up to ``year`` (the latest data year by default)."""
-    last = year or max(values.years)
-    first = max(min(values.years), last - EDITIONS + 1)
-    return edition_data(values, fw, range(first, last + 1))
 
 
 def _targets(values: IndicatorData, fw: Framework) -> pd.DataFrame:

@@ -1,0 +1,111 @@
+"""What the commands of the command line share: input options, loading, error handling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from readiness_index.coinr import read_coinr
+from readiness_index.data import IndicatorData
+from readiness_index.definitions import Framework
+from readiness_index.editions import edition_data
+from readiness_index.errors import ReadinessIndexError
+from readiness_index.io import METHODOLOGY_FILE, load_framework, load_methodology, read_data
+from readiness_index.methodology import Methodology
+
+__all__ = [
+    "EDITIONS",
+    "PATH",
+    "editions_for",
+    "friendly",
+    "input_options",
+    "load_inputs",
+    "methodology_for",
+]
+
+PATH = click.Path(path_type=Path)
+#: How many yearly editions a build computes (the edition asked for and those before it).
+EDITIONS = 5
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def friendly(command: _F) -> _F:
+    """Turn the library's errors into their message and exit status 1, never a traceback."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ReadinessIndexError as err:
+            raise click.ClickException(str(err)) from err
+
+    return run  # type: ignore[return-value]
+
+
+def input_options(*, coinr: bool = True) -> Callable[[_F], _F]:
+    """The options that say what to build: framework, data (or COINr tables), methodology."""
+    options = [
+        click.option("--framework", multiple=True, type=PATH,
+                     help="Framework YAML file or folder (repeatable). "
+                          "Default: the shipped index."),
+        click.option("--data", multiple=True, type=PATH,
+                     help="Long-format data file or folder (repeatable). "
+                          "Default: the shipped data."),
+        click.option("--methodology", type=PATH, default=None, help="Methodology YAML file."),
+    ]  # fmt: skip
+    if coinr:
+        options.insert(2, click.option(
+            "--coinr", nargs=2, type=PATH, default=None, metavar="IDATA IMETA",
+            help="Read COINr iData and iMeta tables instead of --framework/--data.",
+        ))  # fmt: skip
+
+    def decorate(command: _F) -> _F:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def load_inputs(
+    framework: Sequence[Path], data: Sequence[Path], coinr: tuple[Path, Path] | None = None
+) -> tuple[Framework, IndicatorData]:
+    """Framework and data from the options (the shipped index when none is given)."""
+    if coinr:
+        return read_coinr(*coinr)
+    fw = load_framework(*framework)
+    return fw, read_data(*data, framework=fw)
+
+
+def methodology_for(
+    path: Path | None, framework: Sequence[Path], *, coinr: bool = False
+) -> Methodology:
+    """The methodology to use.
+
+    The file given; else, for COINr's tables, COINr's defaults; for the shipped index
+    (no ``--framework``), the shipped ``methodology.yaml``; else the ``methodology.yaml``
+    of a framework folder (or of a framework file's folder); else COINr's defaults.
+    """
+    if path is not None:
+        return load_methodology(path)
+    if coinr:
+        return Methodology()
+    if not framework:
+        return load_methodology()
+    for given in map(Path, framework):
+        folder = given if given.is_dir() else given.parent
+        candidate = folder / f"{METHODOLOGY_FILE}.yaml"
+        if candidate.exists():
+            return load_methodology(candidate)
+    return Methodology()
+
+
+def editions_for(values: IndicatorData, fw: Framework, year: int | None) -> IndicatorData:
+    """The last :data:`EDITIONS` editions up to ``year`` (the latest data year by default)."""
+    last = year or max(values.years)
+    first = max(min(values.years), last - EDITIONS + 1)
+    return edition_data(values, fw, list(range(first, last + 1)))
