@@ -43,6 +43,7 @@ __all__ = [
     "ChartText",
     "heat_map",
     "pillar_profile",
+    "rank_intervals",
     "tile_map",
     "trend",
 ]
@@ -208,6 +209,46 @@ def pillar_profile(
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: number_format(value)))
         figure.legend(handles, legend, loc="outside lower center", ncols=3, frameon=False)
 
+        return to_svg(figure, text)
+
+
+def rank_intervals(
+    labels: Sequence[str],
+    ranks: Sequence[float],
+    intervals: Sequence[tuple[float, float]],
+    *,
+    legend: tuple[str, str],
+    axis_label: str,
+    text: ChartText,
+) -> str:
+    """Each country's nominal rank (dot) and its 5th-95th percentile rank interval (line).
+
+    Countries are drawn top to bottom in the order given (rank order), rank 1 at the left.
+
+    Examples
+    --------
+    >>> svg = rank_intervals(["AT", "BE"], [1, 2], [(1, 2), (1, 3)],
+    ...                      legend=("Rank", "5th-95th percentile"), axis_label="Rank",
+    ...                      text=ChartText("r", "Rank intervals", "Ranks and intervals."))
+    >>> svg.count("<desc")
+    1
+    """
+    with rc_context(_RC):
+        figure = _figure(6.4, 0.22 * len(labels) + 1.4)
+        axes = figure.add_subplot()
+        position = np.arange(len(labels))
+        low = [interval[0] for interval in intervals]
+        high = [interval[1] for interval in intervals]
+        handles: list[Artist] = [
+            axes.scatter(ranks, position, s=22, color=OKABE_ITO["blue"], zorder=3),
+            axes.hlines(position, low, high, color=OKABE_ITO["orange"], linewidth=3),
+        ]
+        axes.set_yticks(position, list(labels))
+        axes.invert_yaxis()
+        axes.set_xlim(0.5, len(labels) + 0.5)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_xlabel(axis_label)
+        figure.legend(handles, legend, loc="outside lower center", ncols=2, frameon=False)
         return to_svg(figure, text)
 
 

@@ -303,7 +303,32 @@ def _overview_context(site: _Site, language: str, gettext: Gettext) -> dict[str,
         "edition": site.edition,
         "heat_map": Markup(_heat_map(site, common["pillars"], language, gettext)),
         "tile_map": Markup(_tile_map(site, rows, language, gettext)),
+        "interval_chart": Markup(_interval_chart(rows, language, gettext)),
     }
+
+
+def _interval_chart(rows: list[report_views.RankingRow], language: str, gettext: Gettext) -> str:
+    """The rank intervals of every country in one chart (empty without an uncertainty run)."""
+    shown = [row for row in rows if row.interval is not None and row.rank is not None]
+    if not shown:
+        return ""
+    text = charts.ChartText(
+        "rank-intervals",
+        gettext("Rank intervals of every country"),
+        gettext(
+            "For each country, its rank (dot) and the range of ranks from the 5th to the "
+            "95th percentile of the uncertainty analysis (line). The same numbers are in "
+            "the ranking table."
+        ),
+    )
+    return charts.rank_intervals(
+        [country_label(row.country, language) for row in shown],
+        [float(row.rank) for row in shown if row.rank is not None],
+        [(float(row.interval[0]), float(row.interval[1])) for row in shown if row.interval],
+        legend=(gettext("Rank"), gettext("Rank interval (5th–95th percentile)")),
+        axis_label=gettext("Rank"),
+        text=text,
+    )
 
 
 def _heat_map(site: _Site, pillars: list[Any], language: str, gettext: Gettext) -> str:

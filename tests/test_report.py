@@ -470,7 +470,7 @@ def test_catalogues_translate_every_message() -> None:
 
 # -- charts and self-containment -----------------------------------------------------------
 def test_charts_are_accessible_inline_svg(site: Path) -> None:
-    for page, count in (("index.html", 2), ("AT-2025.html", 2), ("AT-2025.de.html", 2)):
+    for page, count in (("index.html", 3), ("AT-2025.html", 2), ("AT-2025.de.html", 2)):
         html = (site / page).read_text(encoding="utf-8")
         svgs = re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)
         assert len(svgs) == count, page
