@@ -7,7 +7,9 @@ Users migrating from COINr start here: :func:`read_coinr` turns the two tables
 ``iMeta`` columns: ``Level, iCode, iName, Direction, Weight, Unit, Target,
 Denominator, Parent, Type`` with ``Type`` one of ``Indicator``, ``Aggregate``,
 ``Denominator``, ``Group`` (and ``Other``, ignored). ``iData`` columns: ``uCode``,
-``uName``, optionally ``Time``, group columns, denominators and indicators.
+``uName``, optionally ``Time``, group columns, denominators and indicators. The
+optional ``goalpost_lower`` and ``goalpost_upper`` columns of ``iMeta`` become the
+indicators' goalposts (for ``normalise: {method: goalposts}``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,15 @@ import numpy as np
 import pandas as pd
 
 from readiness_index.data import IndicatorData, prepare_data
-from readiness_index.definitions import Aggregate, Denominator, Framework, Indicator, Target, Unit
+from readiness_index.definitions import (
+    Aggregate,
+    Denominator,
+    Framework,
+    Goalposts,
+    Indicator,
+    Target,
+    Unit,
+)
 from readiness_index.errors import DataFileError, DefinitionError
 from readiness_index.io import read_table
 
@@ -103,6 +113,7 @@ def _framework(meta: pd.DataFrame, values: pd.DataFrame) -> Framework:
             unit=None if r.get("Unit") is None else str(r["Unit"]),
             target=None if r.get("Target") is None else Target(value=float(r["Target"])),
             denominator=None if r.get("Denominator") is None else str(r["Denominator"]),
+            goalposts=_goalposts(r),
         )
         for r in _rows(meta, "Indicator")
     )
@@ -139,6 +150,14 @@ def _framework(meta: pd.DataFrame, values: pd.DataFrame) -> Framework:
         denominators=denominators,
         units=units,
     )
+
+
+def _goalposts(row: dict[str, Any]) -> Goalposts | None:
+    """COINr's optional ``goalpost_lower`` and ``goalpost_upper`` iMeta columns."""
+    lower, upper = row.get("goalpost_lower"), row.get("goalpost_upper")
+    if lower is None or upper is None:
+        return None
+    return Goalposts(lower=float(lower), upper=float(upper))
 
 
 def _long(values: pd.DataFrame, meta: pd.DataFrame, year: int | None) -> pd.DataFrame:

@@ -64,3 +64,16 @@ def test_imeta_without_required_columns(reference: Path) -> None:
     imeta = pd.read_csv(reference / "iMeta.csv").drop(columns="Parent")
     with pytest.raises(DefinitionError, match=r"lacks the columns \['Parent'\]"):
         read_coinr(reference / "iData.csv", imeta)
+
+
+def test_goalposts_from_imeta_columns(reference: Path) -> None:
+    imeta = pd.read_csv(reference / "iMeta.csv")
+    indicators = imeta["Type"] == "Indicator"
+    imeta.loc[indicators, "goalpost_lower"] = 0.0
+    imeta.loc[indicators, "goalpost_upper"] = 1000.0
+    fw, data = read_coinr(reference / "iData.csv", imeta)
+    assert fw.indicator("LPI").goalposts is not None
+    result = build(fw, data, {"normalise": {"method": "goalposts", "scale": 1}})
+    raw, normalised = result.datasets["raw"], result.datasets["normalised"]
+    np.testing.assert_allclose(normalised["LPI"], raw["LPI"] / 1000)
+    np.testing.assert_allclose(normalised["Tariff"], (1000 - raw["Tariff"]) / 1000)  # direction -1
