@@ -218,11 +218,15 @@ def variance_shares(indicators: np.ndarray, index: np.ndarray, weights: np.ndarr
     >>> np.round(variance_shares(x, x.mean(axis=1), np.array([0.5, 0.5])), 4).tolist()
     [0.4615, 0.5385]
     """
-    shares = np.empty(indicators.shape[1])
+    shares = np.full(indicators.shape[1], np.nan)
+    if np.count_nonzero(~np.isnan(index)) < 2:
+        return shares  # no variance to share out
+    variance = np.nanvar(index, ddof=1)
     for j in range(indicators.shape[1]):
         both = ~np.isnan(indicators[:, j]) & ~np.isnan(index)
-        cov = np.cov(indicators[both, j], index[both])
-        shares[j] = weights[j] * cov[0, 1] / np.nanvar(index, ddof=1)
+        if np.count_nonzero(both) >= 2:
+            cov = np.cov(indicators[both, j], index[both])
+            shares[j] = weights[j] * cov[0, 1] / variance
     return shares
 
 

@@ -14,7 +14,14 @@ from typing import Any, TypeVar
 import click
 import pandas as pd
 
-from readiness_index._cli_common import PATH, friendly, input_options, load_inputs, methodology_for
+from readiness_index._cli_common import (
+    PATH,
+    editions_for,
+    friendly,
+    input_options,
+    load_inputs,
+    methodology_for,
+)
 from readiness_index.assumptions import Assumptions
 from readiness_index.audit import audit
 from readiness_index.data import IndicatorData
@@ -46,8 +53,12 @@ def _load(
     data: tuple[Path, ...],
     coinr: tuple[Path, Path] | None,
     methodology: Path | None,
+    year: int | None,
 ) -> tuple[Framework, IndicatorData, Methodology]:
+    """What to analyse: as ``build`` computes it (yearly editions unless COINr tables)."""
     fw, values = load_inputs(framework, data, coinr)
+    if not coinr:
+        values = editions_for(values, fw, year)
     return fw, values, methodology_for(methodology, framework, coinr=coinr is not None)
 
 
@@ -84,7 +95,7 @@ def audit_command(
     dataset: str,
 ) -> None:
     """Audit the index: statistics, correlations, Cronbach's alpha, PCA, effective weights."""
-    fw, values, chosen = _load(framework, data, coinr, methodology)
+    fw, values, chosen = _load(framework, data, coinr, methodology, year)
     result = build(fw, values, chosen)
     if dataset not in result.datasets:
         raise click.BadParameter(f"{dataset!r}; choose one of {sorted(result.datasets)}")
@@ -147,7 +158,7 @@ def uncertainty_command(
 ) -> None:
     """Monte Carlo uncertainty analysis: each country's rank interval."""
     declared = _assumptions(assumptions)
-    fw, values, chosen = _load(framework, data, coinr, methodology)
+    fw, values, chosen = _load(framework, data, coinr, methodology, year)
     declared.check(fw, chosen)
     result = uncertainty(
         fw,
@@ -201,7 +212,7 @@ def sensitivity_command(
 ) -> None:
     """Sobol' sensitivity indices of each assumption, per country and for the mean rank shift."""
     declared = _assumptions(assumptions)
-    fw, values, chosen = _load(framework, data, coinr, methodology)
+    fw, values, chosen = _load(framework, data, coinr, methodology, year)
     result = sensitivity(
         fw,
         values,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from readiness_index.cli_analysis import audit_command, sensitivity_command, uncertainty_command
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "uncertainty.yaml"
 
 SPEC = """\
 normalise:
@@ -81,3 +84,19 @@ def test_missing_assumptions_file(coinr_args: list[str], tmp_path: Path) -> None
     result = CliRunner().invoke(uncertainty_command, [*coinr_args, "--assumptions", str(missing)])
     assert result.exit_code == 1
     assert "Assumptions file" in result.output and "does not exist" in result.output
+
+
+def test_analyses_of_the_shipped_index_use_its_editions(tmp_path: Path) -> None:
+    from readiness_index.cli import main
+
+    out = tmp_path / "ua"
+    args = ["uncertainty", "--assumptions", str(EXAMPLE), "-n", "64", "--out", str(out)]
+    run = CliRunner().invoke(main, args)
+    assert run.exit_code == 0, run.output
+    stats = pd.read_csv(out / "rank_stats.csv").set_index("country")
+    built = CliRunner().invoke(main, ["build", "--out", str(tmp_path / "scores.csv")])
+    assert built.exit_code == 0, built.output
+    scores = pd.read_csv(tmp_path / "scores.csv")
+    ranking = scores[(scores["year"] == 2025) & (scores["code"] == "index")]
+    nominal = ranking.set_index("country")["rank"]
+    assert stats.loc[nominal.index, "nominal_rank"].tolist() == nominal.tolist()
