@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from readiness_index.results import IndexResult
 
 __all__ = [
+    "FOLDER_MARKER",
     "METHODOLOGY_FILE",
     "atomic_directory",
     "atomic_file",
@@ -370,15 +371,30 @@ def export_result(result: IndexResult, path: str | os.PathLike[str]) -> Path:
 
 
 # -- atomic writing ------------------------------------------------------------------------
+#: Written into every folder :func:`atomic_directory` fills; a folder without it that holds
+#: files is never replaced.
+FOLDER_MARKER = ".readiness-index"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_file(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Any]:
-    """Open a temporary file beside ``path`` and move it into place only on success."""
+    """Open a temporary file beside ``path`` and move it into place only on success.
+
+    The file gets the permissions of any new file (``0o666`` less the umask).
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, mode) as handle:
             yield handle
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -389,16 +405,26 @@ def atomic_file(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Any]:
 def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary folder that replaces ``path`` only when the block succeeds.
 
-    A failure leaves ``path`` as it was (absent or with its previous content).
+    A failure leaves ``path`` as it was (absent or with its previous content). A
+    folder is only replaced when it is empty or was written here before (it holds
+    :data:`FOLDER_MARKER`), so that no unrelated file is ever deleted.
+
+    Raises
+    ------
+    DataFileError
+        If ``path`` is a file, or a folder holding files not written by this function.
     """
     target = Path(path).resolve()
+    _check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         yield tmp
+        (tmp / FOLDER_MARKER).write_text("Written by readiness-index; replaced on the next run.\n")
+        os.chmod(tmp, 0o777 & ~_umask())
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            os.replace(target, old / "site")
+            os.replace(target, old / "previous")
             os.replace(tmp, target)
             shutil.rmtree(old, ignore_errors=True)
         else:
@@ -406,3 +432,13 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _check_replaceable(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise DataFileError(f"{target} is a file; expected a folder to write into.")
+    if target.is_dir() and any(target.iterdir()) and not (target / FOLDER_MARKER).exists():
+        raise DataFileError(
+            f"{target} already holds files that readiness-index did not write; it would "
+            "replace the whole folder. Choose a new or empty folder, or remove it first."
+        )

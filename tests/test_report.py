@@ -347,8 +347,8 @@ def test_text_from_data_is_escaped(result: IndexResult, tmp_path: Path) -> None:
 # -- atomic writing and errors -------------------------------------------------------------
 def test_failure_leaves_previous_site_untouched(result: IndexResult, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    out.mkdir()
-    (out / "index.html").write_text("previous site", encoding="utf-8")
+    render_reports(result, out, languages=("en",))
+    previous = {p.name: p.read_bytes() for p in out.iterdir()}
     templates = tmp_path / "mine" / "templates"
     templates.mkdir(parents=True)
     (templates / "country.html").write_text(
@@ -359,9 +359,19 @@ def test_failure_leaves_previous_site_untouched(result: IndexResult, tmp_path: P
     with pytest.raises(ReportError, match=r"'country\.html' for country 'GR'") as caught:
         render_reports(result, out, languages=("en",), template_dir=tmp_path / "mine")
     assert "ZeroDivisionError" in str(caught.value)
-    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
-    assert (out / "index.html").read_text(encoding="utf-8") == "previous site"
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "site"]  # no temporary left
+
+
+def test_a_folder_of_other_files_is_never_replaced(result: IndexResult, tmp_path: Path) -> None:
+    from readiness_index.errors import DataFileError
+
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(DataFileError, match="did not write"):
+        render_reports(result, out, languages=("en",))
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
 
 
 def test_failure_with_no_previous_site_leaves_nothing(result: IndexResult, tmp_path: Path) -> None:
