@@ -348,7 +348,7 @@ def test_text_from_data_is_escaped(result: IndexResult, tmp_path: Path) -> None:
 def test_failure_leaves_previous_site_untouched(result: IndexResult, tmp_path: Path) -> None:
     out = tmp_path / "site"
     render_reports(result, out, languages=("en",))
-    previous = {p.name: p.read_bytes() for p in out.iterdir()}
+    previous = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     templates = tmp_path / "mine" / "templates"
     templates.mkdir(parents=True)
     (templates / "country.html").write_text(
@@ -359,7 +359,7 @@ def test_failure_leaves_previous_site_untouched(result: IndexResult, tmp_path: P
     with pytest.raises(ReportError, match=r"'country\.html' for country 'GR'") as caught:
         render_reports(result, out, languages=("en",), template_dir=tmp_path / "mine")
     assert "ZeroDivisionError" in str(caught.value)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == previous
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "site"]  # no temporary left
 
 
