@@ -88,7 +88,9 @@ def report(
     """Build the index and write its static web site (overview, countries, methodology)."""
     codes = [code.strip() for code in languages.split(",") if code.strip()]
     fw, values = load_inputs(framework, data)
-    targets = _targets(values, fw)
+    # distance to target as the edition saw it: only data up to the edition's year
+    edition = year or max(values.years)
+    targets = _targets(values.select_years([y for y in values.years if y <= edition]), fw)
     if editions:
         values = editions_for(values, fw, year)
     result = build(fw, values, methodology_for(methodology, framework))

@@ -581,3 +581,16 @@ def test_per_inhabitant_indicators_show_the_denominated_value() -> None:
     (row,) = indicator_rows(result, "AT", 2025)
     assert row.raw == pytest.approx(900.0 / 9_000_000.0)
     assert row.eu_average == pytest.approx((900 / 9e6 + 100 / 11e6) / 2)
+
+
+def test_an_earlier_editions_targets_use_only_data_up_to_it(tmp_path: Path) -> None:
+    from readiness_index.cli import main
+
+    out = tmp_path / "site2023"
+    run = CliRunner().invoke(main, ["report", "--year", "2023", "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    page = (out / "AT-2023.html").read_text(encoding="utf-8")
+    section = page[page.index('id="targets"') :]
+    cells = re.findall(r'data-field="latest_value">.*?<span class="year">\((\d{4})\)', section)
+    years = {int(y) for y in cells}
+    assert years and max(years) <= 2023
