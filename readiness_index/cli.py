@@ -54,6 +54,17 @@ def ranking_table(result: IndexResult, year: int | None = None) -> pd.DataFrame:
     return table
 
 
+def _echo_notes(result: IndexResult) -> None:
+    """Say which values a step left missing, and why (all of them are in the .xlsx export)."""
+    if result.notes.empty:
+        return
+    click.echo(f"\nNote: {len(result.notes)} value(s) left missing by a step:")
+    for row in result.notes.head(10).itertuples():
+        click.echo(f"  {row.step}: {row.indicator}, {row.country} {row.year}: {row.note}")
+    if len(result.notes) > 10:
+        click.echo("  ... (every note is in the 'notes' sheet of an --out .xlsx export)")
+
+
 def _span(years: list[int]) -> str:
     if not years:
         return "-"
@@ -98,6 +109,7 @@ def build_command(
     click.echo(f"{fw.name}: ranking for {shown} (framework {result.framework_hash[:12]}, "
                f"data {result.data_hash[:12]})")  # fmt: skip
     click.echo(ranking_table(result, shown).to_string(index=False))
+    _echo_notes(result)
     if out is not None:
         export_result(result, out)
         click.echo(f"Wrote {out}")

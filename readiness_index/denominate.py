@@ -7,11 +7,12 @@ unit and year by year (COINr's ``Denominate``). Other indicators pass unchanged.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["denominate", "divide"]
+__all__ = ["denominate", "denominator_gaps", "divide"]
 
 
 def divide(x: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -50,3 +51,35 @@ def denominate(
         if code in out.columns:
             out[code] = divide(out[code].to_numpy(), aligned[denominator].to_numpy())
     return out
+
+
+def denominator_gaps(
+    wide: pd.DataFrame, denominators: pd.DataFrame, by: Mapping[str, str]
+) -> pd.DataFrame:
+    """The values that cannot be divided: their denominator is missing or zero.
+
+    COINr leaves such values missing (and a later imputation may fill them); the
+    build does the same and records every one of them, so none is lost silently.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``country, year, indicator, note``, one row per value left missing.
+
+    >>> idx = pd.MultiIndex.from_tuples([("A", 2024), ("B", 2024)], names=["country", "year"])
+    >>> gaps = denominator_gaps(pd.DataFrame({"x": [1.0, 3.0]}, idx),
+    ...                         pd.DataFrame({"pop": [2.0, 0.0]}, idx), {"x": "pop"})
+    >>> gaps[["country", "indicator"]].to_dict("records"), gaps["note"].iloc[0]
+    ([{'country': 'B', 'indicator': 'x'}], "denominator 'pop' is 0: value left missing")
+    """
+    aligned = denominators.reindex(wide.index)
+    rows = []
+    for code, denominator in by.items():
+        column = aligned[denominator] if denominator in aligned else pd.Series(np.nan, wide.index)
+        bad = wide[code].notna() & (column.isna() | (column == 0))
+        for key, found in column[bad].items():
+            what = "has no value" if pd.isna(found) else f"is {found:g}"
+            country, year = cast(tuple[str, int], key)
+            note = f"denominator {denominator!r} {what}: value left missing"
+            rows.append({"country": country, "year": year, "indicator": code, "note": note})
+    return pd.DataFrame(rows, columns=["country", "year", "indicator", "note"])

@@ -343,7 +343,8 @@ def _data_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 # -- results -----------------------------------------------------------------------------
 def export_result(result: IndexResult, path: str | os.PathLike[str]) -> Path:
     """Write a result by file type: ``.csv`` (scores), ``.json`` (record and scores) or
-    ``.xlsx`` (one sheet per data set, like COINr's ``export_to_excel``).
+    ``.xlsx`` (one sheet per data set, like COINr's ``export_to_excel``, plus the scores,
+    flags, data years, treatment log, screened-out units, notes and the replay record).
 
     The file appears only when it is complete.
     """
@@ -361,8 +362,12 @@ def export_result(result: IndexResult, path: str | os.PathLike[str]) -> Path:
             for name, frame in result.datasets.items():
                 frame.reset_index().to_excel(xl, sheet_name=name, index=False)
             result.scores.to_excel(xl, sheet_name="scores", index=False)
-            if not result.treatment.empty:
-                result.treatment.to_excel(xl, sheet_name="treatment", index=False)
+            result.flags.reset_index().to_excel(xl, sheet_name="flags", index=False)
+            result.data_years.reset_index().to_excel(xl, sheet_name="data_years", index=False)
+            for name in ("treatment", "screened_out", "notes"):
+                table = getattr(result, name)
+                if not table.empty:
+                    table.to_excel(xl, sheet_name=name, index=False)
             record = pd.Series(result.record(), name="value").astype(str)
             record.to_frame().to_excel(xl, sheet_name="record")
     else:

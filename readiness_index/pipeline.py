@@ -8,6 +8,7 @@ before it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 from readiness_index.aggregate import aggregate_tree
 from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework
-from readiness_index.denominate import denominate
+from readiness_index.denominate import denominate, denominator_gaps
 from readiness_index.errors import MethodologyError
 from readiness_index.impute import Imputer
 from readiness_index.methodology import Methodology
@@ -75,21 +76,29 @@ def build(
     fw = framework.active()
     check_fits(fw, methodology)
     weights = resolve_weights(fw, methodology.weights)
-    datasets, imputed, treatment, screened_out = _run_steps(fw, data, methodology, weights)
+    datasets, steps = _run_steps(fw, data, methodology, weights)
     index = pd.MultiIndex.from_frame(datasets["raw"].index.to_frame(index=False))
-    flags = _flags(data, fw, index, imputed)
     return IndexResult(
         framework=fw,
         data=data,
         methodology=methodology,
         datasets=datasets,
         scores=score_table(datasets["aggregated"], fw),
-        flags=flags,
+        flags=_flags(data, fw, index, steps.imputed),
         data_years=_data_years(data, fw, index),
-        treatment=treatment,
-        screened_out=screened_out,
+        treatment=steps.treatment,
+        screened_out=steps.screened_out,
         weights=weights,
+        notes=_notes(steps.notes),
     )
+
+
+def _notes(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    columns = ["step", "country", "year", "indicator", "note"]
+    present = [part[columns] for part in parts if not part.empty]
+    if not present:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(present, ignore_index=True)
 
 
 def check_fits(fw: Framework, methodology: Methodology) -> None:
@@ -120,33 +129,61 @@ def check_fits(fw: Framework, methodology: Methodology) -> None:
         )
 
 
+@dataclass
+class _Steps:
+    """What the steps produce besides the data sets."""
+
+    imputed: pd.DataFrame
+    treatment: pd.DataFrame = field(default_factory=pd.DataFrame)
+    screened_out: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["country", "year", "coverage", "nonzero", "reason"]
+        )
+    )
+    notes: list[pd.DataFrame] = field(default_factory=list)
+
+
 def _run_steps(
     fw: Framework, data: IndicatorData, methodology: Methodology, weights: dict[str, float]
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    codes = list(fw.indicator_codes)
-    raw = data.wide(codes)
+) -> tuple[dict[str, pd.DataFrame], _Steps]:
+    raw = data.wide(list(fw.indicator_codes))
     datasets = {"raw": raw}
+    steps = _Steps(imputed=pd.DataFrame(False, index=raw.index, columns=raw.columns))
     current = raw
     if methodology.denominate.enabled:
         by = {i.code: i.denominator for i in fw.indicators if i.denominator is not None}
-        current = denominate(current, data.wide(sorted(set(by.values()))), by)
+        denominators = data.wide(sorted(set(by.values())))
+        steps.notes.append(denominator_gaps(current, denominators, by).assign(step="denominate"))
+        current = denominate(current, denominators, by)
     datasets["denominated"] = current
-    imputed = pd.DataFrame(False, index=raw.index, columns=raw.columns)
     if methodology.impute is not None:
-        current, imputed = Imputer(methodology.impute, data.groups).transform(current)
+        current, steps.imputed = Imputer(methodology.impute, data.groups).transform(current)
     datasets["imputed"] = current
-    screened_out = pd.DataFrame(columns=["country", "year", "coverage", "nonzero", "reason"])
     if methodology.screen is not None and methodology.screen.method != "none":
-        current, screened_out = screen_units(current, methodology.screen)
+        current, steps.screened_out = screen_units(current, methodology.screen)
     datasets["screened"] = current
-    treatment = pd.DataFrame()
     if methodology.treat is not None and methodology.treat.method != "none":
-        current, treatment = Treater(methodology.treat).transform(current)
+        current, steps.treatment = Treater(methodology.treat).transform(current)
     datasets["treated"] = current
-    current = _normaliser(fw, methodology).transform(current)
-    datasets["normalised"] = current
-    datasets["aggregated"] = aggregate_tree(current, fw, weights, methodology.aggregate)
-    return datasets, imputed, treatment, screened_out
+    normalised = _normaliser(fw, methodology).transform(current)
+    steps.notes.append(_lost(current, normalised, "normalise", _UNDEFINED))
+    datasets["normalised"] = normalised
+    datasets["aggregated"] = aggregate_tree(normalised, fw, weights, methodology.aggregate)
+    return datasets, steps
+
+
+_UNDEFINED = (
+    "normalisation undefined for this value (a constant indicator in this year, or a "
+    "missing target or reference): left missing"
+)
+
+
+def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd.DataFrame:
+    """The cells a step turned from a value into a missing value, with the reason."""
+    lost = before.notna() & after.isna()
+    stacked = cast(pd.Series, lost.rename_axis(columns="indicator").stack())
+    rows = stacked[stacked.to_numpy(dtype=bool)].reset_index()[["country", "year", "indicator"]]
+    return rows.assign(note=note, step=step)
 
 
 def _normaliser(fw: Framework, methodology: Methodology) -> Normaliser:

@@ -60,6 +60,9 @@ class IndexResult:
         Units removed by screening, with their coverage and the reason.
     weights : dict of str to float
         The weight of every node used in aggregation.
+    notes : pandas.DataFrame
+        ``step, country, year, indicator, note``: every value a step left missing
+        (a denominator missing or zero, a normalisation undefined), with the reason.
     """
 
     framework: Framework
@@ -72,6 +75,7 @@ class IndexResult:
     treatment: pd.DataFrame
     screened_out: pd.DataFrame
     weights: dict[str, float] = field(default_factory=dict)
+    notes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def framework_hash(self) -> str:

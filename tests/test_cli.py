@@ -48,7 +48,15 @@ def test_exports(tmp_path: Path, suffix: str) -> None:
         assert payload["methodology"]["normalise"]["method"] == "goalposts"
     else:
         sheets = pd.read_excel(out, sheet_name=None)
-        assert {"raw", "normalised", "aggregated", "scores", "record"} <= set(sheets)
+        assert {
+            "raw",
+            "normalised",
+            "aggregated",
+            "scores",
+            "record",
+            "flags",
+            "data_years",
+        } <= set(sheets)
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
 
 

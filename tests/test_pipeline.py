@@ -163,3 +163,32 @@ def test_explain_unknown_names_are_clear_errors(small: Small) -> None:
         result.explain("QQ", 1999, "index")
     with pytest.raises(KeyError, match="code 'zz'"):
         result.explain("X", 2024, "zz")
+
+
+def test_values_a_step_leaves_missing_are_noted_with_the_reason() -> None:
+    from readiness_index.definitions import Aggregate, Denominator, Indicator
+
+    fw = Framework(
+        aggregates=(Aggregate(code="index", name="Index"),),
+        indicators=(
+            Indicator(code="a", name="A", parent="index", denominator="pop"),
+            Indicator(code="c", name="Constant", parent="index"),
+        ),
+        denominators=(Denominator(code="pop", name="Population"),),
+    )
+    rows = pd.DataFrame(
+        {
+            "country": ["X", "Y", "Z"] * 3,
+            "year": 2024,
+            "indicator": ["a"] * 3 + ["pop"] * 3 + ["c"] * 3,
+            "value": [10.0, 20.0, 30.0, 2.0, 0.0, np.nan, 5.0, 5.0, 5.0],
+        }
+    )
+    result = build(fw, prepare_data(rows, fw), {"denominate": {"enabled": True}})
+    notes = result.notes.set_index(["step", "country", "indicator"])["note"]
+    assert "denominator 'pop' is 0" in notes[("denominate", "Y", "a")]
+    assert "denominator 'pop' has no value" in notes[("denominate", "Z", "a")]
+    assert "constant indicator" in notes[("normalise", "X", "c")]
+    # a: only X keeps a value, so its min-max is undefined too
+    assert "constant indicator" in notes[("normalise", "X", "a")]
+    assert len(notes) == 2 + 3 + 1
