@@ -13,9 +13,10 @@ from readiness_index.coinr import read_coinr
 from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework
 from readiness_index.editions import edition_data
-from readiness_index.errors import ReadinessIndexError
+from readiness_index.errors import ComputationError, DataValidationError, ReadinessIndexError
 from readiness_index.io import METHODOLOGY_FILE, load_framework, load_methodology, read_data
 from readiness_index.methodology import Methodology
+from readiness_index.results import IndexResult
 
 __all__ = [
     "EDITIONS",
@@ -25,6 +26,7 @@ __all__ = [
     "input_options",
     "load_inputs",
     "methodology_for",
+    "require_scores",
 ]
 
 PATH = click.Path(path_type=Path)
@@ -105,7 +107,37 @@ def methodology_for(
 
 
 def editions_for(values: IndicatorData, fw: Framework, year: int | None) -> IndicatorData:
-    """The last :data:`EDITIONS` editions up to ``year`` (the latest data year by default)."""
-    last = year or max(values.years)
-    first = max(min(values.years), last - EDITIONS + 1)
+    """The last :data:`EDITIONS` editions up to ``year`` (the latest data year by default).
+
+    Raises
+    ------
+    DataValidationError
+        If ``year`` lies after the latest or before the earliest data year.
+    """
+    latest, earliest = max(values.years), min(values.years)
+    if year is not None and not earliest <= year <= latest:
+        raise DataValidationError(
+            f"No edition {year}: the data run from {earliest} to {latest}. "
+            f"Choose --year between {earliest} and {latest}."
+        )
+    last = year or latest
+    first = max(earliest, last - EDITIONS + 1)
     return edition_data(values, fw, list(range(first, last + 1)))
+
+
+def require_scores(result: IndexResult, year: int) -> None:
+    """Refuse to present an edition in which no country has an index score.
+
+    Raises
+    ------
+    ComputationError
+        Naming the pillars without data in that edition.
+    """
+    ranking = result.ranking(year)
+    if ranking["score"].notna().any():
+        return
+    fw = result.framework
+    scores = result.datasets["aggregated"].xs(year, level="year")
+    empty = [code for code in fw.children(fw.root) if scores[code].isna().all()]
+    why = f"these parts have no data in it: {empty}" if empty else "the coverage rules leave none"
+    raise ComputationError(f"No country has an index score in {year}: {why}.")

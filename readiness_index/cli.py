@@ -17,6 +17,7 @@ from readiness_index._cli_common import (
     input_options,
     load_inputs,
     methodology_for,
+    require_scores,
 )
 from readiness_index.io import export_result
 from readiness_index.pipeline import build
@@ -106,6 +107,7 @@ def build_command(
     if year is not None and year not in result.years:
         raise click.BadParameter(f"{year} is not in the result; years: {result.years}")
     shown = year or result.years[-1]
+    require_scores(result, shown)
     click.echo(f"{fw.name}: ranking for {shown} (framework {result.framework_hash[:12]}, "
                f"data {result.data_hash[:12]})")  # fmt: skip
     click.echo(ranking_table(result, shown).to_string(index=False))

@@ -25,6 +25,7 @@ from readiness_index._cli_common import (
     input_options,
     load_inputs,
     methodology_for,
+    require_scores,
 )
 from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework, Target
@@ -94,6 +95,7 @@ def report(
     if editions:
         values = editions_for(values, fw, year)
     result = build(fw, values, methodology_for(methodology, framework))
+    require_scores(result, year or result.years[-1])
     intervals = _rank_intervals(result, assumptions, replications, year)
     site = render_reports(
         result, out, year=year, languages=codes, template_dir=template_dir,

@@ -94,3 +94,13 @@ def test_methodology_file_errors_name_the_file(tmp_path: Path) -> None:
     code, output = _run("build", "--methodology", str(bad))
     assert code == 1
     assert str(bad) in output and "normalise.method" in output
+
+
+@pytest.mark.parametrize(
+    ("year", "message"),
+    [("2030", "No edition 2030: the data run from"), ("2022", "no data in it: ['compute']")],
+)
+def test_editions_without_scores_are_refused(year: str, message: str) -> None:
+    for command in ("build", "report"):
+        code, output = _run(command, "--year", year)
+        assert code == 1 and message in output and "Traceback" not in output
