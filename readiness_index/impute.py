@@ -4,7 +4,8 @@ Cross-sectional rules (``mean``, ``median`` and their ``group_`` variants) work
 column by column over the units of one year, as COINr's ``i_mean``, ``i_median``,
 ``i_mean_grp`` and ``i_median_grp``. Panel rules work along the years of one unit:
 ``latest`` carries the latest earlier value forward (COINr's ``impute_panel``),
-``linear`` interpolates between the nearest earlier and later values.
+``linear`` interpolates between the nearest earlier and later values (R's ``approx(rule = 2)``:
+the nearest value is carried to the ends).
 
 The imputer returns the filled table and a boolean mask of the imputed cells, so
 every imputed value is flagged in the result.
@@ -80,16 +81,19 @@ def impute_latest(panel: pd.DataFrame, max_years: int | None = None) -> pd.DataF
 
 
 def impute_linear(panel: pd.DataFrame) -> pd.DataFrame:
-    """Interpolate linearly in time between a unit's nearest earlier and later values.
+    """Interpolate linearly in time; before the first and after the last value, carry it.
 
-    ``x_t = x_a + (x_b - x_a) (t - a) / (b - a)``; values before the first or after
-    the last observation are not extrapolated.
+    ``x_t = x_a + (x_b - x_a) (t - a) / (b - a)`` between a unit's nearest earlier and
+    later values; outside them the nearest value is used (as R's ``approx(rule = 2)``,
+    on which COINr's linear panel imputation rests). A unit with no value stays missing.
 
-    >>> panel = pd.DataFrame({"AT": [1.0, np.nan, 5.0]}, index=[2020, 2021, 2023])
+    >>> panel = pd.DataFrame({"AT": [np.nan, 1.0, np.nan, 5.0, np.nan]},
+    ...                      index=[2019, 2020, 2021, 2023, 2024])
     >>> impute_linear(panel)["AT"].tolist()
-    [1.0, 2.333333333333333, 5.0]
+    [1.0, 1.0, 2.333333333333333, 5.0, 5.0]
     """
-    return panel.sort_index().interpolate(method="index", limit_area="inside")
+    inside = panel.sort_index().interpolate(method="index", limit_area="inside")
+    return inside.ffill().bfill()
 
 
 def _column_rule(column: pd.Series, rule: str) -> pd.Series:

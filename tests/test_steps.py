@@ -77,7 +77,7 @@ def test_impute_latest_and_linear() -> None:
     assert limited.loc[("A", 2024), "y"] == 12.0
     linear, _ = _impute("linear")
     assert linear.loc[("A", 2023), "x"] == 2.0
-    assert np.isnan(linear.loc[("B", 2024), "x"])  # no later value: no extrapolation
+    assert linear.loc[("B", 2024), "x"] == 5.0  # no later value: the nearest one (approx rule 2)
 
 
 def test_denominate_divides_declared_indicators_only() -> None:
