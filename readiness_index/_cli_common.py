@@ -36,16 +36,28 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def friendly(command: _F) -> _F:
-    """Turn the library's errors into their message and exit status 1, never a traceback."""
+    """Turn the library's errors, and files that cannot be written, into their message and
+    exit status 1, never a traceback. Every failure of a long failure table is printed."""
 
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
         except ReadinessIndexError as err:
-            raise click.ClickException(str(err)) from err
+            raise click.ClickException(_with_failures(err)) from err
+        except OSError as err:
+            raise click.ClickException(f"{err.strerror}: {err.filename}") from err
 
     return run  # type: ignore[return-value]
+
+
+def _with_failures(err: ReadinessIndexError) -> str:
+    failures = getattr(err, "failures", None)
+    message = str(err)
+    if failures is None or len(failures) <= 20:
+        return message
+    table = failures.to_string(index=False)
+    return f"{message}\n\nAll {len(failures)} failures:\n{table}"
 
 
 def input_options(*, coinr: bool = True) -> Callable[[_F], _F]:

@@ -235,7 +235,7 @@ def audit(
     result: IndexResult,
     *,
     year: int | None = None,
-    dataset: str = "raw",
+    dataset: str = "denominated",
     thresholds: Thresholds | None = None,
 ) -> AuditResult:
     """Audit one year of a built index.
@@ -246,8 +246,10 @@ def audit(
         A build.
     year : int, optional
         The year audited (default: the latest).
-    dataset : str, default "raw"
-        The data set described per indicator (``raw``, ``imputed``, ``treated``...);
+    dataset : str, default "denominated"
+        The data set described per indicator: by default the values in each
+        indicator's declared unit (per inhabitant, say), as they enter imputation and
+        outlier treatment; ``raw``, ``imputed``, ``treated``... are possible;
         correlations, coherence and weights always use the normalised indicators and
         the aggregates.
     thresholds : Thresholds, optional

@@ -80,9 +80,9 @@ def _write(out: Path | None, tables: dict[str, pd.DataFrame]) -> None:
 @_inputs
 @click.option(
     "--dataset",
-    default="raw",
+    default="denominated",
     show_default=True,
-    help="Data set described per indicator (raw, imputed, treated, ...).",
+    help="Data set described per indicator (raw, denominated, imputed, treated, ...).",
 )
 @friendly
 def audit_command(

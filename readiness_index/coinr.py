@@ -79,7 +79,8 @@ def read_coinr(
             strict=True,
         )
     )
-    return framework, prepare_data(long, framework, groups=groups, names=names, file="iData")
+    label = "iData" if isinstance(idata, pd.DataFrame) else str(idata)
+    return framework, prepare_data(long, framework, groups=groups, names=names, file=label)
 
 
 def _table(source: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
@@ -167,11 +168,15 @@ def _long(values: pd.DataFrame, meta: pd.DataFrame, year: int | None) -> pd.Data
         if year is None:
             raise DataFileError("iData has no 'Time' column; pass year=... to read_coinr.")
         frame["Time"] = year
-    long = frame.melt(id_vars=["uCode", "Time"], value_vars=codes, var_name="indicator")
+    frame["_row"] = frame.index  # the file's line numbers (read_table), or the frame's labels
+    long = frame.melt(id_vars=["uCode", "Time", "_row"], value_vars=codes, var_name="indicator")
     long = long.rename(columns={"uCode": "country", "Time": "year"})
     long["flag"] = ""
     long["source"] = "COINr iData"
-    long.index = [f"row {i + 2}" for i in range(len(long))]
+    # a failure names the iData row and column it comes from
+    long.index = [
+        f"{row} ({code})" for row, code in zip(long["_row"], long["indicator"], strict=True)
+    ]
     return long[["country", "year", "indicator", "value", "flag", "source"]]
 
 

@@ -75,6 +75,7 @@ def build(
         methodology = Methodology.from_mapping(methodology)
     fw = framework.active()
     check_fits(fw, methodology)
+    _check_reference(methodology, data)
     weights = resolve_weights(fw, methodology.weights)
     datasets, steps = _run_steps(fw, data, methodology, weights)
     index = pd.MultiIndex.from_frame(datasets["raw"].index.to_frame(index=False))
@@ -126,6 +127,18 @@ def check_fits(fw: Framework, methodology: Methodology) -> None:
     if problems:
         raise MethodologyError(
             "The methodology does not fit the framework:\n  " + "\n  ".join(problems)
+        )
+
+
+def _check_reference(methodology: Methodology, data: IndicatorData) -> None:
+    """A ``distance_to_reference`` normalisation must name a unit of the data."""
+    spec = methodology.normalise
+    named = [spec.reference, *(s.reference for s in spec.by_indicator.values())]
+    unknown = sorted({r for r in named if r is not None and r not in set(data.countries)})
+    if unknown:
+        raise MethodologyError(
+            f"normalise.reference names {unknown}, which are not units of the data; "
+            f"units: {data.countries}"
         )
 
 

@@ -276,8 +276,21 @@ def _describe(
         hi = bounds.upper if bounds else None
         return f"a value within the plausible bounds [{lo}, {hi}]", record["value"]
     if column == "country" and framework.units:
-        return _EXPECTED["country"], record["country"]
+        return _country_hint(str(record["country"]), framework), record["country"]
     return _EXPECTED.get(column, check), record.get(column)
+
+
+def _country_hint(code: str, framework: Framework) -> str:
+    """What was expected, with the framework's code for a known alias (EL, UK, AUT...)."""
+    from readiness_index.countries import to_iso2
+
+    try:
+        canonical = to_iso2(code)
+    except (ValueError, LookupError):
+        return _EXPECTED["country"]
+    if canonical in {u.code for u in framework.units} and canonical != code:
+        return f"{_EXPECTED['country']} (did you mean {canonical!r}?)"
+    return _EXPECTED["country"]
 
 
 def _coverage_failures(

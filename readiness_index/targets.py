@@ -102,7 +102,8 @@ def distance_to_target(
         National targets ``country, indicator, target, target_year``; they replace
         the EU-wide target for that country.
     window : int, optional
-        Use only the ``window`` years up to the latest for the observed change.
+        Measure the observed change over at most the last ``window`` years, from
+        ``latest - window`` to ``latest`` (all the history when ``None``).
 
     Returns
     -------
@@ -153,7 +154,8 @@ def _attach_targets(
     values = [chosen[code].for_country(country) for country, code in keys]
     out = history.assign(
         target=pd.Series(values, index=history.index, dtype="float64"),
-        target_year=history["indicator"].map(lambda code: chosen[code].year).astype("int64"),
+        # a target without a year (COINr's iMeta Target) keeps its gap but has no trajectory
+        target_year=history["indicator"].map(lambda code: chosen[code].year).astype("Int64"),
     )
     if national is not None:
         out = _national(out, national)
@@ -180,7 +182,7 @@ def _trajectories(table: pd.DataFrame, directions: Mapping[str, int]) -> pd.Data
     required = cagr(
         table["latest_value"].to_numpy(),
         table["target"].to_numpy(),
-        (table["target_year"] - table["latest_year"]).to_numpy(),
+        (table["target_year"] - table["latest_year"]).to_numpy(dtype="float64", na_value=np.nan),
     )
     observed = cagr(
         table["first_value"].to_numpy(),

@@ -104,3 +104,22 @@ def test_editions_without_scores_are_refused(year: str, message: str) -> None:
     for command in ("build", "report"):
         code, output = _run(command, "--year", year)
         assert code == 1 and message in output and "Traceback" not in output
+
+
+def test_an_unwritable_output_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, output = _run("build", "--out", str(blocker / "scores.csv"))
+    assert code == 1 and "Traceback" not in output and str(blocker) in output
+
+
+def test_long_failure_tables_are_printed_in_full(tmp_path: Path) -> None:
+    rows = ["country,year,indicator,value,flag,source"]
+    rows += [f"XX,{2000 + i},top500_rmax,1,,test" for i in range(25)]
+    bad = tmp_path / "many.csv"
+    bad.write_text("\n".join(rows) + "\n")
+    from readiness_index.io import bundled_path
+
+    code, output = _run("build", "--data", str(bad), "--framework", str(bundled_path("indicators")))
+    assert code == 1
+    assert "All " in output and output.count("XX") >= 25

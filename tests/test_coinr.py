@@ -77,3 +77,20 @@ def test_goalposts_from_imeta_columns(reference: Path) -> None:
     raw, normalised = result.datasets["raw"], result.datasets["normalised"]
     np.testing.assert_allclose(normalised["LPI"], raw["LPI"] / 1000)
     np.testing.assert_allclose(normalised["Tariff"], (1000 - raw["Tariff"]) / 1000)  # direction -1
+
+
+def test_text_in_idata_names_the_file_line_and_column(reference: Path, tmp_path: Path) -> None:
+    from readiness_index.errors import DataValidationError
+
+    lines = (reference / "iData.csv").read_text().splitlines()
+    cells = lines[2].split(",")  # file line 3: Belgium
+    cells[12] = '"abc"'  # the Flights column
+    lines[2] = ",".join(cells)
+    broken = tmp_path / "iData.csv"
+    broken.write_text("\n".join(lines))
+    with pytest.raises(DataValidationError) as caught:
+        read_coinr(broken, reference / "iMeta.csv")
+    assert f"{broken}: row 3 (Flights), column 'value', indicator 'Flights', country 'BEL'" in str(
+        caught.value
+    )
+    assert "found 'abc'" in str(caught.value)

@@ -42,11 +42,14 @@ def test_every_dataset_is_present_and_shaped(small: Small) -> None:
     assert len(result.scores) == 6 * 7
 
 
-def test_ranks_are_a_permutation_per_year_and_code(small: Small) -> None:
-    scores = build(*small).scores.dropna(subset=["score"])
-    for _, group in scores.groupby(["year", "code"]):
-        ranks = sorted(group["rank"].tolist())
-        assert ranks[0] == 1 and ranks[-1] <= len(group)
+def test_ranks_are_min_ranks_of_the_scores_per_year_and_code(small: Small) -> None:
+    scores = build(*small).scores
+    assert scores.loc[scores["score"].isna(), "rank"].isna().all()
+    for _, group in scores.dropna(subset=["score"]).groupby(["year", "code"]):
+        values = group["score"].to_numpy()
+        # rank = 1 + the number of strictly better scores (ties share the minimum rank)
+        expected = [1 + int((values > v).sum()) for v in values]
+        assert group["rank"].tolist() == expected
 
 
 def test_rebuild_gives_an_identical_result(small: Small) -> None:
@@ -192,3 +195,11 @@ def test_values_a_step_leaves_missing_are_noted_with_the_reason() -> None:
     # a: only X keeps a value, so its min-max is undefined too
     assert "constant indicator" in notes[("normalise", "X", "a")]
     assert len(notes) == 2 + 3 + 1
+
+
+def test_an_unknown_reference_unit_is_refused(small: Small) -> None:
+    m = {"normalise": {"method": "distance_to_reference", "reference": "QQ"}}
+    with pytest.raises(MethodologyError, match=r"\['QQ'\], which are not units"):
+        build(*small, m)
+    result = build(*small, {"normalise": {"method": "distance_to_reference", "reference": "Y"}})
+    assert result.datasets["normalised"].loc[("Y", 2024), "a"] == 1.0
