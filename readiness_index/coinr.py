@@ -103,53 +103,50 @@ def _rows(meta: pd.DataFrame, kind: str) -> list[dict[str, Any]]:
 
 
 def _framework(meta: pd.DataFrame, values: pd.DataFrame) -> Framework:
-    indicators = tuple(
-        Indicator(
-            code=str(r["iCode"]),
-            name=str(r["iName"]),
-            parent=str(r["Parent"]),
-            weight=float(r["Weight"]),
-            level=int(r["Level"]),
-            direction=1 if int(r["Direction"]) == 1 else -1,
-            unit=None if r.get("Unit") is None else str(r["Unit"]),
-            target=None if r.get("Target") is None else Target(value=float(r["Target"])),
-            denominator=None if r.get("Denominator") is None else str(r["Denominator"]),
-            goalposts=_goalposts(r),
-        )
-        for r in _rows(meta, "Indicator")
-    )
-    aggregates = tuple(
-        Aggregate(
-            code=str(r["iCode"]),
-            name=str(r["iName"]),
-            parent=None if r.get("Parent") is None else str(r["Parent"]),
-            weight=float(r["Weight"]) if r.get("Weight") is not None else 1.0,
-            level=int(r["Level"]),
-        )
-        for r in _rows(meta, "Aggregate")
-    )
-    denominators = tuple(
-        Denominator(
-            code=str(r["iCode"]),
-            name=str(r["iName"]),
-            unit=None if r.get("Unit") is None else str(r["Unit"]),
-        )
-        for r in _rows(meta, "Denominator")
-    )
+    aggregates = tuple(_aggregate(r) for r in _rows(meta, "Aggregate"))
     root = next(a for a in aggregates if a.parent is None)
-    units = tuple(
-        Unit(code=str(c), name=str(n))
-        for c, n in dict(
-            zip(values["uCode"], values.get("uName", values["uCode"]), strict=True)
-        ).items()
-    )
+    names = dict(zip(values["uCode"], values.get("uName", values["uCode"]), strict=True))
     return Framework(
         code=root.code,
         name=root.name,
         aggregates=aggregates,
-        indicators=indicators,
-        denominators=denominators,
-        units=units,
+        indicators=tuple(_indicator(r) for r in _rows(meta, "Indicator")),
+        denominators=tuple(
+            Denominator(code=str(r["iCode"]), name=str(r["iName"]), unit=_text(r, "Unit"))
+            for r in _rows(meta, "Denominator")
+        ),
+        units=tuple(Unit(code=str(c), name=str(n)) for c, n in names.items()),
+    )
+
+
+def _text(row: dict[str, Any], key: str) -> str | None:
+    return None if row.get(key) is None else str(row[key])
+
+
+def _indicator(r: dict[str, Any]) -> Indicator:
+    """An ``iMeta`` row of type ``Indicator``."""
+    return Indicator(
+        code=str(r["iCode"]),
+        name=str(r["iName"]),
+        parent=str(r["Parent"]),
+        weight=float(r["Weight"]),
+        level=int(r["Level"]),
+        direction=1 if int(r["Direction"]) == 1 else -1,
+        unit=_text(r, "Unit"),
+        target=None if r.get("Target") is None else Target(value=float(r["Target"])),
+        denominator=_text(r, "Denominator"),
+        goalposts=_goalposts(r),
+    )
+
+
+def _aggregate(r: dict[str, Any]) -> Aggregate:
+    """An ``iMeta`` row of type ``Aggregate``."""
+    return Aggregate(
+        code=str(r["iCode"]),
+        name=str(r["iName"]),
+        parent=_text(r, "Parent"),
+        weight=float(r["Weight"]) if r.get("Weight") is not None else 1.0,
+        level=int(r["Level"]),
     )
 
 

@@ -111,6 +111,8 @@ class IndexResult:
             "data_hash": self.data_hash,
             "methodology_hash": self.methodology_hash,
             "methodology": self.methodology.to_mapping(),
+            "years": self.years,
+            "editions": "data_year" in self.data.long.columns,
         }
 
     def rebuild(self) -> IndexResult:
