@@ -117,6 +117,35 @@ def build_command(
         click.echo(f"Wrote {out}")
 
 
+@main.command("explain")
+@click.argument("country")
+@click.argument("code")
+@input_options()
+@click.option("--year", type=int, default=None, help="Edition (year); default the latest.")
+@friendly
+def explain_command(
+    country: str,
+    code: str,
+    framework: tuple[Path, ...],
+    data: tuple[Path, ...],
+    coinr: tuple[Path, Path] | None,
+    methodology: Path | None,
+    year: int | None,
+) -> None:
+    """Show how COUNTRY's score on CODE (an indicator, a pillar or the index) came about."""
+    fw, values = load_inputs(framework, data, coinr)
+    if not coinr:
+        values = editions_for(values, fw, year)
+    result = build(fw, values, methodology_for(methodology, framework, coinr=coinr is not None))
+    shown = year or result.years[-1]
+    table = result.explain(country, shown, code)
+    node = result.framework.nodes[code]
+    click.echo(f"{node.name} ({code}), {result.data.names.get(country, country)}, {shown}")
+    if "score" in table.attrs:
+        click.echo(f"score {table.attrs['score']:.2f} = sum of the contributions below")
+    click.echo(table.to_string(index=False))
+
+
 def _register_commands() -> None:
     """Add the commands that live beside this module (data, report, audit, uncertainty...)."""
     from readiness_index.cli_analysis import audit_command, sensitivity_command, uncertainty_command

@@ -131,8 +131,11 @@ class IndexResult:
     def explain(self, country: str, year: int, code: str) -> pd.DataFrame:
         """How one score came about.
 
-        For an indicator: its value after every step, its weight within its parent
-        and its contribution to every ancestor. For an aggregate: each child's score,
+        For an indicator: its value after every step, its weight share within each
+        ancestor's children, and its contribution to every ancestor (its normalised
+        score times the product of the shares up to that ancestor; under the
+        arithmetic mean the contributions of all indicators add up to the ancestor's
+        score). For an aggregate: each child's score,
         weight share among the children present, and contribution (weight share x
         score; the contributions add up to the score under the arithmetic mean).
         """
@@ -161,11 +164,12 @@ class IndexResult:
             value = frame.at[key, code] if key in frame.index else np.nan
             rows.append({"item": step, "value": value})
         rows.append({"item": "flag", "value": self.flags.at[key, code]})
-        child = code
+        child, share = code, 1.0
+        score = _cell(self.datasets["aggregated"], key, code)
         for parent in self.framework.parents(code):
-            share = self._share(key, parent, child)
-            score = _cell(self.datasets["aggregated"], key, child)
-            rows.append({"item": f"weight share in {parent}", "value": share})
+            within = self._share(key, parent, child)
+            share *= within  # the indicator's effective weight in this ancestor
+            rows.append({"item": f"weight share in {parent}", "value": within})
             rows.append({"item": f"contribution to {parent}", "value": share * score})
             child = parent
         return pd.DataFrame(rows)

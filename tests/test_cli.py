@@ -123,3 +123,14 @@ def test_long_failure_tables_are_printed_in_full(tmp_path: Path) -> None:
     code, output = _run("build", "--data", str(bad), "--framework", str(bundled_path("indicators")))
     assert code == 1
     assert "All " in output and output.count("XX") >= 25
+
+
+def test_explain_a_pillar_and_an_indicator() -> None:
+    code, output = _run("explain", "DE", "compute")
+    assert code == 0, output
+    assert "Compute (compute), Germany, 2025" in output and "contribution" in output
+    code, output = _run("explain", "DE", "top500_rmax", "--year", "2024")
+    assert code == 0, output
+    assert "denominated" in output and "contribution to index" in output
+    code, output = _run("explain", "QQ", "compute")
+    assert code == 1 and "country 'QQ' is not in the result" in output

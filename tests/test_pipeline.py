@@ -203,3 +203,13 @@ def test_an_unknown_reference_unit_is_refused(small: Small) -> None:
         build(*small, m)
     result = build(*small, {"normalise": {"method": "distance_to_reference", "reference": "Y"}})
     assert result.datasets["normalised"].loc[("Y", 2024), "a"] == 1.0
+
+
+def test_indicator_contributions_add_up_to_the_index(small: Small) -> None:
+    result = build(*small)
+    total = 0.0
+    for code in result.framework.indicator_codes:
+        steps = result.explain("Z", 2024, code).set_index("item")["value"]
+        total += float(steps["contribution to index"])
+    index = result.datasets["aggregated"].loc[("Z", 2024), "index"]
+    assert total == pytest.approx(index)
