@@ -86,7 +86,7 @@ def build(
         datasets=datasets,
         scores=score_table(datasets["aggregated"], fw),
         flags=_flags(data, fw, index, steps.imputed),
-        data_years=_data_years(data, fw, index),
+        data_years=_carried_years(_data_years(data, fw, index), methodology, data),
         treatment=steps.treatment,
         screened_out=steps.screened_out,
         weights=weights,
@@ -231,6 +231,17 @@ def _data_years(data: IndicatorData, fw: Framework, index: pd.MultiIndex) -> pd.
     year = pd.Series(index.get_level_values("year"), index=index)
     frame = pd.DataFrame({c: year for c in codes}, index=index).astype("Int64")
     return frame.where(values.notna())
+
+
+def _carried_years(
+    years: pd.DataFrame, methodology: Methodology, data: IndicatorData
+) -> pd.DataFrame:
+    """With ``latest`` imputation, a filled cell's data year is the year its value came from."""
+    spec = methodology.impute
+    if spec is None or spec.method != "latest":
+        return years
+    carried, _ = Imputer(spec, data.groups).transform(years.astype("float64"))
+    return carried.round().astype("Int64")
 
 
 def score_table(aggregated: pd.DataFrame, fw: Framework) -> pd.DataFrame:

@@ -48,6 +48,7 @@ def test_panel_latest_imputation_carries_the_previous_year(reference: Path) -> N
     for unit, code in (("NZL", "LPI"), ("AUT", "Flights")):
         assert imputed.loc[(unit, 2022), code] == imputed.loc[(unit, 2021), code]
         assert result.flags.loc[(unit, 2022), code] == "i"
+        assert result.data_years.loc[(unit, 2022), code] == 2021  # where the value came from
     assert (result.flags.to_numpy() == "i").sum() == 2
 
 
