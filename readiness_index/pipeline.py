@@ -23,7 +23,7 @@ from readiness_index.impute import Imputer
 from readiness_index.methodology import Methodology
 from readiness_index.normalise import Normaliser
 from readiness_index.outliers import Treater
-from readiness_index.results import IndexResult
+from readiness_index.results import IndexResult, rank_descending
 from readiness_index.screen import screen_units
 from readiness_index.weights import resolve_weights
 
@@ -249,6 +249,5 @@ def score_table(aggregated: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     stacked = cast(pd.Series, aggregated.rename_axis(columns="code").stack(future_stack=True))
     long = stacked.to_frame("score").reset_index()
     long["level"] = long["code"].map(fw.levels).astype("int64")
-    ranks = long.groupby(["year", "code"])["score"].rank(ascending=False, method="min")
-    long["rank"] = ranks.astype("Int64")  # as rank_descending: 1 = best, ties min, NaN no rank
+    long["rank"] = rank_descending(long.groupby(["year", "code"])["score"])
     return long[["country", "year", "code", "level", "score", "rank"]]

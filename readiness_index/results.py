@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from pandas.core.groupby import SeriesGroupBy
 
 from readiness_index.data import IndicatorData
 from readiness_index.definitions import Framework, Indicator
@@ -19,8 +20,10 @@ __all__ = ["STEPS", "IndexResult", "rank_descending"]
 STEPS = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
 
 
-def rank_descending(scores: pd.Series) -> pd.Series:
+def rank_descending(scores: pd.Series | SeriesGroupBy[Any, Any]) -> pd.Series:
     """Ranks with 1 = best (highest score), ties get the minimum rank, missing gets none.
+
+    A grouped series is ranked within each group (per year and code, say).
 
     >>> rank_descending(pd.Series([10.0, 30.0, 30.0, np.nan])).tolist()
     [3, 1, 1, <NA>]
