@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 from readiness_index import build, load_framework, read_data
-from readiness_index.editions import edition_data
-from readiness_index.report import render_reports
-from readiness_index.targets import distance_to_target
+from readiness_index.analysis.targets import distance_to_target
+from readiness_index.engine.editions import edition_data
+from readiness_index.report.site import render_reports
 
 YEAR = 2025
 

@@ -29,11 +29,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from readiness_index.coinr import read_coinr
-from readiness_index.methodology import Methodology
-from readiness_index.pipeline import build
-from readiness_index.sensitivity import sensitivity
-from readiness_index.uncertainty import uncertainty
+from readiness_index.analysis.sensitivity import sensitivity
+from readiness_index.analysis.uncertainty import uncertainty
+from readiness_index.engine.pipeline import build
+from readiness_index.io.coinr import read_coinr
+from readiness_index.model.methodology import Methodology
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "coinr_asem"
 COINR_SECONDS = 38.0

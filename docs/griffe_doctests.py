@@ -11,7 +11,7 @@ section as broken section lines. Before a docstring is parsed this extension:
   any other section (so it is rendered as an example, not as a parameter).
 
 Doctests already under an ``Examples`` header are left alone. Sphinx roles such as
-``:class:`~readiness_index.methodology.ImputeSpec``` are shown as inline code
+``:class:`~readiness_index.model.methodology.ImputeSpec``` are shown as inline code
 (``ImputeSpec``), as Sphinx would show them. The docstrings in the package are not
 changed; only what the documentation site shows.
 """
@@ -34,7 +34,7 @@ def plain_roles(text: str) -> str:
     A reStructuredText literal marker (``text::`` before an indented block) becomes a
     plain colon; Markdown shows the indented block as code anyway.
 
-    >>> plain_roles("See :func:`~readiness_index.pipeline.build` and :mod:`pycountry`::")
+    >>> plain_roles("See :func:`~readiness_index.engine.pipeline.build` and :mod:`pycountry`::")
     'See `build` and `pycountry`:'
     """
     text = _LITERAL_MARKER.sub(":", text)

@@ -15,24 +15,24 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from readiness_index.coinr import read_coinr
-from readiness_index.data import IndicatorData, prepare_data
-from readiness_index.definitions import Framework
-from readiness_index.editions import edition_data
-from readiness_index.io import export_result, load_framework, load_methodology, read_data
-from readiness_index.methodology import Methodology
-from readiness_index.pipeline import build
-from readiness_index.results import IndexResult
-from readiness_index.targets import distance_to_target
+from readiness_index.analysis.targets import distance_to_target
+from readiness_index.api import build
+from readiness_index.engine.editions import edition_data
+from readiness_index.engine.results import IndexResult
+from readiness_index.io.coinr import read_coinr
+from readiness_index.io.files import export_result, load_framework, load_methodology, read_data
+from readiness_index.model.data import IndicatorData, prepare_data
+from readiness_index.model.framework import Framework
+from readiness_index.model.methodology import Methodology
 
 if TYPE_CHECKING:
-    from readiness_index.assumptions import Assumptions
-    from readiness_index.audit import audit
-    from readiness_index.datastore import add_data
-    from readiness_index.loaders import load_file
-    from readiness_index.report import render_reports
-    from readiness_index.sensitivity import sensitivity
-    from readiness_index.uncertainty import uncertainty
+    from readiness_index.analysis.assumptions import Assumptions
+    from readiness_index.analysis.audit import audit
+    from readiness_index.analysis.sensitivity import sensitivity
+    from readiness_index.analysis.uncertainty import uncertainty
+    from readiness_index.io.datastore import add_data
+    from readiness_index.io.loaders import load_file
+    from readiness_index.report.site import render_reports
 
 __all__ = [
     "Assumptions",
@@ -58,13 +58,13 @@ __all__ = [
 ]
 
 _LAZY = {
-    "Assumptions": "readiness_index.assumptions",
-    "add_data": "readiness_index.datastore",
-    "audit": "readiness_index.audit",
-    "load_file": "readiness_index.loaders",
-    "render_reports": "readiness_index.report",
-    "sensitivity": "readiness_index.sensitivity",
-    "uncertainty": "readiness_index.uncertainty",
+    "Assumptions": "readiness_index.analysis.assumptions",
+    "add_data": "readiness_index.io.datastore",
+    "audit": "readiness_index.analysis.audit",
+    "load_file": "readiness_index.io.loaders",
+    "render_reports": "readiness_index.report.site",
+    "sensitivity": "readiness_index.analysis.sensitivity",
+    "uncertainty": "readiness_index.analysis.uncertainty",
 }
 
 

@@ -32,9 +32,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from readiness_index.countries import to_iso2
-from readiness_index.io import atomic_file, load_framework
-from readiness_index.loaders.periods import latest_in_year
+from readiness_index.io.files import atomic_file, load_framework
+from readiness_index.io.loaders.periods import latest_in_year
+from readiness_index.model.countries import to_iso2
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT.parent / "shared" / "data" / "raw"

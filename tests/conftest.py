@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from readiness_index.data import IndicatorData, prepare_data
-from readiness_index.definitions import Aggregate, Framework, Indicator
+from readiness_index.model.data import IndicatorData, prepare_data
+from readiness_index.model.framework import Aggregate, Framework, Indicator
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -25,7 +25,7 @@ def reference() -> Path:
 
 @pytest.fixture(scope="session")
 def asem(reference: Path) -> tuple[Framework, IndicatorData]:
-    from readiness_index.coinr import read_coinr
+    from readiness_index.io.coinr import read_coinr
 
     return read_coinr(reference / "iData.csv", reference / "iMeta.csv")
 

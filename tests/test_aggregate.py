@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from readiness_index import aggregate as a
 from readiness_index.errors import ComputationError
-from readiness_index.methodology import LevelAggregateSpec
+from readiness_index.model.methodology import LevelAggregateSpec
+from readiness_index.steps import aggregate as a
 
 V = np.array([[10.0, 40.0, np.nan], [20.0, 20.0, 50.0]])
 W = np.array([1.0, 3.0, 2.0])

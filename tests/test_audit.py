@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from readiness_index.audit import (
+from readiness_index.analysis.audit import (
     Thresholds,
     audit,
     cronbach_alpha,
@@ -17,9 +17,9 @@ from readiness_index.audit import (
     first_component,
     variance_shares,
 )
-from readiness_index.data import IndicatorData, prepare_data
-from readiness_index.definitions import Aggregate, Framework, Indicator
-from readiness_index.pipeline import build
+from readiness_index.engine.pipeline import build
+from readiness_index.model.data import IndicatorData, prepare_data
+from readiness_index.model.framework import Aggregate, Framework, Indicator
 
 
 # -- descriptive statistics ------------------------------------------------------------------
@@ -166,7 +166,7 @@ def report() -> object:
 
 
 def test_audit_tables(report: object) -> None:
-    from readiness_index.audit import AuditResult
+    from readiness_index.analysis.audit import AuditResult
 
     assert isinstance(report, AuditResult)
     assert report.year == 2024

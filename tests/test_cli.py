@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from readiness_index.cli import main
+from readiness_index.cli.main import main
 
 BAD = Path(__file__).parent / "data" / "bad"
 
@@ -75,7 +75,7 @@ def test_bad_framework_ends_with_the_message_and_status_1() -> None:
 
 
 def test_bad_data_lists_every_failure() -> None:
-    from readiness_index.io import bundled_path
+    from readiness_index.io.files import bundled_path
 
     code, output = _run(
         "build",
@@ -118,7 +118,7 @@ def test_long_failure_tables_are_printed_in_full(tmp_path: Path) -> None:
     rows += [f"XX,{2000 + i},top500_rmax,1,,test" for i in range(25)]
     bad = tmp_path / "many.csv"
     bad.write_text("\n".join(rows) + "\n")
-    from readiness_index.io import bundled_path
+    from readiness_index.io.files import bundled_path
 
     code, output = _run("build", "--data", str(bad), "--framework", str(bundled_path("indicators")))
     assert code == 1

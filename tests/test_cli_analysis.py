@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from readiness_index.cli_analysis import audit_command, sensitivity_command, uncertainty_command
+from readiness_index.cli.analysis import audit_command, sensitivity_command, uncertainty_command
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "uncertainty.yaml"
 
@@ -87,7 +87,7 @@ def test_missing_assumptions_file(coinr_args: list[str], tmp_path: Path) -> None
 
 
 def test_analyses_of_the_shipped_index_use_its_editions(tmp_path: Path) -> None:
-    from readiness_index.cli import main
+    from readiness_index.cli.main import main
 
     out = tmp_path / "ua"
     args = ["uncertainty", "--assumptions", str(EXAMPLE), "-n", "64", "--out", str(out)]

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from readiness_index.data import IndicatorData
-from readiness_index.definitions import Framework
-from readiness_index.pipeline import build
-from readiness_index.results import IndexResult
+from readiness_index.engine.pipeline import build
+from readiness_index.engine.results import IndexResult
+from readiness_index.model.data import IndicatorData
+from readiness_index.model.framework import Framework
 
 EXAMPLE_FULL = {
     "denominate": {"enabled": True},
@@ -122,7 +122,7 @@ def test_example_full_screens_no_unit(full_build: IndexResult, reference: Path) 
 def test_cli_build_on_coinr_files(reference: Path, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from readiness_index.cli import main
+    from readiness_index.cli.main import main
 
     out = tmp_path / "scores.csv"
     args = [

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from readiness_index.countries import country_name, is_aggregate, to_iso2
 from readiness_index.errors import DataValidationError
+from readiness_index.model.countries import country_name, is_aggregate, to_iso2
 
 ALL = list(pycountry.countries)
 

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from readiness_index.cli_data import data as data_group
-from readiness_index.datastore import add_data
-from readiness_index.definitions import Aggregate, Bounds, Framework, Indicator, Unit
+from readiness_index.cli.data import data as data_group
 from readiness_index.errors import DataConflictError, DataFileError, DataValidationError
-from readiness_index.io import read_data, read_table
+from readiness_index.io.datastore import add_data
+from readiness_index.io.files import read_data, read_table
+from readiness_index.model.framework import Aggregate, Bounds, Framework, Indicator, Unit
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "data" / "loaders"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from readiness_index.definitions import Aggregate, Framework, Indicator, Target
 from readiness_index.errors import DataFileNotFoundError, DefinitionError
-from readiness_index.io import load_framework
+from readiness_index.io.files import load_framework
+from readiness_index.model.framework import Aggregate, Framework, Indicator, Target
 
 from .conftest import small_framework
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readiness_index.data import prepare_data
-from readiness_index.definitions import Aggregate, Denominator, Framework, Indicator
-from readiness_index.editions import edition_data, max_ages, select_editions, select_year
+from readiness_index.engine.editions import edition_data, max_ages, select_editions, select_year
 from readiness_index.errors import DataValidationError
+from readiness_index.model.data import prepare_data
+from readiness_index.model.framework import Aggregate, Denominator, Framework, Indicator
 
 
 def framework(max_age: int | None = 2) -> Framework:

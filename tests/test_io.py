@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from readiness_index.errors import DataFileError
-from readiness_index.io import FOLDER_MARKER, atomic_directory, atomic_file
+from readiness_index.io.files import FOLDER_MARKER, atomic_directory, atomic_file
 
 
 def test_atomic_file_appears_only_when_complete(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from readiness_index.errors import DataFileError, DataFileNotFoundError
-from readiness_index.loaders import (
+from readiness_index.io.loaders import (
     load_file,
     read_eurostat_sdmx_csv,
     read_eurostat_tsv,
@@ -21,8 +21,8 @@ from readiness_index.loaders import (
     read_worldbank_csv,
     sniff_format,
 )
-from readiness_index.loaders._common import split_cell
-from readiness_index.loaders.periods import latest_in_year, parse_period
+from readiness_index.io.loaders._common import split_cell
+from readiness_index.io.loaders.periods import latest_in_year, parse_period
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "data" / "loaders"

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from readiness_index import normalise as n
 from readiness_index.errors import ComputationError
-from readiness_index.methodology import NormaliseSpec
+from readiness_index.model.methodology import NormaliseSpec
+from readiness_index.steps import normalise as n
 
 X = np.array([2.0, 4.0, 4.0, 10.0, np.nan])
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from readiness_index.io import bundled_path
+from readiness_index.io.files import bundled_path
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readiness_index.data import IndicatorData, prepare_data
-from readiness_index.definitions import Framework
+from readiness_index.engine.pipeline import build
+from readiness_index.engine.results import STEPS
 from readiness_index.errors import ComputationError, MethodologyError
-from readiness_index.methodology import Methodology
-from readiness_index.pipeline import build
-from readiness_index.results import STEPS
+from readiness_index.model.data import IndicatorData, prepare_data
+from readiness_index.model.framework import Framework
+from readiness_index.model.methodology import Methodology
 
 from .conftest import small_framework, small_rows
 
@@ -169,7 +169,7 @@ def test_explain_unknown_names_are_clear_errors(small: Small) -> None:
 
 
 def test_values_a_step_leaves_missing_are_noted_with_the_reason() -> None:
-    from readiness_index.definitions import Aggregate, Denominator, Indicator
+    from readiness_index.model.framework import Aggregate, Denominator, Indicator
 
     fw = Framework(
         aggregates=(Aggregate(code="index", name="Index"),),

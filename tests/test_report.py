@@ -21,13 +21,13 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from readiness_index import build, load_framework, read_data
-from readiness_index.cli_report import report
-from readiness_index.definitions import Framework
+from readiness_index.cli.report import report
+from readiness_index.engine.results import IndexResult
 from readiness_index.errors import ReportError
-from readiness_index.io import bundled_path
-from readiness_index.report import page_name, render_reports
-from readiness_index.report_i18n import available_languages, country_label, format_number
-from readiness_index.results import IndexResult
+from readiness_index.io.files import bundled_path
+from readiness_index.model.framework import Framework
+from readiness_index.report.i18n import available_languages, country_label, format_number
+from readiness_index.report.site import page_name, render_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "report"
@@ -459,7 +459,7 @@ def test_catalogues_translate_every_message() -> None:
         message
         for _, _, message, *_ in extract_from_dir(
             str(ROOT),
-            method_map=[("readiness_index/report.py", "python"),
+            method_map=[("readiness_index/report/**.py", "python"),
                         ("reports/templates/**.html", "jinja2")],
             options_map={"reports/templates/**.html": {"extensions": "jinja2.ext.do",
                                                          "trimmed": "true"}},
@@ -552,9 +552,9 @@ def test_report_command_on_shipped_index(tmp_path: Path) -> None:
 
 
 def test_per_inhabitant_indicators_show_the_denominated_value() -> None:
-    from readiness_index.data import prepare_data
-    from readiness_index.definitions import Aggregate, Denominator, Indicator
-    from readiness_index.report_views import indicator_rows
+    from readiness_index.model.data import prepare_data
+    from readiness_index.model.framework import Aggregate, Denominator, Indicator
+    from readiness_index.report.views import indicator_rows
 
     fw = Framework(
         aggregates=(Aggregate(code="index", name="Index"),),
@@ -584,7 +584,7 @@ def test_per_inhabitant_indicators_show_the_denominated_value() -> None:
 
 
 def test_an_earlier_editions_targets_use_only_data_up_to_it(tmp_path: Path) -> None:
-    from readiness_index.cli import main
+    from readiness_index.cli.main import main
 
     out = tmp_path / "site2023"
     run = CliRunner().invoke(main, ["report", "--year", "2023", "--out", str(out)])

@@ -46,7 +46,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped index rendered by the ``report`` command in three languages."""
     from click.testing import CliRunner
 
-    from readiness_index.cli_report import report
+    from readiness_index.cli.report import report
 
     out = tmp_path_factory.mktemp("browser") / "site"
     outcome = CliRunner().invoke(

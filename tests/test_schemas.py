@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from readiness_index.definitions import Aggregate, Bounds, Framework, Indicator, Unit
 from readiness_index.errors import DataValidationError
-from readiness_index.io import read_data
+from readiness_index.io.files import read_data
+from readiness_index.model.framework import Aggregate, Bounds, Framework, Indicator, Unit
 
 from .conftest import small_framework, small_rows
 
@@ -54,7 +54,7 @@ def test_bad_file_reports_every_failure() -> None:
 def test_missing_and_unknown_columns() -> None:
     frame = pd.DataFrame({"country": ["AT"], "year": [2024], "valeur": [1.0]})
     with pytest.raises(DataValidationError) as caught:
-        from readiness_index.data import prepare_data
+        from readiness_index.model.data import prepare_data
 
         prepare_data(frame, small_framework())
     message = str(caught.value)
@@ -62,7 +62,7 @@ def test_missing_and_unknown_columns() -> None:
 
 
 def test_valid_data_keeps_every_row() -> None:
-    from readiness_index.data import prepare_data
+    from readiness_index.model.data import prepare_data
 
     rows = small_rows()
     data = prepare_data(rows, small_framework())

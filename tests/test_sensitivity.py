@@ -8,11 +8,11 @@ import pytest
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
-import readiness_index.montecarlo as engine_module
-from readiness_index.data import IndicatorData
-from readiness_index.definitions import Framework
+import readiness_index.analysis.montecarlo as engine_module
+from readiness_index.analysis.sensitivity import saltelli_blocks, sensitivity, sobol_indices
 from readiness_index.errors import AssumptionError
-from readiness_index.sensitivity import saltelli_blocks, sensitivity, sobol_indices
+from readiness_index.model.data import IndicatorData
+from readiness_index.model.framework import Framework
 
 SPEC = {
     "normalise": [{"method": "minmax", "lower": 1, "upper": 100}, {"method": "rank"}],

@@ -11,12 +11,12 @@ import pandas as pd
 import pycountry
 import pytest
 
-from readiness_index.data import IndicatorData
-from readiness_index.datadoc import render_data_doc
-from readiness_index.definitions import Framework
-from readiness_index.editions import edition_data
-from readiness_index.io import load_framework, read_data
-from readiness_index.pipeline import build
+from readiness_index.engine.editions import edition_data
+from readiness_index.engine.pipeline import build
+from readiness_index.io.files import load_framework, read_data
+from readiness_index.model.data import IndicatorData
+from readiness_index.model.framework import Framework
+from readiness_index.report.datadoc import render_data_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 INDICATORS = ROOT / "indicators"
@@ -117,7 +117,7 @@ def test_the_index_builds_for_every_edition(framework: Framework, shipped: Indic
 def test_docs_data_md_is_up_to_date(framework: Framework, shipped: IndicatorData) -> None:
     expected = render_data_doc(framework, shipped)
     assert (ROOT / "docs" / "data.md").read_text(encoding="utf-8") == expected, (
-        "docs/data.md is stale; run: python -m readiness_index.datadoc"
+        "docs/data.md is stale; run: python -m readiness_index.report.datadoc"
     )
 
 

@@ -10,12 +10,13 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import stats
 
-from readiness_index import impute, outliers, screen
-from readiness_index.denominate import denominate
 from readiness_index.errors import MethodologyError
-from readiness_index.methodology import ImputeSpec, NormaliseSpec, ScreenSpec, TreatSpec
-from readiness_index.normalise import Normaliser
-from readiness_index.weights import effective_weights, resolve_weights
+from readiness_index.model.methodology import ImputeSpec, NormaliseSpec, ScreenSpec, TreatSpec
+from readiness_index.steps import impute, screen
+from readiness_index.steps import treat as outliers
+from readiness_index.steps.denominate import denominate
+from readiness_index.steps.normalise import Normaliser
+from readiness_index.steps.weights import effective_weights, resolve_weights
 
 from .conftest import small_framework
 

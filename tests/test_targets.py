@@ -10,10 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from readiness_index.data import IndicatorData, prepare_data
-from readiness_index.definitions import Aggregate, Framework, Indicator, Target
-from readiness_index.errors import DataValidationError
-from readiness_index.targets import (
+from readiness_index.analysis.targets import (
     TARGET_COLUMNS,
     blueprint_compute_target,
     cagr,
@@ -21,6 +18,9 @@ from readiness_index.targets import (
     relative_target,
     trajectory_status,
 )
+from readiness_index.errors import DataValidationError
+from readiness_index.model.data import IndicatorData, prepare_data
+from readiness_index.model.framework import Aggregate, Framework, Indicator, Target
 
 FRAMEWORK = Framework(
     aggregates=(Aggregate(code="index", name="Index"),),

@@ -13,14 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.stats import binom
 
-import readiness_index.montecarlo as engine_module
-from readiness_index.assumptions import ASSUMPTION_NAMES, Assumptions
-from readiness_index.data import IndicatorData, prepare_data
-from readiness_index.definitions import Aggregate, Framework, Indicator
+import readiness_index.analysis.montecarlo as engine_module
+from readiness_index.analysis.assumptions import ASSUMPTION_NAMES, Assumptions
+from readiness_index.analysis.uncertainty import uncertainty
+from readiness_index.engine.pipeline import build
 from readiness_index.errors import AssumptionError
-from readiness_index.methodology import Methodology
-from readiness_index.pipeline import build
-from readiness_index.uncertainty import uncertainty
+from readiness_index.model.data import IndicatorData, prepare_data
+from readiness_index.model.framework import Aggregate, Framework, Indicator
+from readiness_index.model.methodology import Methodology
 
 #: The specification of COINr's reference run (v5_ua_default_N100.json).
 COINR_SPEC: dict[str, Any] = {

@@ -1,0 +1,1 @@
+"""Analyses of a built index: audit, distance to targets, uncertainty and sensitivity."""

@@ -1,0 +1,251 @@
+"""Distance to target and trajectory: is a country on track for its 2030 target?
+
+For each country and indicator with a target ``T`` for year ``Y``, with latest value
+``x_L`` in year ``L`` and first value ``x_F`` in year ``F`` of the history used:
+
+* ``gap = T - x_L`` (in the indicator's unit; negative once a "lower is better"
+  indicator must still fall),
+* ``required_cagr = (T / x_L) ** (1 / (Y - L)) - 1``, the compound annual change
+  needed from the latest data year to reach the target by its year,
+* ``observed_cagr = (x_L / x_F) ** (1 / (L - F)) - 1``, the compound annual change
+  over the history,
+* ``status``: "no trend" with fewer than two points (or a change that cannot be
+  computed: a zero or negative value, a target year already passed); otherwise
+  "on track" when the observed change is at least the required one (at most, for
+  direction -1 indicators, whose values must fall), else "off track".
+
+EU-wide targets apply to every country unless a national target is given
+(a per-country target in the framework, or the ``national`` table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from readiness_index.errors import DataValidationError
+from readiness_index.model.data import IndicatorData
+from readiness_index.model.framework import Framework, Target
+
+__all__ = [
+    "BLUEPRINT_COMPUTE_FACTOR",
+    "STATUSES",
+    "TARGET_COLUMNS",
+    "blueprint_compute_target",
+    "cagr",
+    "distance_to_target",
+    "relative_target",
+    "trajectory_status",
+]
+
+STATUSES = ("on track", "off track", "no trend")
+TARGET_COLUMNS = (
+    "country", "indicator", "latest_year", "latest_value", "target", "target_year", "gap",
+    "required_cagr", "observed_cagr", "status",
+)  # fmt: skip
+#: The EU Economic Blueprint's compute goal: capacity x3 (+300% read as "triple") by 2030.
+BLUEPRINT_COMPUTE_FACTOR = 3.0
+
+
+def cagr(start: np.ndarray, end: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Compound annual growth rate ``(end / start) ** (1 / years) - 1``.
+
+    ``NaN`` where it is undefined: ``start <= 0``, ``end < 0`` or ``years <= 0``.
+
+    >>> cagr(np.array([100.0, 50.0, 0.0]), np.array([121.0, 25.0, 3.0]), np.array([2, 1, 4]))
+    array([ 0.1, -0.5,  nan])
+    """
+    start, end, years = (np.asarray(a, dtype="float64") for a in (start, end, years))
+    ok = (start > 0) & (end >= 0) & (years > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.power(end / start, 1.0 / years) - 1.0
+    return np.where(ok, rate, np.nan)
+
+
+def trajectory_status(
+    required: np.ndarray, observed: np.ndarray, direction: np.ndarray, points: np.ndarray
+) -> np.ndarray:
+    """Status per row: "on track", "off track" or "no trend" (see the module formula).
+
+    >>> trajectory_status(np.array([0.05, 0.05, -0.1, 0.05]), np.array([0.06, 0.01, -0.2, 0.1]),
+    ...                   np.array([1, 1, -1, 1]), np.array([3, 3, 2, 1])).tolist()
+    ['on track', 'off track', 'on track', 'no trend']
+    """
+    required, observed = np.asarray(required, float), np.asarray(observed, float)
+    direction = np.asarray(direction)
+    no_trend = (np.asarray(points) < 2) | np.isnan(required) | np.isnan(observed)
+    on_track = np.where(direction < 0, observed <= required, observed >= required)
+    return np.select([no_trend, on_track], ["no trend", "on track"], default="off track")
+
+
+def distance_to_target(
+    data: IndicatorData,
+    framework: Framework,
+    *,
+    targets: Mapping[str, Target] | None = None,
+    national: pd.DataFrame | None = None,
+    window: int | None = None,
+) -> pd.DataFrame:
+    """Distance to target and trajectory for every country and targeted indicator.
+
+    Parameters
+    ----------
+    data : IndicatorData
+        Data with every published year (not an edition relabelling).
+    framework : Framework
+        Indicators, directions and their ``target``.
+    targets : mapping of str to Target, optional
+        Extra or replacing targets by indicator code (e.g. :func:`blueprint_compute_target`).
+    national : pandas.DataFrame, optional
+        National targets ``country, indicator, target, target_year``; they replace
+        the EU-wide target for that country.
+    window : int, optional
+        Measure the observed change over at most the last ``window`` years, from
+        ``latest - window`` to ``latest`` (all the history when ``None``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`TARGET_COLUMNS`, one row per country and indicator.
+
+    Examples
+    --------
+    >>> from readiness_index.model.framework import Aggregate, Indicator
+    >>> from readiness_index.model.data import prepare_data
+    >>> fw = Framework(aggregates=(Aggregate(code="i", name="I"),), indicators=(
+    ...     Indicator(code="a", name="A", parent="i", target=Target(value=80, year=2030)),))
+    >>> rows = pd.DataFrame({"country": "AT", "year": [2020, 2025], "indicator": "a",
+    ...                      "value": [50.0, 60.0]})
+    >>> out = distance_to_target(prepare_data(rows, fw), fw)
+    >>> out[["gap", "required_cagr", "observed_cagr", "status"]].round(4).values.tolist()
+    [[20.0, 0.0592, 0.0371, 'off track']]
+    """
+    chosen = {i.code: i.target for i in framework.indicators if i.target is not None}
+    chosen.update(targets or {})
+    history = _history(data.long, set(chosen), window)
+    table = _attach_targets(history, chosen, national)
+    return _trajectories(table, framework.directions)
+
+
+def _history(long: pd.DataFrame, codes: set[str], window: int | None) -> pd.DataFrame:
+    rows = long.loc[long["value"].notna() & long["indicator"].isin(codes)]
+    rows = rows.assign(year=rows["year"].astype("int64")).sort_values("year")
+    if window is not None:
+        last = rows.groupby(["country", "indicator"])["year"].transform("max")
+        rows = rows.loc[rows["year"] >= last - window]
+    grouped = rows.groupby(["country", "indicator"], sort=True)
+    return pd.DataFrame(
+        {
+            "first_year": grouped["year"].first(),
+            "first_value": grouped["value"].first(),
+            "latest_year": grouped["year"].last(),
+            "latest_value": grouped["value"].last(),
+            "points": grouped["value"].count(),
+        }
+    ).reset_index()
+
+
+def _attach_targets(
+    history: pd.DataFrame, chosen: Mapping[str, Target], national: pd.DataFrame | None
+) -> pd.DataFrame:
+    keys = zip(history["country"], history["indicator"], strict=True)
+    values = [chosen[code].for_country(country) for country, code in keys]
+    out = history.assign(
+        target=pd.Series(values, index=history.index, dtype="float64"),
+        # a target without a year (COINr's iMeta Target) keeps its gap but has no trajectory
+        target_year=history["indicator"].map(lambda code: chosen[code].year).astype("Int64"),
+    )
+    if national is not None:
+        out = _national(out, national)
+    return out.loc[out["target"].notna()]
+
+
+def _national(table: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in ("country", "indicator", "target", "target_year") if c not in national]
+    if missing:
+        raise DataValidationError(
+            f"national targets need the columns country, indicator, target, target_year; "
+            f"missing {missing}"
+        )
+    given = national[["country", "indicator", "target", "target_year"]]
+    merged = table.merge(given, on=["country", "indicator"], how="left", suffixes=("", "_national"))
+    has = merged["target_national"].notna()
+    merged.loc[has, "target"] = merged.loc[has, "target_national"].astype("float64")
+    merged.loc[has, "target_year"] = merged.loc[has, "target_year_national"].astype("int64")
+    return merged.drop(columns=["target_national", "target_year_national"])
+
+
+def _trajectories(table: pd.DataFrame, directions: Mapping[str, int]) -> pd.DataFrame:
+    direction = table["indicator"].map(directions).to_numpy()
+    required = cagr(
+        table["latest_value"].to_numpy(),
+        table["target"].to_numpy(),
+        (table["target_year"] - table["latest_year"]).to_numpy(dtype="float64", na_value=np.nan),
+    )
+    observed = cagr(
+        table["first_value"].to_numpy(),
+        table["latest_value"].to_numpy(),
+        (table["latest_year"] - table["first_year"]).to_numpy(),
+    )
+    out = table.assign(
+        gap=table["target"] - table["latest_value"],
+        required_cagr=required,
+        observed_cagr=observed,
+        status=trajectory_status(required, observed, direction, table["points"].to_numpy()),
+    )
+    return out[list(TARGET_COLUMNS)].reset_index(drop=True)
+
+
+def relative_target(
+    data: IndicatorData,
+    indicator: str,
+    *,
+    factor: float,
+    target_year: int,
+    baseline_year: int | None = None,
+    policy: str | None = None,
+) -> Target:
+    """A national target per country: ``factor`` times its baseline value.
+
+    The baseline is the value in ``baseline_year``, or each country's latest value
+    when ``None``. Countries with a baseline of zero or less get no target (a
+    multiple of nothing is no goal).
+
+    >>> from readiness_index.model.framework import Aggregate, Indicator
+    >>> from readiness_index.model.data import prepare_data
+    >>> fw = Framework(aggregates=(Aggregate(code="i", name="I"),),
+    ...                indicators=(Indicator(code="c", name="C", parent="i"),))
+    >>> rows = pd.DataFrame({"country": ["AT", "BE"], "year": 2025, "indicator": "c",
+    ...                      "value": [10.0, 0.0]})
+    >>> relative_target(prepare_data(rows, fw), "c", factor=3, target_year=2030).value
+    {'AT': 30.0}
+    """
+    rows = data.long.loc[(data.long["indicator"] == indicator) & data.long["value"].notna()]
+    if baseline_year is not None:
+        rows = rows.loc[rows["year"] == baseline_year]
+    latest = rows.sort_values("year").groupby("country")["value"].last()
+    latest = latest.loc[latest > 0]
+    values = {str(c): float(v) * factor for c, v in latest.items()}
+    return Target(value=values, year=target_year, policy=policy)
+
+
+def blueprint_compute_target(
+    data: IndicatorData,
+    *,
+    factor: float = BLUEPRINT_COMPUTE_FACTOR,
+    indicator: str = "top500_rmax",
+    baseline_year: int | None = None,
+    target_year: int = 2030,
+) -> Target:
+    """The EU Economic Blueprint's compute target: capacity times ``factor`` by 2030.
+
+    Applied to each country's own capacity (the TOP500 Rmax sum, before division
+    by population). See :func:`relative_target`.
+    """
+    policy = f"OpenAI EU Economic Blueprint (2025): compute capacity x{factor:g} by {target_year}"
+    return relative_target(
+        data, indicator, factor=factor, target_year=target_year,
+        baseline_year=baseline_year, policy=policy,
+    )  # fmt: skip

@@ -1,0 +1,327 @@
+"""Uncertainty analysis: how much do the ranks depend on the choices made?
+
+A Monte Carlo over the declared :class:`~readiness_index.analysis.assumptions.Assumptions`,
+designed for speed rather than replaying the whole build per replication as COINr's
+``get_sensitivity`` does:
+
+1. every discrete alternative of the early steps (imputation x treatment x
+   normalisation) is built once with :func:`readiness_index.engine.pipeline.build`, giving
+   one normalised indicator matrix per alternative;
+2. the choices of every replication are drawn at once as arrays from one seeded
+   generator (alternative numbers, aggregation numbers, noisy weights, excluded
+   indicator), so a seed gives the same choices whatever the batch size or the
+   number of processes, and the same run bit for bit with the same batch size
+   (matrix products over batches of another size may round the last bit differently);
+3. replications are aggregated in vectorised batches (:mod:`readiness_index.analysis.montecarlo`),
+   which bounds memory; batches are independent and may be mapped with joblib.
+
+A replication whose methods cannot compute (a geometric mean of a value <= 0, as
+COINr's ``Regen`` fails there) is counted, recorded with its reason and left out of
+the rank statistics, as COINr leaves its NA ranks out; it is never dropped silently.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from readiness_index.analysis.assumptions import Assumptions
+from readiness_index.analysis.montecarlo import EARLY_STEPS, Draws, Plan, prepare, run
+from readiness_index.analysis.replicate import Floats, rank_descending
+from readiness_index.engine.results import IndexResult
+from readiness_index.errors import AssumptionError
+from readiness_index.model.data import IndicatorData
+from readiness_index.model.framework import Framework
+from readiness_index.model.methodology import Methodology
+
+__all__ = ["UncertaintyResult", "uncertainty"]
+
+
+@dataclass(frozen=True)
+class UncertaintyResult:
+    """The outcome of :func:`uncertainty`.
+
+    Attributes
+    ----------
+    rank_stats : DataFrame
+        Per country: nominal score and rank; mean, median, 5th and 95th percentile
+        rank and score over the replications that computed (quantile type 7).
+    parameters : DataFrame
+        Per replication: the alternative drawn for each assumption (as text), the
+        excluded indicator, whether it failed and why.
+    weights : DataFrame
+        Per replication, the weight of every node.
+    scores, ranks : DataFrame
+        Replication x country.
+    """
+
+    assumptions: Assumptions
+    methodology: Methodology
+    n: int
+    seed: int
+    year: int
+    target: str
+    rank_stats: pd.DataFrame
+    parameters: pd.DataFrame
+    weights: pd.DataFrame
+    scores: pd.DataFrame
+    ranks: pd.DataFrame
+    elapsed: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def n_failed(self) -> int:
+        """How many replications failed (and were left out of the statistics)."""
+        return int(self.parameters["failed"].sum())
+
+    @cached_property
+    def replications(self) -> pd.DataFrame:
+        """Long table ``replication, country, score, rank`` for plotting."""
+        scores = self.scores.reset_index().melt("replication", value_name="score")
+        ranks = self.ranks.reset_index().melt("replication", value_name="rank")
+        scores["rank"] = ranks["rank"].to_numpy()
+        return scores
+
+    def table(self) -> str:
+        """The rank intervals as a readable text table, best nominal rank first."""
+        stats = self.rank_stats.sort_values("nominal_rank")
+        cols = ["nominal_rank", "median_rank", "q05_rank", "q95_rank", "mean_rank"]
+        head = (
+            f"Uncertainty of {self.target!r} ({self.year}): {self.n} replications, "
+            f"{self.n_failed} failed; varied: {', '.join(self.assumptions.varied) or 'nothing'}"
+        )
+        return head + "\n" + stats[cols].to_string(float_format=lambda v: f"{v:.4g}")
+
+
+def uncertainty(
+    framework: Framework,
+    data: IndicatorData,
+    methodology: Methodology | None = None,
+    assumptions: Assumptions | Mapping[str, Any] | None = None,
+    n: int = 1000,
+    seed: int = 0,
+    *,
+    year: int | None = None,
+    target: str | None = None,
+    batch_size: int = 1000,
+    n_jobs: int = 1,
+    progress: bool = False,
+    nominal: IndexResult | None = None,
+) -> UncertaintyResult:
+    """Monte Carlo uncertainty analysis of the ranks.
+
+    Each replication draws one alternative of every varied assumption (uniformly),
+    perturbs the weights of the named levels (``w + u·factor·w``, ``u ~ U[-1, 1]``),
+    rebuilds the index from the precomputed normalised indicators and ranks the
+    countries (1 = best, ties share the lowest rank).
+
+    Parameters
+    ----------
+    framework, data : Framework, IndicatorData
+        What :func:`readiness_index.engine.pipeline.build` takes.
+    methodology : Methodology, optional
+        The nominal methodology (default: COINr's defaults).
+    assumptions : Assumptions or mapping, optional
+        What varies (see :mod:`readiness_index.analysis.assumptions`); validated before any build.
+    n : int, default 1000
+        Number of replications.
+    seed : int, default 0
+        Seed of the generator; the same seed and batch size give the same result bit
+        for bit, with any ``n_jobs``.
+    year : int, optional
+        Year analysed (default: the latest).
+    target : str, optional
+        Aggregate whose ranks are analysed (default: the index).
+    batch_size : int, default 1000
+        Replications evaluated together; bounds memory (about ``batch_size`` x countries x
+        nodes x 8 bytes per batch).
+    n_jobs : int, default 1
+        Processes joblib maps the batches over.
+    progress : bool, default False
+        Show a progress bar.
+    nominal : IndexResult, optional
+        The build of ``framework``, ``data`` and ``methodology`` if already made.
+
+    Returns
+    -------
+    UncertaintyResult
+
+    Raises
+    ------
+    AssumptionError
+        When an assumption name or value is invalid, before anything is built.
+
+    Examples
+    --------
+    >>> from readiness_index.model.framework import Aggregate, Framework, Indicator
+    >>> from readiness_index.model.data import prepare_data
+    >>> fw = Framework(aggregates=(Aggregate(code="index", name="I"),),
+    ...                indicators=(Indicator(code="a", name="A", parent="index"),
+    ...                            Indicator(code="b", name="B", parent="index")))
+    >>> rows = pd.DataFrame({"country": ["AT", "BE", "CZ"] * 2, "year": 2024,
+    ...                      "indicator": ["a"] * 3 + ["b"] * 3,
+    ...                      "value": [1.0, 2.0, 3.0, 3.0, 1.0, 2.0]})
+    >>> ua = uncertainty(fw, prepare_data(rows, fw), assumptions={"weights_noise": {1: 0.5}},
+    ...                  n=50, seed=1)
+    >>> ua.rank_stats["nominal_rank"].tolist()
+    [2.0, 3.0, 1.0]
+    """
+    methodology = methodology or Methodology()
+    assumptions = _as_assumptions(assumptions)
+    assumptions.check(framework, methodology)
+    _check_run(n, batch_size, n_jobs)
+    clock = _Clock()
+    plan = prepare(
+        framework, data, methodology, assumptions, year=year, target=target, nominal=nominal
+    )
+    clock.lap("prepare")
+    draws = plan.draws(np.random.default_rng(seed).random((n, len(plan.dimensions))))
+    scores, failed = run(plan, draws, batch_size=batch_size, n_jobs=n_jobs, progress=progress)
+    clock.lap("replicate")
+    ranks = rank_descending(scores)
+    result = _result(plan, draws, scores, ranks, failed, n=n, seed=seed)
+    clock.lap("summarise")
+    return replace(result, elapsed=clock.laps)
+
+
+def _as_assumptions(assumptions: Assumptions | Mapping[str, Any] | None) -> Assumptions:
+    if isinstance(assumptions, Assumptions):
+        return assumptions
+    return Assumptions.from_mapping(assumptions)
+
+
+def _check_run(n: int, batch_size: int, n_jobs: int) -> None:
+    problems = []
+    if n < 1:
+        problems.append(f"n must be at least 1; found {n}")
+    if batch_size < 1:
+        problems.append(f"batch_size must be at least 1; found {batch_size}")
+    if n_jobs == 0:
+        problems.append("n_jobs must be a positive number of processes or negative (joblib)")
+    if problems:
+        raise AssumptionError("; ".join(problems))
+
+
+# -- summary ---------------------------------------------------------------------------------
+def _quantiles(values: Floats, ok: NDArray[np.bool_]) -> Floats:
+    """5th, 50th and 95th percentiles (type 7) and the mean of each column over ``ok`` rows."""
+    kept = values[ok]
+    if not len(kept):
+        return np.full((4, values.shape[1]), np.nan)
+    with warnings.catch_warnings():
+        # a country without a score in every replication has NaN statistics, not a warning
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q = np.nanquantile(kept, [0.05, 0.5, 0.95], axis=0)
+        mean = np.nanmean(kept, axis=0)
+    return np.vstack([q, mean])
+
+
+def _rank_stats(
+    plan: Plan, scores: Floats, ranks: Floats, failed: NDArray[np.bool_]
+) -> pd.DataFrame:
+    ok = ~failed
+    r = _quantiles(ranks, ok)
+    s = _quantiles(scores, ok)
+    frame = pd.DataFrame(
+        {
+            "nominal_rank": plan.nominal["rank"].to_numpy(),
+            "mean_rank": r[3],
+            "median_rank": r[1],
+            "q05_rank": r[0],
+            "q95_rank": r[2],
+            "nominal_score": plan.nominal["score"].to_numpy(),
+            "mean_score": s[3],
+            "median_score": s[1],
+            "q05_score": s[0],
+            "q95_score": s[2],
+        },
+        index=pd.Index(plan.countries, name="country"),
+    )
+    return frame
+
+
+def _label(spec: Any) -> str:
+    if spec is None:
+        return "none"
+    params = spec.model_dump(exclude_defaults=True, exclude={"method", "by_level"})
+    return f"{spec.method}(" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")"
+
+
+def _labels(alternatives: tuple[Any, ...]) -> list[str]:
+    """Readable, unique labels of the alternatives of one assumption."""
+    labels = [_label(spec) for spec in alternatives]
+    if len(set(labels)) < len(labels):
+        labels = [f"{i + 1}: {label}" for i, label in enumerate(labels)]
+    return labels
+
+
+def _parameters(plan: Plan, draws: Draws, failed: NDArray[np.bool_]) -> pd.DataFrame:
+    columns: dict[str, Any] = {}
+    for name in (*EARLY_STEPS, "aggregate"):
+        labels = _labels(plan.alternatives[name])
+        columns[name] = pd.Categorical.from_codes(draws.picks[name], categories=pd.Index(labels))
+    excluded = ["(none)", *plan.tree.codes[: plan.tree.n_indicators]]
+    columns["excluded_indicator"] = pd.Categorical.from_codes(
+        draws.picks["exclude_indicator"], categories=pd.Index(excluded)
+    )
+    columns["failed"] = failed
+    reasons = np.where(
+        failed,
+        "an aggregation met values it cannot take (<= 0 for a geometric "
+        "mean, 0 for a harmonic mean); COINr's Regen fails there too",
+        "",
+    )
+    columns["reason"] = reasons
+    index = pd.RangeIndex(1, len(draws) + 1, name="replication")
+    return pd.DataFrame(columns, index=index)
+
+
+def _result(
+    plan: Plan,
+    draws: Draws,
+    scores: Floats,
+    ranks: Floats,
+    failed: NDArray[np.bool_],
+    *,
+    n: int,
+    seed: int,
+) -> UncertaintyResult:
+    index = pd.RangeIndex(1, n + 1, name="replication")
+    columns = pd.Index(plan.countries, name="country")
+    return UncertaintyResult(
+        assumptions=plan.assumptions,
+        methodology=plan.methodology,
+        n=n,
+        seed=seed,
+        year=plan.year,
+        target=plan.tree.codes[plan.target],
+        rank_stats=_rank_stats(plan, scores, ranks, failed),
+        parameters=_parameters(plan, draws, failed),
+        weights=pd.DataFrame(
+            draws.weights[:, : plan.tree.root],
+            index=index,
+            columns=list(plan.tree.codes[: plan.tree.root]),
+        ),
+        scores=pd.DataFrame(scores, index=index, columns=columns),
+        ranks=pd.DataFrame(ranks, index=index, columns=columns),
+    )
+
+
+class _Clock:
+    """Wall-clock laps for the record (``UncertaintyResult.elapsed``)."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now

@@ -1,0 +1,290 @@
+"""The build: framework + data + methodology -> an :class:`~.results.IndexResult`.
+
+The steps run in COINr's order: denominate, impute, screen, treat, normalise,
+aggregate. Each step is optional; the data set of a skipped step equals the one
+before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from readiness_index.engine.editions import latest_editions
+from readiness_index.engine.ranking import rank_descending
+from readiness_index.engine.results import IndexResult
+from readiness_index.errors import MethodologyError
+from readiness_index.model.data import IndicatorData
+from readiness_index.model.framework import Framework
+from readiness_index.model.methodology import Methodology
+from readiness_index.steps.aggregate import aggregate_tree
+from readiness_index.steps.denominate import denominate, denominator_gaps
+from readiness_index.steps.impute import Imputer
+from readiness_index.steps.normalise import Normaliser
+from readiness_index.steps.screen import screen_units
+from readiness_index.steps.treat import Treater
+from readiness_index.steps.weights import resolve_weights
+
+__all__ = ["build", "check_fits", "score_table"]
+
+
+def build(
+    framework: Framework,
+    data: IndicatorData,
+    methodology: Methodology | Mapping[str, Any] | None = None,
+    *,
+    year: int | None = None,
+) -> IndexResult:
+    """Compute an index: every data set, the scores and ranks at every level.
+
+    When the methodology has an ``editions`` entry, the data are first turned into
+    yearly editions (:func:`~readiness_index.engine.editions.latest_editions`), up to
+    ``year``; the steps then run on the editions.
+
+    Parameters
+    ----------
+    framework : Framework
+        The definitions; inactive nodes are left out.
+    data : IndicatorData
+        Validated indicator data (see :func:`readiness_index.read_data`).
+    methodology : Methodology or mapping, optional
+        The choices per step; ``None`` gives COINr's defaults (min-max 0-100,
+        weighted arithmetic mean with the nominal weights).
+    year : int, optional
+        The last edition to build (the latest data year by default). Only with an
+        ``editions`` entry in the methodology.
+
+    Returns
+    -------
+    IndexResult
+
+    Raises
+    ------
+    MethodologyError
+        If the methodology is invalid or does not fit the framework, or ``year`` is
+        given without editions.
+    DataValidationError
+        If ``year`` lies outside the data years.
+    ComputationError
+        If a method cannot be computed (a geometric mean over zeros, say).
+
+    Examples
+    --------
+    >>> from readiness_index.model.framework import Aggregate, Framework, Indicator
+    >>> from readiness_index.model.data import prepare_data
+    >>> fw = Framework(aggregates=(Aggregate(code="index", name="Index"),),
+    ...                indicators=(Indicator(code="a", name="A", parent="index"),
+    ...                            Indicator(code="b", name="B", parent="index", direction=-1)))
+    >>> rows = pd.DataFrame({"country": ["X", "X", "Y", "Y"], "year": 2024,
+    ...                      "indicator": ["a", "b", "a", "b"], "value": [1.0, 5.0, 3.0, 2.0]})
+    >>> result = build(fw, prepare_data(rows, fw))
+    >>> result.ranking()[["country", "score", "rank"]].to_dict("records")
+    [{'country': 'Y', 'score': 100.0, 'rank': 1}, {'country': 'X', 'score': 0.0, 'rank': 2}]
+    """
+    if not isinstance(methodology, Methodology):
+        methodology = Methodology.from_mapping(methodology)
+    _check_types(framework, data)
+    fw = framework.active()
+    check_fits(fw, methodology)
+    source = data
+    if methodology.editions is not None:
+        data = latest_editions(data, fw, methodology.editions, year)
+    elif year is not None:
+        raise MethodologyError(
+            f"year={year} selects an edition, but the methodology has no 'editions' entry; "
+            "add one (editions: {count: 5}) or leave year out."
+        )
+    _check_reference(methodology, data)
+    weights = resolve_weights(fw, methodology.weights)
+    datasets, steps = _run_steps(fw, data, methodology, weights)
+    index = pd.MultiIndex.from_frame(datasets["raw"].index.to_frame(index=False))
+    return IndexResult(
+        framework=fw,
+        data=data,
+        methodology=methodology,
+        datasets=datasets,
+        scores=score_table(datasets["aggregated"], fw),
+        flags=_flags(data, fw, index, steps.imputed),
+        data_years=_carried_years(_data_years(data, fw, index), methodology, data),
+        treatment=steps.treatment,
+        screened_out=steps.screened_out,
+        weights=weights,
+        notes=_notes(steps.notes),
+        source=source,
+        edition=year,
+    )
+
+
+def _check_types(framework: object, data: object) -> None:
+    """Refuse arguments of the wrong kind with what to pass instead."""
+    if not isinstance(framework, Framework):
+        raise TypeError(
+            f"framework must be a Framework (see readiness_index.load_framework); "
+            f"found {type(framework).__name__}"
+        )
+    if not isinstance(data, IndicatorData):
+        hint = " (turn a DataFrame into one with readiness_index.prepare_data)"
+        raise TypeError(f"data must be IndicatorData{hint}; found {type(data).__name__}")
+
+
+def _notes(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    columns = ["step", "country", "year", "indicator", "note"]
+    present = [part[columns] for part in parts if not part.empty]
+    if not present:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(present, ignore_index=True)
+
+
+def check_fits(fw: Framework, methodology: Methodology) -> None:
+    """Check that every code and level the methodology names exists in the framework.
+
+    Raises
+    ------
+    MethodologyError
+        Listing every unknown code or level and the known ones.
+    """
+    problems = []
+    indicators = set(fw.indicator_codes)
+    named = {
+        "normalise.by_indicator": set(methodology.normalise.by_indicator),
+        "treat.by_indicator": set(methodology.treat.by_indicator if methodology.treat else ()),
+    }
+    for where, codes in named.items():
+        for code in sorted(codes - indicators):
+            problems.append(f"{where} names {code!r}, which is not an active indicator")
+    levels = set(fw.levels.values()) - {1}
+    for level in sorted(set(methodology.aggregate.by_level) - levels):
+        problems.append(
+            f"aggregate.by_level names level {level}; the aggregate levels are {sorted(levels)}"
+        )
+    if problems:
+        raise MethodologyError(
+            "The methodology does not fit the framework:\n  " + "\n  ".join(problems)
+        )
+
+
+def _check_reference(methodology: Methodology, data: IndicatorData) -> None:
+    """A ``distance_to_reference`` normalisation must name a unit of the data."""
+    spec = methodology.normalise
+    named = [spec.reference, *(s.reference for s in spec.by_indicator.values())]
+    unknown = sorted({r for r in named if r is not None and r not in set(data.countries)})
+    if unknown:
+        raise MethodologyError(
+            f"normalise.reference names {unknown}, which are not units of the data; "
+            f"units: {data.countries}"
+        )
+
+
+@dataclass
+class _Steps:
+    """What the steps produce besides the data sets."""
+
+    imputed: pd.DataFrame
+    treatment: pd.DataFrame = field(default_factory=pd.DataFrame)
+    screened_out: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["country", "year", "coverage", "nonzero", "reason"]
+        )
+    )
+    notes: list[pd.DataFrame] = field(default_factory=list)
+
+
+def _run_steps(
+    fw: Framework, data: IndicatorData, methodology: Methodology, weights: dict[str, float]
+) -> tuple[dict[str, pd.DataFrame], _Steps]:
+    raw = data.wide(list(fw.indicator_codes))
+    datasets = {"raw": raw}
+    steps = _Steps(imputed=pd.DataFrame(False, index=raw.index, columns=raw.columns))
+    current = raw
+    if methodology.denominate.enabled:
+        by = {i.code: i.denominator for i in fw.indicators if i.denominator is not None}
+        denominators = data.wide(sorted(set(by.values())))
+        steps.notes.append(denominator_gaps(current, denominators, by).assign(step="denominate"))
+        current = denominate(current, denominators, by)
+    datasets["denominated"] = current
+    if methodology.impute is not None:
+        current, steps.imputed = Imputer(methodology.impute, data.groups).transform(current)
+    datasets["imputed"] = current
+    if methodology.screen is not None and methodology.screen.method != "none":
+        current, steps.screened_out = screen_units(current, methodology.screen)
+    datasets["screened"] = current
+    if methodology.treat is not None and methodology.treat.method != "none":
+        current, steps.treatment = Treater(methodology.treat).transform(current)
+    datasets["treated"] = current
+    normalised = _normaliser(fw, methodology).transform(current)
+    steps.notes.append(_lost(current, normalised, "normalise", _UNDEFINED))
+    datasets["normalised"] = normalised
+    datasets["aggregated"] = aggregate_tree(normalised, fw, weights, methodology.aggregate)
+    return datasets, steps
+
+
+_UNDEFINED = (
+    "normalisation undefined for this value (a constant indicator in this year, or a "
+    "missing target or reference): left missing"
+)
+
+
+def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd.DataFrame:
+    """The cells a step turned from a value into a missing value, with the reason."""
+    lost = before.notna() & after.isna()
+    stacked = cast(pd.Series, lost.rename_axis(columns="indicator").stack())
+    rows = stacked[stacked.to_numpy(dtype=bool)].reset_index()[["country", "year", "indicator"]]
+    return rows.assign(note=note, step=step)
+
+
+def _normaliser(fw: Framework, methodology: Methodology) -> Normaliser:
+    return Normaliser(
+        methodology.normalise,
+        fw.directions,
+        targets={i.code: i.target.value for i in fw.indicators if i.target is not None},
+        posts={
+            i.code: (i.goalposts.lower, i.goalposts.upper)
+            for i in fw.indicators
+            if i.goalposts is not None
+        },
+    )
+
+
+def _flags(
+    data: IndicatorData, fw: Framework, index: pd.MultiIndex, imputed: pd.DataFrame
+) -> pd.DataFrame:
+    codes = list(fw.indicator_codes)
+    flags = data.wide(codes, column="flag").reindex(index).astype("object").fillna("")
+    marks = np.where(imputed.reindex(index).fillna(False).to_numpy(dtype=bool), "i", "")
+    return flags + marks
+
+
+def _data_years(data: IndicatorData, fw: Framework, index: pd.MultiIndex) -> pd.DataFrame:
+    codes = list(fw.indicator_codes)
+    if "data_year" in data.long.columns and data.long["data_year"].ne("").any():
+        years = data.wide(codes, column="data_year").reindex(index)
+        numeric = years.apply(pd.to_numeric, errors="coerce")
+        return cast(pd.DataFrame, numeric).astype("Int64")
+    values = data.wide(codes).reindex(index)
+    year = pd.Series(index.get_level_values("year"), index=index)
+    frame = pd.DataFrame({c: year for c in codes}, index=index).astype("Int64")
+    return frame.where(values.notna())
+
+
+def _carried_years(
+    years: pd.DataFrame, methodology: Methodology, data: IndicatorData
+) -> pd.DataFrame:
+    """With ``latest`` imputation, a filled cell's data year is the year its value came from."""
+    spec = methodology.impute
+    if spec is None or spec.method != "latest":
+        return years
+    carried, _ = Imputer(spec, data.groups).transform(years.astype("float64"))
+    return carried.round().astype("Int64")
+
+
+def score_table(aggregated: pd.DataFrame, fw: Framework) -> pd.DataFrame:
+    """Long scores with levels and ranks (1 = best) per year and code."""
+    stacked = cast(pd.Series, aggregated.rename_axis(columns="code").stack(future_stack=True))
+    long = stacked.to_frame("score").reset_index()
+    long["level"] = long["code"].map(fw.levels).astype("int64")
+    long["rank"] = rank_descending(long.groupby(["year", "code"])["score"])
+    return long[["country", "year", "code", "level", "score", "rank"]]

@@ -1,0 +1,82 @@
+"""Ranks, and the ranking table of an edition (COINr's ``get_results``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from pandas.core.groupby import SeriesGroupBy
+
+from readiness_index.errors import ComputationError
+
+if TYPE_CHECKING:
+    from readiness_index.engine.results import IndexResult
+
+__all__ = ["rank_descending", "ranking_table", "year_span"]
+
+
+def rank_descending(scores: pd.Series | SeriesGroupBy[Any, Any]) -> pd.Series:
+    """Ranks with 1 = best (highest score), ties get the minimum rank, missing gets none.
+
+    A grouped series is ranked within each group (per year and code, say).
+
+    >>> rank_descending(pd.Series([10.0, 30.0, 30.0, None])).tolist()
+    [3, 1, 1, <NA>]
+    """
+    return scores.rank(ascending=False, method="min", na_option="keep").astype("Int64")
+
+
+def year_span(years: list[int]) -> str:
+    """A range of years as text.
+
+    >>> year_span([2021, 2023, 2020]), year_span([2024]), year_span([])
+    ('2020-2023', '2024', '-')
+    """
+    if not years:
+        return "-"
+    low, high = min(years), max(years)
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def ranking_table(result: IndexResult, year: int | None = None, digits: int = 1) -> pd.DataFrame:
+    """The ranking of the index in one edition: rank, unit, name, score, the scores of
+    the index's children (pillars) and the data years used.
+
+    Raises
+    ------
+    UnknownCodeError
+        If ``year`` is not in the result.
+    ComputationError
+        If no unit has an index score in ``year``, naming the parts without data.
+    """
+    year = result.years[-1] if year is None else year
+    ranking = result.ranking(year)
+    if not ranking["score"].notna().any():
+        raise ComputationError(f"No unit has an index score in {year}: {_why_empty(result, year)}.")
+    fw = result.framework
+    units = ranking["country"].to_numpy()
+    wide = result.datasets["aggregated"].xs(year, level="year")
+    table = pd.DataFrame(
+        {
+            "rank": ranking["rank"].to_numpy(),
+            "country": units,
+            "name": [result.data.names.get(c, c) for c in units],
+            "score": ranking["score"].round(digits).to_numpy(),
+        }
+    )
+    for pillar in fw.children(fw.root):
+        table[pillar] = wide.loc[units, pillar].round(digits).to_numpy()
+    years = result.data_years.xs(year, level="year").loc[units]
+    table["data years"] = [
+        year_span(row.dropna().astype(int).tolist()) for _, row in years.iterrows()
+    ]
+    return table
+
+
+def _why_empty(result: IndexResult, year: int) -> str:
+    fw = result.framework
+    scores = result.datasets["aggregated"].xs(year, level="year")
+    empty = [code for code in fw.children(fw.root) if bool(scores[code].isna().all())]
+    if empty:
+        return f"these parts have no data in it: {empty}"
+    return "the coverage rules leave none"

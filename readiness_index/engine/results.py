@@ -1,0 +1,210 @@
+"""The result of a build: every data set, the scores and ranks, and the record to replay it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import cast
+
+import numpy as np
+import pandas as pd
+
+from readiness_index.engine.ranking import ranking_table
+from readiness_index.errors import UnknownCodeError
+from readiness_index.model.data import IndicatorData
+from readiness_index.model.framework import Framework, Indicator
+from readiness_index.model.methodology import Methodology
+
+__all__ = ["STEPS", "IndexResult"]
+
+#: The data sets of a build, in the order the steps run.
+STEPS = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
+
+
+def _cell(frame: pd.DataFrame, key: tuple[str, int], code: str) -> float:
+    return float(cast(float, frame.at[key, code]))
+
+
+@dataclass(frozen=True, eq=False)
+class IndexResult:
+    """Everything a build produced, and what it was built from.
+
+    Attributes
+    ----------
+    framework : Framework
+        The (active part of the) framework used.
+    data : IndicatorData
+        The input data.
+    methodology : Methodology
+        Every choice made.
+    datasets : dict of str to pandas.DataFrame
+        ``raw``, ``denominated``, ``imputed``, ``screened``, ``treated``,
+        ``normalised`` and ``aggregated``: wide, ``(country, year) x code``.
+    scores : pandas.DataFrame
+        Long: ``country, year, code, level, score, rank`` for every indicator
+        (normalised) and aggregate.
+    flags : pandas.DataFrame
+        ``(country, year) x indicator`` flag letters; ``i`` marks an imputed value.
+    data_years : pandas.DataFrame
+        ``(country, year) x indicator``: the data year behind each value.
+    treatment : pandas.DataFrame
+        One row per indicator and year treated for outliers.
+    screened_out : pandas.DataFrame
+        Units removed by screening, with their coverage and the reason.
+    weights : dict of str to float
+        The weight of every node used in aggregation.
+    notes : pandas.DataFrame
+        ``step, country, year, indicator, note``: every value a step left missing
+        (a denominator missing or zero, a normalisation undefined), with the reason.
+    source : IndicatorData, optional
+        The data as given to :func:`~readiness_index.build`, before editions (``data``
+        holds the editions when the methodology asks for them).
+    edition : int, optional
+        The last edition asked for (``None``: the latest).
+    """
+
+    framework: Framework
+    data: IndicatorData
+    methodology: Methodology
+    datasets: dict[str, pd.DataFrame]
+    scores: pd.DataFrame
+    flags: pd.DataFrame
+    data_years: pd.DataFrame
+    treatment: pd.DataFrame
+    screened_out: pd.DataFrame
+    weights: dict[str, float] = field(default_factory=dict)
+    notes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    source: IndicatorData | None = None
+    edition: int | None = None
+
+    @property
+    def framework_hash(self) -> str:
+        """SHA-256 of the framework definitions used."""
+        return self.framework.content_hash
+
+    @property
+    def data_hash(self) -> str:
+        """SHA-256 of the input data."""
+        return self.data.content_hash
+
+    @property
+    def methodology_hash(self) -> str:
+        """SHA-256 of the methodology."""
+        return self.methodology.content_hash
+
+    @property
+    def years(self) -> list[int]:
+        """Years (or editions) in the result."""
+        return sorted(int(y) for y in self.scores["year"].unique())
+
+    def record(self) -> dict[str, object]:
+        """The replay record: hashes, versions and every parameter."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            package_version = version("readiness-index")
+        except PackageNotFoundError:  # pragma: no cover - running from a plain checkout
+            package_version = "unknown"
+        return {
+            "package_version": package_version,
+            "framework_hash": self.framework_hash,
+            "data_hash": self.data_hash,
+            "methodology_hash": self.methodology_hash,
+            "methodology": self.methodology.to_mapping(),
+            "years": self.years,
+            "editions": "data_year" in self.data.long.columns,
+            "edition": self.edition,
+        }
+
+    def rebuild(self) -> IndexResult:
+        """Build again from the recorded framework, data and methodology."""
+        from readiness_index.engine.pipeline import build
+
+        source = self.data if self.source is None else self.source
+        return build(self.framework, source, self.methodology, year=self.edition)
+
+    def ranking(self, year: int | None = None, code: str | None = None) -> pd.DataFrame:
+        """Scores and ranks of one node (the index by default) in one year (the latest)."""
+        year = self.years[-1] if year is None else year
+        code = self.framework.root if code is None else code
+        rows = self.scores[(self.scores["year"] == year) & (self.scores["code"] == code)]
+        return rows.sort_values(["rank", "country"], na_position="last").reset_index(drop=True)
+
+    def table(self, year: int | None = None) -> pd.DataFrame:
+        """The ranking table of one edition (the latest by default): rank, unit, name,
+        index score, pillar scores and the data years used, as ``readiness-index build``
+        prints it (COINr's ``get_results``)."""
+        return ranking_table(self, year)
+
+    def explain(self, country: str, year: int, code: str) -> pd.DataFrame:
+        """How one score came about.
+
+        For an indicator: its value after every step, its weight share within each
+        ancestor's children, and its contribution to every ancestor (its normalised
+        score times the product of the shares up to that ancestor; under the
+        arithmetic mean the contributions of all indicators add up to the ancestor's
+        score). For an aggregate: each child's score,
+        weight share among the children present, and contribution (weight share x
+        score; the contributions add up to the score under the arithmetic mean).
+        """
+        key = (country, year)
+        self._check_known(country, year, code)
+        if isinstance(self.framework.nodes[code], Indicator):
+            return self._explain_indicator(key, code)
+        return self._explain_aggregate(key, code)
+
+    def _check_known(self, country: str, year: int, code: str) -> None:
+        index = self.datasets["aggregated"].index
+        problems = []
+        if code not in self.framework.nodes:
+            problems.append(f"code {code!r} is not in the framework")
+        if country not in index.get_level_values("country"):
+            problems.append(f"country {country!r} is not in the result")
+        if year not in self.years:
+            problems.append(f"year {year} is not in the result (years: {self.years})")
+        if problems:
+            raise UnknownCodeError("; ".join(problems))
+
+    def _explain_indicator(self, key: tuple[str, int], code: str) -> pd.DataFrame:
+        rows: list[dict[str, object]] = []
+        for step in STEPS:
+            frame = self.datasets[step]
+            value = frame.at[key, code] if key in frame.index else np.nan
+            rows.append({"item": step, "value": value})
+        rows.append({"item": "flag", "value": self.flags.at[key, code]})
+        child, share = code, 1.0
+        score = _cell(self.datasets["aggregated"], key, code)
+        for parent in self.framework.parents(code):
+            within = self._share(key, parent, child)
+            share *= within  # the indicator's effective weight in this ancestor
+            rows.append({"item": f"weight share in {parent}", "value": within})
+            rows.append({"item": f"contribution to {parent}", "value": share * score})
+            child = parent
+        return pd.DataFrame(rows)
+
+    def _explain_aggregate(self, key: tuple[str, int], code: str) -> pd.DataFrame:
+        aggregated = self.datasets["aggregated"]
+        rows = []
+        for child in self.framework.children(code):
+            share = self._share(key, code, child)
+            score = _cell(aggregated, key, child)
+            rows.append(
+                {
+                    "child": child,
+                    "score": score,
+                    "weight_share": share,
+                    "contribution": share * score,
+                }
+            )
+        table = pd.DataFrame(rows)
+        table.attrs["score"] = aggregated.at[key, code]
+        return table
+
+    def _share(self, key: tuple[str, int], parent: str, child: str) -> float:
+        """Weight share of ``child`` among the children of ``parent`` present for ``key``."""
+        aggregated = self.datasets["aggregated"]
+        present = [
+            c for c in self.framework.children(parent) if not np.isnan(_cell(aggregated, key, c))
+        ]
+        if child not in present:
+            return float("nan")
+        return self.weights[child] / sum(self.weights[c] for c in present)

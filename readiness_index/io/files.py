@@ -1,0 +1,449 @@
+"""Reading and writing files: framework YAML, long data tables, result exports.
+
+This is the one module that touches the file system (format loaders for
+publishers' files live beside it in :mod:`readiness_index.io.loaders`). Everything
+else takes and returns in-memory objects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from readiness_index.errors import (
+    AssumptionError,
+    DataFileError,
+    DataFileNotFoundError,
+    DefinitionError,
+    MethodologyError,
+)
+from readiness_index.model.data import IndicatorData, prepare_data
+from readiness_index.model.framework import Framework
+from readiness_index.model.methodology import Methodology
+
+if TYPE_CHECKING:
+    from readiness_index.analysis.assumptions import Assumptions
+    from readiness_index.engine.results import IndexResult
+
+__all__ = [
+    "FOLDER_MARKER",
+    "METHODOLOGY_FILE",
+    "atomic_directory",
+    "atomic_file",
+    "bundled_path",
+    "export_result",
+    "load_assumptions",
+    "load_framework",
+    "load_methodology",
+    "read_data",
+    "read_table",
+]
+
+#: A framework folder may hold its default methodology in ``methodology.yaml``.
+METHODOLOGY_FILE = "methodology"
+_FILE_KEYS = {"index", "aggregates", "indicators", "denominators", "units"}
+_DATA_SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
+
+
+def bundled_path(name: str) -> Path:
+    """Path of a folder shipped with the package: ``"indicators"`` or ``"reports"``.
+
+    Installed wheels carry the folders inside the package; a source checkout
+    reads them from the repository's top level.
+    """
+    packaged = resources.files("readiness_index") / "_bundled" / name
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / name
+
+
+# -- framework -----------------------------------------------------------------------------
+def load_framework(*paths: str | os.PathLike[str]) -> Framework:
+    """Load a framework from YAML files or folders of YAML files.
+
+    With no path, the shipped European AI Readiness Index is loaded. Each file may
+    hold any of the keys ``index`` (code, name, version, description),
+    ``aggregates``, ``indicators``, ``denominators`` and ``units``; lists from
+    several files are joined. Folders are searched recursively for ``*.yaml``
+    (the ``data`` sub-folder is skipped).
+
+    Raises
+    ------
+    DefinitionError
+        Listing every broken rule with its file and key path.
+    DataFileNotFoundError
+        If a path does not exist.
+    """
+    files = _yaml_files(paths or (bundled_path("indicators"),))
+    merged: dict[str, Any] = {"aggregates": [], "indicators": [], "denominators": [], "units": []}
+    origin: dict[str, str] = {}
+    problems: list[dict[str, str]] = []
+    for file in files:
+        _merge_file(file, merged, origin, problems)
+    if problems:
+        _raise_definition(problems)
+    try:
+        return Framework.model_validate(merged)
+    except ValidationError as err:
+        for error in err.errors():
+            for sentence in str(error["msg"]).removeprefix("Value error, ").split("; "):
+                problems.append(
+                    {"file": _origin_of(sentence, origin), "path": "", "problem": sentence}
+                )
+        _raise_definition(problems)
+        raise  # pragma: no cover - _raise_definition always raises
+
+
+def _yaml_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise DataFileNotFoundError(f"Framework path {path} does not exist.")
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*.y*ml")
+                if "data" not in p.relative_to(path).parts[:-1] and p.stem != METHODOLOGY_FILE
+            )
+            if not found:
+                raise DataFileNotFoundError(f"No *.yaml framework file in folder {path}.")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def _merge_file(
+    file: Path, merged: dict[str, Any], origin: dict[str, str], problems: list[dict[str, str]]
+) -> None:
+    try:
+        content = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        problems.append({"file": str(file), "path": "", "problem": f"not valid YAML: {err}"})
+        return
+    if not isinstance(content, dict):
+        problems.append({"file": str(file), "path": "", "problem": "expected a mapping at the top"})
+        return
+    for key in sorted(set(content) - _FILE_KEYS):
+        problems.append(
+            {
+                "file": str(file),
+                "path": key,
+                "problem": f"unknown key; expected one of {sorted(_FILE_KEYS)}",
+            }
+        )
+    if "index" in content:
+        _merge_index(file, content["index"], merged, problems)
+    for key in ("aggregates", "indicators", "denominators", "units"):
+        for pos, item in enumerate(content.get(key) or []):
+            _check_item(file, key, pos, item, problems)
+            merged[key].append(item)
+            if isinstance(item, dict) and "code" in item:
+                origin[str(item["code"])] = f"{file} ({key}[{pos}])"
+
+
+def _merge_index(
+    file: Path, index: Any, merged: dict[str, Any], problems: list[dict[str, str]]
+) -> None:
+    if not isinstance(index, dict):
+        problems.append({"file": str(file), "path": "index", "problem": "expected a mapping"})
+        return
+    for key, value in index.items():
+        if key not in {"code", "name", "version", "description"}:
+            problems.append({"file": str(file), "path": f"index.{key}", "problem": "unknown key"})
+        merged[key] = value
+
+
+def _check_item(file: Path, key: str, pos: int, item: Any, problems: list[dict[str, str]]) -> None:
+    from readiness_index.model.framework import Aggregate, Denominator, Indicator, Unit
+
+    models: dict[str, type[BaseModel]] = {
+        "aggregates": Aggregate,
+        "indicators": Indicator,
+        "denominators": Denominator,
+        "units": Unit,
+    }
+    model = models[key]
+    try:
+        model.model_validate(item)
+    except ValidationError as err:
+        for error in err.errors():
+            path = f"{key}[{pos}]" + "".join(
+                f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]
+            )
+            code = item.get("code", "?") if isinstance(item, dict) else "?"
+            found = error.get("input")
+            problems.append(
+                {
+                    "file": str(file),
+                    "path": path,
+                    "problem": f"{key[:-1]} {code!r}: {error['msg']} (found {found!r})",
+                }
+            )
+
+
+def _origin_of(sentence: str, origin: dict[str, str]) -> str:
+    for code, where in origin.items():
+        if f"{code!r}" in sentence:
+            return where
+    return "the framework"
+
+
+def _raise_definition(problems: list[dict[str, str]]) -> None:
+    table = pd.DataFrame(problems, columns=["file", "path", "problem"])
+    lines = [
+        f"{p['file']}" + (f" ({p['path']})" if p["path"] else "") + f": {p['problem']}"
+        for p in problems
+    ]
+    raise DefinitionError(
+        f"{len(problems)} problem(s) in the framework definitions:\n  " + "\n  ".join(lines),
+        failures=table,
+    )
+
+
+# -- methodology -----------------------------------------------------------------------
+def load_methodology(path: str | os.PathLike[str] | None = None) -> Methodology:
+    """Read a methodology from YAML; a folder gives its ``methodology.yaml``.
+
+    With no path, the shipped index's default methodology is read.
+
+    Raises
+    ------
+    MethodologyError
+        Naming every invalid key path.
+    """
+    path = Path(path) if path is not None else bundled_path("indicators")
+    if path.is_dir():
+        path = path / f"{METHODOLOGY_FILE}.yaml"
+    if not path.exists():
+        raise DataFileNotFoundError(f"Methodology file {path} does not exist.")
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise MethodologyError(f"{path}: not valid YAML: {err}") from err
+    try:
+        return Methodology.from_mapping(content)
+    except MethodologyError as err:
+        raise MethodologyError(f"{path}: {err}", failures=err.failures) from err
+
+
+def load_assumptions(path: str | os.PathLike[str]) -> Assumptions:
+    """Read uncertainty assumptions from YAML and validate them (every problem listed).
+
+    Raises
+    ------
+    AssumptionError
+        If the file is not a mapping or an assumption is invalid.
+    DataFileNotFoundError
+        If the file does not exist.
+    """
+    from readiness_index.analysis.assumptions import Assumptions
+
+    path = Path(path)
+    if not path.exists():
+        raise DataFileNotFoundError(f"Assumptions file {path} does not exist.")
+    try:
+        mapping = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        raise AssumptionError(f"The assumptions file {path} is not valid YAML: {err}") from err
+    if not isinstance(mapping, dict):
+        raise AssumptionError(
+            f"The assumptions file {path} must hold a mapping such as 'normalise: [...]'; "
+            f"found {type(mapping).__name__}"
+        )
+    return Assumptions.from_mapping(mapping)
+
+
+# -- data ----------------------------------------------------------------------------------
+def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read one long-format table (CSV, Excel or Parquet) without converting any value.
+
+    The index of the result is the row's line number in the file (header = line 1)
+    for CSV and Excel, so that failures can name the row.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DataFileNotFoundError(f"Data file {path} does not exist.")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+        elif suffix in {".xlsx", ".xls"}:
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        elif suffix == ".parquet":
+            frame = pd.read_parquet(path)
+        else:
+            raise DataFileError(
+                f"{path}: unsupported file type {suffix!r}; "
+                f"expected one of {sorted(_DATA_SUFFIXES)}"
+            )
+    except (ValueError, OSError, ImportError) as err:
+        if isinstance(err, DataFileError):
+            raise
+        raise DataFileError(f"{path}: cannot be read as {suffix} ({err})") from err
+    frame.index = pd.RangeIndex(2, len(frame) + 2) if suffix != ".parquet" else frame.index
+    return frame
+
+
+def read_data(*paths: str | os.PathLike[str], framework: Framework | None = None) -> IndicatorData:
+    """Read and validate long-format indicator data from files or folders.
+
+    With no path, the shipped data of the European AI Readiness Index are read.
+    Folders contribute every CSV, Excel and Parquet file they hold (recursively).
+    All files are validated together, so duplicates across files are caught.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every failing row with its file, row, column, indicator and country.
+    """
+    framework = framework or load_framework()
+    files = _data_files(paths or (bundled_path("indicators") / "data",))
+    frames = []
+    for file in files:
+        frame = read_table(file)
+        frame.index = [f"{file.name}:{row}" for row in frame.index]
+        frames.append(frame)
+    combined = (
+        pd.concat(frames)
+        if frames
+        else pd.DataFrame(columns=["country", "year", "indicator", "value"])
+    )
+    label = (
+        str(files[0]) if len(files) == 1 else f"{len(files)} files under {Path(files[0]).parent}"
+    )
+    return prepare_data(combined, framework, file=label)
+
+
+def _data_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise DataFileNotFoundError(f"Data path {path} does not exist.")
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in _DATA_SUFFIXES))
+        else:
+            files.append(path)
+    return files
+
+
+# -- results -----------------------------------------------------------------------------
+def export_result(result: IndexResult, path: str | os.PathLike[str]) -> Path:
+    """Write a result by file type: ``.csv`` (scores), ``.json`` (record and scores) or
+    ``.xlsx`` (one sheet per data set, like COINr's ``export_to_excel``, plus the scores,
+    flags, data years, treatment log, screened-out units, notes and the replay record).
+
+    The file appears only when it is complete.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with atomic_file(path) as handle:
+            result.scores.to_csv(handle, index=False)
+    elif suffix == ".json":
+        payload = {**result.record(), "scores": json.loads(result.scores.to_json(orient="records"))}
+        with atomic_file(path) as handle:
+            json.dump(payload, handle, indent=2)
+    elif suffix == ".xlsx":
+        with atomic_file(path, "wb") as handle, pd.ExcelWriter(handle, engine="openpyxl") as xl:
+            for name, frame in result.datasets.items():
+                frame.reset_index().to_excel(xl, sheet_name=name, index=False)
+            result.scores.to_excel(xl, sheet_name="scores", index=False)
+            result.flags.reset_index().to_excel(xl, sheet_name="flags", index=False)
+            result.data_years.reset_index().to_excel(xl, sheet_name="data_years", index=False)
+            for name in ("treatment", "screened_out", "notes"):
+                table = getattr(result, name)
+                if not table.empty:
+                    table.to_excel(xl, sheet_name=name, index=False)
+            record = pd.Series(result.record(), name="value").astype(str)
+            record.to_frame().to_excel(xl, sheet_name="record")
+    else:
+        raise DataFileError(f"Cannot write {path}: expected a .csv, .json or .xlsx file name.")
+    return path
+
+
+# -- atomic writing ------------------------------------------------------------------------
+#: Written into every folder :func:`atomic_directory` fills; a folder without it that holds
+#: files is never replaced.
+FOLDER_MARKER = ".readiness-index"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Any]:
+    """Open a temporary file beside ``path`` and move it into place only on success.
+
+    The file gets the permissions of any new file (``0o666`` less the umask).
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode) as handle:
+            yield handle
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary folder that replaces ``path`` only when the block succeeds.
+
+    A failure leaves ``path`` as it was (absent or with its previous content). A
+    folder is only replaced when it is empty or was written here before (it holds
+    :data:`FOLDER_MARKER`), so that no unrelated file is ever deleted.
+
+    Raises
+    ------
+    DataFileError
+        If ``path`` is a file, or a folder holding files not written by this function.
+    """
+    target = Path(path).resolve()
+    _check_replaceable(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        yield tmp
+        (tmp / FOLDER_MARKER).write_text("Written by readiness-index; replaced on the next run.\n")
+        os.chmod(tmp, 0o777 & ~_umask())
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+            os.replace(target, old / "previous")
+            os.replace(tmp, target)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _check_replaceable(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise DataFileError(f"{target} is a file; expected a folder to write into.")
+    if target.is_dir() and any(target.iterdir()) and not (target / FOLDER_MARKER).exists():
+        raise DataFileError(
+            f"{target} already holds files that readiness-index did not write; it would "
+            "replace the whole folder. Choose a new or empty folder, or remove it first."
+        )

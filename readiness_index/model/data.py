@@ -1,0 +1,148 @@
+"""Indicator data: the validated long table and its wide view.
+
+:class:`IndicatorData` holds the long table (``country, year, indicator, value,
+flag, source``) and, optionally, unit groups. Inside the library the data are
+wide: one row per ``(country, year)`` and one column per indicator; this module
+is the one place where long becomes wide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import cast
+
+import pandas as pd
+
+from readiness_index.model.contract import validate_long
+from readiness_index.model.framework import Framework
+
+__all__ = ["IndicatorData", "prepare_data", "to_long", "to_wide"]
+
+
+@dataclass(frozen=True, eq=False)
+class IndicatorData:
+    """Validated indicator data in long format, with optional unit groups.
+
+    Parameters
+    ----------
+    long : pandas.DataFrame
+        Validated long table (see :func:`prepare_data`).
+    groups : pandas.DataFrame
+        One row per country (index ``country``), one column per grouping
+        variable (for group imputation and reports); may be empty.
+    names : dict of str to str
+        Unit names by code, when known.
+    """
+
+    long: pd.DataFrame
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def countries(self) -> list[str]:
+        """Countries present in the data, sorted."""
+        return sorted(self.long["country"].unique())
+
+    @property
+    def years(self) -> list[int]:
+        """Years present in the data, sorted."""
+        return sorted(int(y) for y in self.long["year"].unique())
+
+    def wide(self, codes: list[str] | None = None, column: str = "value") -> pd.DataFrame:
+        """The wide table of ``column`` for ``codes`` (all indicators when ``None``)."""
+        return to_wide(self.long, codes, column=column)
+
+    def select_years(self, years: list[int]) -> IndicatorData:
+        """The same data restricted to ``years``."""
+        keep = self.long["year"].isin(years)
+        return IndicatorData(self.long.loc[keep].copy(), self.groups, self.names)
+
+    @cached_property
+    def content_hash(self) -> str:
+        """A stable SHA-256 of the values, flags and sources (independent of row order)."""
+        cols = ["country", "year", "indicator", "value", "flag", "source"]
+        table = self.long[cols].sort_values(["indicator", "country", "year"])
+        payload = table.to_csv(index=False, float_format="%.17g")
+        if not self.groups.empty:
+            payload += self.groups.sort_index().to_csv()
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def prepare_data(
+    frame: pd.DataFrame,
+    framework: Framework,
+    *,
+    groups: pd.DataFrame | None = None,
+    names: dict[str, str] | None = None,
+    file: str = "<DataFrame>",
+) -> IndicatorData:
+    """Validate a long table against ``framework`` and wrap it as :class:`IndicatorData`.
+
+    Unit groups come from ``groups`` when given, else from the framework's units.
+
+    Examples
+    --------
+    >>> from readiness_index.model.framework import Aggregate, Framework, Indicator
+    >>> fw = Framework(aggregates=(Aggregate(code="index", name="I"),),
+    ...                indicators=(Indicator(code="a", name="A", parent="index"),))
+    >>> rows = pd.DataFrame({"country": ["AT", "BE"], "year": [2024, 2024],
+    ...                      "indicator": ["a", "a"], "value": [1.0, 2.0]})
+    >>> prepare_data(rows, fw).wide()
+    indicator       a
+    country year
+    AT      2024  1.0
+    BE      2024  2.0
+    """
+    long = validate_long(frame, framework, file=file)
+    long = long.reset_index(drop=True)
+    if groups is None:
+        groups = _framework_groups(framework)
+    unit_names = dict(names or {}) or {u.code: u.name for u in framework.units}
+    return IndicatorData(long, groups, unit_names)
+
+
+def _framework_groups(framework: Framework) -> pd.DataFrame:
+    rows = {u.code: u.groups for u in framework.units if u.groups}
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "country"
+    return frame
+
+
+def to_wide(
+    long: pd.DataFrame, codes: list[str] | None = None, *, column: str = "value"
+) -> pd.DataFrame:
+    """Pivot a long table to ``(country, year) x indicator``.
+
+    Columns follow ``codes`` (indicators without data become all-missing columns).
+
+    >>> long = pd.DataFrame({"country": ["AT"], "year": [2024], "indicator": ["a"],
+    ...                      "value": [1.0]})
+    >>> to_wide(long, ["a", "b"]).columns.tolist()
+    ['a', 'b']
+    """
+    wide = long.pivot(index=["country", "year"], columns="indicator", values=column)
+    frame = wide.index.to_frame(index=False).astype({"year": "int64"})
+    wide.index = pd.MultiIndex.from_frame(frame)
+    if codes is not None:
+        wide = wide.reindex(columns=codes)
+    wide.columns.name = "indicator"
+    wide = wide.sort_index()
+    if column == "value":
+        wide = wide.astype("float64")
+    return wide
+
+
+def to_long(wide: pd.DataFrame, *, value_name: str = "value") -> pd.DataFrame:
+    """Melt a ``(country, year) x code`` table back to long rows (missing cells dropped).
+
+    >>> wide = pd.DataFrame({"a": [1.0]}, index=pd.MultiIndex.from_tuples(
+    ...     [("AT", 2024)], names=["country", "year"]))
+    >>> to_long(wide).to_dict("records")
+    [{'country': 'AT', 'year': 2024, 'code': 'a', 'value': 1.0}]
+    """
+    stacked = cast(pd.Series, wide.rename_axis(columns="code").stack(future_stack=True)).dropna()
+    return stacked.to_frame(value_name).reset_index()

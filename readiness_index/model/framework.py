@@ -1,0 +1,389 @@
+"""Framework definitions: the tree of an index, its pillars and its indicators.
+
+A framework is a tree of any depth: the index at the root, aggregates (pillars,
+sub-pillars) in between and indicators at the leaves. Indicators sit at level 1
+and every aggregate one level above its highest child, as in COINr's ``iMeta``.
+
+Definitions are frozen pydantic models with unknown keys forbidden. They are read
+from one or many YAML files by :func:`readiness_index.io.files.load_framework`; every rule
+that is broken is reported at once with the file and the key path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "Aggregate",
+    "Bounds",
+    "Denominator",
+    "Framework",
+    "Goalposts",
+    "Indicator",
+    "Source",
+    "Target",
+    "Unit",
+]
+
+Code = Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Frozen):
+    """Where an indicator's figures are published.
+
+    Examples
+    --------
+    >>> Source(publisher="Eurostat", dataset="isoc_eb_ai").dataset
+    'isoc_eb_ai'
+    """
+
+    publisher: str
+    dataset: str
+    filter: str | None = None
+    url: str | None = None
+    licence: str | None = None
+    note: str | None = None
+
+
+class Bounds(_Frozen):
+    """Plausible bounds: a value outside ``[lower, upper]`` fails validation."""
+
+    lower: float | None = None
+    upper: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bounds:
+        if self.lower is not None and self.upper is not None and self.lower > self.upper:
+            raise ValueError(f"lower bound {self.lower} is above upper bound {self.upper}")
+        return self
+
+
+class Goalposts(_Frozen):
+    """Fixed goalposts for the goalposts normalisation, in the indicator's own unit."""
+
+    lower: float
+    upper: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Goalposts:
+        if not self.lower < self.upper:
+            raise ValueError(
+                f"goalposts need lower < upper; found lower={self.lower}, upper={self.upper}"
+            )
+        return self
+
+
+class Target(_Frozen):
+    """A policy target: one value for every country, or one value per country."""
+
+    value: float | dict[str, float]
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    policy: str | None = None
+
+    def for_country(self, country: str) -> float | None:
+        """The target value that applies to ``country`` (``None`` if it has none).
+
+        >>> Target(value={"AT": 45.0}, year=2030).for_country("AT")
+        45.0
+        """
+        if isinstance(self.value, dict):
+            return self.value.get(country)
+        return self.value
+
+
+class Unit(_Frozen):
+    """A unit of the index (a country or region) with optional group memberships."""
+
+    code: Code
+    name: str
+    groups: dict[str, str] = Field(default_factory=dict)
+
+
+class Denominator(_Frozen):
+    """A series used only to divide indicators by (population, GDP, area...)."""
+
+    code: Code
+    name: str
+    unit: str | None = None
+    source: Source | None = None
+
+
+class _Node(_Frozen):
+    code: Code
+    name: str
+    parent: str | None = None
+    weight: float = Field(default=1.0, gt=0)
+    level: int | None = Field(default=None, ge=1)
+    description: str | None = None
+    active: bool = True
+
+
+class Aggregate(_Node):
+    """An aggregate node: the index itself, a pillar, a sub-pillar.
+
+    Examples
+    --------
+    >>> Aggregate(code="compute", name="Compute", parent="index").weight
+    1.0
+    """
+
+
+class Indicator(_Node):
+    """An indicator: a leaf of the framework tree.
+
+    ``direction`` is 1 when higher is better and -1 when lower is better.
+
+    Examples
+    --------
+    >>> Indicator(code="ai_use", name="AI use", parent="skills", direction=1).direction
+    1
+    """
+
+    unit: str | None = None
+    direction: Literal[1, -1] = 1
+    source: Source | None = None
+    bounds: Bounds | None = None
+    goalposts: Goalposts | None = None
+    target: Target | None = None
+    denominator: str | None = None
+    max_age: int | None = Field(default=None, ge=0)
+    rationale: str | None = None
+
+
+class Framework(_Frozen):
+    """A composite index framework: a validated tree of aggregates and indicators.
+
+    Examples
+    --------
+    >>> fw = Framework(
+    ...     code="idx", name="Index",
+    ...     aggregates=(Aggregate(code="idx", name="Index"),),
+    ...     indicators=(Indicator(code="a", name="A", parent="idx"),
+    ...                 Indicator(code="b", name="B", parent="idx", weight=2)),
+    ... )
+    >>> fw.levels["idx"], fw.children("idx")
+    (2, ('a', 'b'))
+    """
+
+    code: Code = "index"
+    name: str = "Index"
+    version: str = "1"
+    description: str | None = None
+    aggregates: tuple[Aggregate, ...]
+    indicators: tuple[Indicator, ...]
+    denominators: tuple[Denominator, ...] = ()
+    units: tuple[Unit, ...] = ()
+
+    @model_validator(mode="after")
+    def _tree_rules(self) -> Framework:
+        problems = list(_tree_problems(self))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # -- tree navigation ---------------------------------------------------------
+    @cached_property
+    def nodes(self) -> dict[str, Aggregate | Indicator]:
+        """Every node by code, aggregates first."""
+        nodes: dict[str, Aggregate | Indicator] = {a.code: a for a in self.aggregates}
+        nodes.update({i.code: i for i in self.indicators})
+        return nodes
+
+    def aggregate_codes_raw(self) -> tuple[str, ...]:
+        """Codes of the aggregates, in definition order."""
+        return tuple(a.code for a in self.aggregates)
+
+    @property
+    def indicator_codes(self) -> tuple[str, ...]:
+        """Codes of the indicators, in definition order."""
+        return tuple(i.code for i in self.indicators)
+
+    @property
+    def aggregate_codes(self) -> tuple[str, ...]:
+        """Codes of the aggregates, from the lowest level to the root."""
+        return tuple(sorted((a.code for a in self.aggregates), key=self.levels.__getitem__))
+
+    @cached_property
+    def root(self) -> str:
+        """Code of the root node (the index)."""
+        return next(a.code for a in self.aggregates if a.parent is None)
+
+    def children(self, code: str) -> tuple[str, ...]:
+        """Codes of the direct children of ``code``, in definition order."""
+        return tuple(n.code for n in self.nodes.values() if n.parent == code)
+
+    def parents(self, code: str) -> tuple[str, ...]:
+        """Codes of the ancestors of ``code``, nearest first."""
+        chain: list[str] = []
+        parent = self.nodes[code].parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self.nodes[parent].parent
+        return tuple(chain)
+
+    @cached_property
+    def levels(self) -> dict[str, int]:
+        """Level of every node: 1 for indicators, one above the highest child otherwise."""
+        levels: dict[str, int] = {i.code: 1 for i in self.indicators}
+
+        def level_of(code: str) -> int:
+            if code not in levels:
+                levels[code] = 1 + max((level_of(c) for c in self.children(code)), default=1)
+            return levels[code]
+
+        for agg in self.aggregates:
+            level_of(agg.code)
+        return levels
+
+    @property
+    def max_level(self) -> int:
+        """The level of the root."""
+        return self.levels[self.root]
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Nominal weight of every node."""
+        return {code: node.weight for code, node in self.nodes.items()}
+
+    @property
+    def directions(self) -> dict[str, int]:
+        """Direction (1 or -1) of every indicator."""
+        return {i.code: int(i.direction) for i in self.indicators}
+
+    def indicator(self, code: str) -> Indicator:
+        """The indicator with this code."""
+        node = self.nodes[code]
+        if not isinstance(node, Indicator):
+            raise KeyError(f"{code!r} is an aggregate, not an indicator")
+        return node
+
+    def walk(self) -> Iterator[tuple[int, Aggregate | Indicator]]:
+        """Depth-first walk from the root: ``(depth, node)`` pairs."""
+
+        def visit(code: str, depth: int) -> Iterator[tuple[int, Aggregate | Indicator]]:
+            yield depth, self.nodes[code]
+            for child in self.children(code):
+                yield from visit(child, depth + 1)
+
+        return visit(self.root, 0)
+
+    def active(self) -> Framework:
+        """The framework without inactive nodes and everything below them.
+
+        A node is dropped when it, or one of its ancestors, has ``active: false``.
+        """
+        dropped = {
+            code
+            for code, node in self.nodes.items()
+            if not node.active or any(not self.nodes[p].active for p in self.parents(code))
+        }
+        if not dropped:
+            return self
+        dump = self.model_dump()
+        dump["aggregates"] = [a for a in dump["aggregates"] if a["code"] not in dropped]
+        dump["indicators"] = [i for i in dump["indicators"] if i["code"] not in dropped]
+        return Framework.model_validate(dump)
+
+    def with_weights(self, weights: Mapping[str, float]) -> Framework:
+        """A copy with the weights of the named nodes replaced."""
+        unknown = sorted(set(weights) - set(self.nodes))
+        if unknown:
+            raise KeyError(f"weights name unknown codes {unknown}")
+        return Framework.model_validate(
+            {
+                **self.model_dump(),
+                "aggregates": [
+                    {**a.model_dump(), "weight": weights.get(a.code, a.weight)}
+                    for a in self.aggregates
+                ],
+                "indicators": [
+                    {**i.model_dump(), "weight": weights.get(i.code, i.weight)}
+                    for i in self.indicators
+                ],
+            }
+        )
+
+    @cached_property
+    def content_hash(self) -> str:
+        """A stable SHA-256 of the definitions (independent of file layout and key order)."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _tree_problems(fw: Framework) -> Iterator[str]:
+    """Yield every broken tree rule of ``fw`` as a readable sentence."""
+    codes = [*fw.aggregate_codes_raw(), *fw.indicator_codes, *(d.code for d in fw.denominators)]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        yield f"code {code!r} is defined more than once; codes must be unique"
+    aggregates = {a.code for a in fw.aggregates}
+    roots = [a.code for a in fw.aggregates if a.parent is None]
+    if len(roots) != 1:
+        yield f"expected exactly one root aggregate (no parent); found {roots or 'none'}"
+    for indicator in fw.indicators:
+        if indicator.parent is None:
+            yield f"indicator {indicator.code!r} has no parent; every indicator needs one"
+    for node in fw.nodes.values():
+        if node.parent is not None and node.parent not in aggregates:
+            yield (
+                f"{node.code!r} names parent {node.parent!r}, which is not an aggregate; "
+                f"known aggregates: {sorted(aggregates)}"
+            )
+    yield from _cycle_problems(fw)
+    yield from _reference_problems(fw)
+    if not any("own ancestor" in p for p in _cycle_problems(fw)):
+        yield from _level_problems(fw)
+
+
+def _level_problems(fw: Framework) -> Iterator[str]:
+    """A declared ``level`` must be the one the tree gives (indicators 1, parents above)."""
+    if any(n.parent is not None and n.parent not in fw.nodes for n in fw.nodes.values()):
+        return
+    for code, node in fw.nodes.items():
+        if node.level is not None and node.level != fw.levels[code]:
+            yield (
+                f"{code!r} declares level {node.level}, but the tree puts it at level "
+                f"{fw.levels[code]} (indicators are level 1, each aggregate one above its "
+                "highest child); correct or remove 'level'"
+            )
+
+
+def _cycle_problems(fw: Framework) -> Iterator[str]:
+    parent = {n.code: n.parent for n in (*fw.aggregates, *fw.indicators)}
+    for code in parent:
+        seen = {code}
+        step = parent.get(code)
+        while step is not None and step in parent:
+            if step in seen:
+                yield f"{code!r} is its own ancestor; the framework must be a tree"
+                break
+            seen.add(step)
+            step = parent[step]
+    has_children = {n.parent for n in (*fw.aggregates, *fw.indicators)}
+    for agg in fw.aggregates:
+        if agg.code not in has_children:
+            yield f"aggregate {agg.code!r} has no children; remove it or give it indicators"
+
+
+def _reference_problems(fw: Framework) -> Iterator[str]:
+    denominators = {d.code for d in fw.denominators} | {i.code for i in fw.indicators}
+    for ind in fw.indicators:
+        if ind.denominator is not None and ind.denominator not in denominators:
+            yield (
+                f"indicator {ind.code!r} names denominator {ind.denominator!r}, which is "
+                "neither a declared denominator nor an indicator"
+            )
+    units = {u.code for u in fw.units}
+    for ind in fw.indicators:
+        if ind.target is not None and isinstance(ind.target.value, dict) and units:
+            for country in sorted(set(ind.target.value) - units):
+                yield f"indicator {ind.code!r} has a target for unknown unit {country!r}"

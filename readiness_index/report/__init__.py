@@ -1,0 +1,1 @@
+"""The report site: views picked out of a result, translations, charts and templates."""

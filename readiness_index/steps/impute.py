@@ -1,0 +1,162 @@
+"""Imputation: fill missing indicator values by a declared rule.
+
+Cross-sectional rules (``mean``, ``median`` and their ``group_`` variants) work
+column by column over the units of one year, as COINr's ``i_mean``, ``i_median``,
+``i_mean_grp`` and ``i_median_grp``. Panel rules work along the years of one unit:
+``latest`` carries the latest earlier value forward (COINr's ``impute_panel``),
+``linear`` interpolates between the nearest earlier and later values (R's ``approx(rule = 2)``:
+the nearest value is carried to the ends).
+
+The imputer returns the filled table and a boolean mask of the imputed cells, so
+every imputed value is flagged in the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from readiness_index.errors import MethodologyError
+from readiness_index.model.methodology import ImputeSpec
+
+__all__ = [
+    "Imputer",
+    "impute_group",
+    "impute_latest",
+    "impute_linear",
+    "impute_mean",
+    "impute_median",
+]
+
+
+def impute_mean(x: np.ndarray) -> np.ndarray:
+    """Replace missing values by the mean of the present ones: ``x_i <- mean(x)``.
+
+    >>> impute_mean(np.array([1.0, np.nan, 3.0]))
+    array([1., 2., 3.])
+    """
+    if np.all(np.isnan(x)):
+        return x.copy()
+    return np.where(np.isnan(x), np.nanmean(x), x)
+
+
+def impute_median(x: np.ndarray) -> np.ndarray:
+    """Replace missing values by the median of the present ones: ``x_i <- median(x)``.
+
+    >>> impute_median(np.array([1.0, np.nan, 3.0, 10.0]))
+    array([ 1.,  3.,  3., 10.])
+    """
+    if np.all(np.isnan(x)):
+        return x.copy()
+    return np.where(np.isnan(x), np.nanmedian(x), x)
+
+
+def impute_group(x: pd.Series, groups: pd.Series, statistic: str = "mean") -> pd.Series:
+    """Replace missing values by the mean (or median) of the unit's group.
+
+    A unit without a group, or a group with no value, stays missing.
+
+    >>> x = pd.Series([1.0, np.nan, 5.0, np.nan])
+    >>> impute_group(x, pd.Series(["a", "a", "b", "b"])).tolist()
+    [1.0, 1.0, 5.0, 5.0]
+    """
+    grouped = x.groupby(groups.to_numpy(), dropna=True)
+    fill = grouped.transform("mean" if statistic == "mean" else "median")
+    return x.fillna(fill)
+
+
+def impute_latest(panel: pd.DataFrame, max_years: int | None = None) -> pd.DataFrame:
+    """Carry each unit's latest earlier value forward: ``x_t <- x_s``, ``s`` the latest year < t.
+
+    ``panel`` is one indicator as ``year x country``. At most ``max_years`` earlier
+    time points are searched (COINr's ``max_time``).
+
+    >>> panel = pd.DataFrame({"AT": [1.0, np.nan, np.nan]}, index=[2020, 2021, 2022])
+    >>> impute_latest(panel, max_years=1)["AT"].tolist()
+    [1.0, 1.0, nan]
+    """
+    return panel.sort_index().ffill(limit=max_years)
+
+
+def impute_linear(panel: pd.DataFrame) -> pd.DataFrame:
+    """Interpolate linearly in time; before the first and after the last value, carry it.
+
+    ``x_t = x_a + (x_b - x_a) (t - a) / (b - a)`` between a unit's nearest earlier and
+    later values; outside them the nearest value is used (as R's ``approx(rule = 2)``,
+    on which COINr's linear panel imputation rests). A unit with no value stays missing.
+
+    >>> panel = pd.DataFrame({"AT": [np.nan, 1.0, np.nan, 5.0, np.nan]},
+    ...                      index=[2019, 2020, 2021, 2023, 2024])
+    >>> impute_linear(panel)["AT"].tolist()
+    [1.0, 1.0, 2.333333333333333, 5.0, 5.0]
+    """
+    inside = panel.sort_index().interpolate(method="index", limit_area="inside")
+    return inside.ffill().bfill()
+
+
+def _column_rule(column: pd.Series, rule: str) -> pd.Series:
+    fill = impute_mean if rule == "mean" else impute_median
+    return pd.Series(fill(column.to_numpy(dtype="float64")), index=column.index)
+
+
+@dataclass(frozen=True)
+class Imputer:
+    """Apply an :class:`~readiness_index.model.methodology.ImputeSpec` to a wide table.
+
+    Parameters
+    ----------
+    spec : ImputeSpec
+        The rule.
+    groups : pandas.DataFrame
+        Unit groups (index ``country``), needed by the ``group_`` rules.
+    """
+
+    spec: ImputeSpec
+    groups: pd.DataFrame
+
+    def transform(self, wide: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Return ``(filled, imputed_mask)``; the input is not changed."""
+        method = self.spec.method
+        if method == "none":
+            filled = wide.copy()
+        elif method in ("latest", "linear"):
+            filled = self._panel(wide)
+        else:
+            filled = self._cross_section(wide)
+        return filled, filled.notna() & wide.isna()
+
+    def _cross_section(self, wide: pd.DataFrame) -> pd.DataFrame:
+        method = self.spec.method
+        parts = []
+        for _, year_rows in wide.groupby(level="year", sort=False):
+            if method in ("mean", "median"):
+                parts.append(year_rows.apply(_column_rule, rule=method))
+            else:
+                groups = self._group_of(year_rows)
+                statistic = method.removeprefix("group_")
+                parts.append(year_rows.apply(impute_group, groups=groups, statistic=statistic))
+        return pd.concat(parts).reindex(wide.index)
+
+    def _group_of(self, rows: pd.DataFrame) -> pd.Series:
+        column = self.spec.group
+        if self.groups.empty or column not in self.groups.columns:
+            known = [] if self.groups.empty else list(self.groups.columns)
+            raise MethodologyError(
+                f"impute.group names {column!r}, which is not a group of the data; "
+                f"known groups: {known}"
+            )
+        countries = rows.index.get_level_values("country")
+        return pd.Series(self.groups[column].reindex(countries).to_numpy(), index=rows.index)
+
+    def _panel(self, wide: pd.DataFrame) -> pd.DataFrame:
+        out = wide.copy()
+        for code in wide.columns:
+            panel = wide[code].unstack("country")
+            if self.spec.method == "latest":
+                panel = impute_latest(panel, self.spec.max_years)
+            else:
+                panel = impute_linear(panel)
+            out[code] = panel.stack(future_stack=True).swaplevel().reindex(wide.index)
+        return out

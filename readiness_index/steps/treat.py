@@ -1,0 +1,175 @@
+"""Outlier treatment: COINr's default skewness/kurtosis-driven winsorisation.
+
+An indicator fails when ``|skewness| >= skew`` **and** ``kurtosis >= kurtosis``
+(the e1071 type 2 = Excel definitions). A failing indicator is winsorised: while
+it fails and fewer than ``max_points`` points are treated, every point at the
+current maximum (minimum when the skewness is negative) is set to the next value
+inside. If it still fails, the fallback ``log(x - min + 0.01 (max - min))`` is
+applied to the original values instead. Each year is treated on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from readiness_index.model.methodology import TreatSpec
+
+__all__ = [
+    "Treater",
+    "kurtosis",
+    "log_transform",
+    "passes",
+    "skewness",
+    "treat_column",
+    "winsorise",
+]
+
+
+def skewness(x: np.ndarray) -> float:
+    """Sample skewness, type 2: ``sqrt(n (n-1)) / (n-2) * m3 / m2^(3/2)`` (missing values dropped).
+
+    ``NaN`` with fewer than three values.
+
+    >>> round(skewness(np.array([1.0, 2.0, 3.0, 10.0])), 6)
+    1.763633
+    """
+    v = x[~np.isnan(x)]
+    n = v.size
+    if n < 3:
+        return float("nan")
+    d = v - v.mean()
+    m2 = np.sum(d**2)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        g1 = np.sqrt(n) * np.sum(d**3) / m2**1.5
+    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2)) if np.isfinite(g1) else float("nan")
+
+
+def kurtosis(x: np.ndarray) -> float:
+    """Sample excess kurtosis, type 2: ``((n+1) g2 + 6) (n-1) / ((n-2)(n-3))``.
+
+    ``g2 = m4 / m2^2 - 3``; missing values are dropped.
+
+    ``NaN`` with fewer than four values.
+
+    >>> round(kurtosis(np.array([1.0, 2.0, 3.0, 10.0])), 6)
+    3.228
+    """
+    v = x[~np.isnan(x)]
+    n = v.size
+    if n < 4:
+        return float("nan")
+    d = v - v.mean()
+    m2 = np.sum(d**2)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        r = n * np.sum(d**4) / m2**2
+    if not np.isfinite(r):
+        return float("nan")
+    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+def passes(x: np.ndarray, skew: float = 2.0, kurt: float = 3.5) -> bool:
+    """True unless ``|skewness| >= skew`` and ``kurtosis >= kurt``; undefined moments pass.
+
+    >>> passes(np.array([1.0, 2.0, 3.0, 100.0]), skew=1.0, kurt=1.0)
+    False
+    """
+    s, k = skewness(x), kurtosis(x)
+    if np.isnan(s) or np.isnan(k):
+        return True
+    return bool(abs(s) < skew or k < kurt)
+
+
+def winsorise(
+    x: np.ndarray, skew: float = 2.0, kurt: float = 3.5, max_points: int = 5
+) -> tuple[np.ndarray, int]:
+    """Winsorise ``x`` until it passes or ``max_points`` points are treated.
+
+    Each round sets every point equal to the current maximum (positive skewness)
+    or minimum (negative skewness) to the next value inside; the count is the
+    number of points moved in the last round at each end, as in COINr's ``winsorise``.
+
+    Returns
+    -------
+    (numpy.ndarray, int)
+        The treated copy and the number of winsorised points.
+
+    >>> winsorise(np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 100]), skew=2, kurt=3.5)
+    (array([1., 2., 3., 4., 5., 6., 7., 8., 9., 9.]), 1)
+    """
+    y = x.astype("float64").copy()
+    moved = {True: 0, False: 0}
+    count = 0
+    while not passes(y, skew, kurt) and count < max_points:
+        high = skewness(y) >= 0
+        extreme = np.nanmax(y) if high else np.nanmin(y)
+        at_extreme = y == extreme
+        inside = y[~at_extreme & ~np.isnan(y)]
+        if inside.size == 0:
+            break
+        y[at_extreme] = inside.max() if high else inside.min()
+        moved[high] = int(at_extreme.sum())
+        count = moved[True] + moved[False]
+    return y, count
+
+
+def log_transform(x: np.ndarray) -> np.ndarray:
+    """COIN Tool log: ``log(x - min + 0.01 (max - min))``.
+
+    >>> np.round(log_transform(np.array([0.0, 100.0])), 4)
+    array([0.    , 4.6151])
+    """
+    lo, hi = np.nanmin(x), np.nanmax(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(np.log(x - lo + 0.01 * (hi - lo)), dtype="float64")
+
+
+def treat_column(x: np.ndarray, spec: TreatSpec) -> tuple[np.ndarray, dict[str, Any]]:
+    """Treat one indicator of one year; return the values and a record of what was done."""
+    record: dict[str, Any] = {
+        "skew_before": skewness(x),
+        "kurtosis_before": kurtosis(x),
+        "treatment": "none",
+        "points": 0,
+    }
+    y = x
+    if spec.method == "winsorise" and not passes(x, spec.skew, spec.kurtosis):
+        y, record["points"] = winsorise(x, spec.skew, spec.kurtosis, spec.max_points)
+        record["treatment"] = "winsorise"
+        if not passes(y, spec.skew, spec.kurtosis) and spec.fallback == "log":
+            y = log_transform(x)
+            record["treatment"] = "log"
+    record["skew_after"], record["kurtosis_after"] = skewness(y), kurtosis(y)
+    record["passes"] = passes(y, spec.skew, spec.kurtosis)
+    return y, record
+
+
+@dataclass(frozen=True)
+class Treater:
+    """Apply a :class:`~.methodology.TreatSpec` to a wide table, year by year."""
+
+    spec: TreatSpec
+
+    def transform(self, wide: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Return ``(treated, log)``; ``log`` has one row per indicator and year.
+
+        The log's ``units`` column lists the countries whose value changed.
+        """
+        values = wide.to_numpy(dtype="float64", copy=True)
+        countries = wide.index.get_level_values("country").to_numpy()
+        years = wide.index.get_level_values("year").to_numpy()
+        records = []
+        for year in np.unique(years):
+            rows = np.flatnonzero(years == year)
+            for j, code in enumerate(wide.columns):
+                x = values[rows, j].copy()
+                y, record = treat_column(x, self.spec.for_indicator(str(code)))
+                values[rows, j] = y
+                changed = ~np.isclose(x, y, equal_nan=True)
+                units = ", ".join(str(c) for c in countries[rows][changed])
+                records.append({"year": int(year), "indicator": code, **record, "units": units})
+        out = pd.DataFrame(values, index=wide.index, columns=wide.columns)
+        return out, pd.DataFrame.from_records(records)
