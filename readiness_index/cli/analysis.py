@@ -21,6 +21,7 @@ from readiness_index.analysis.uncertainty import uncertainty
 from readiness_index.cli.common import PATH, friendly, input_options, load_inputs
 from readiness_index.engine.pipeline import build
 from readiness_index.io.files import atomic_directory, load_assumptions
+from readiness_index.io.safe import sanitise_frame
 from readiness_index.model.data import IndicatorData
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
@@ -62,7 +63,7 @@ def _write(out: Path | None, tables: dict[str, pd.DataFrame]) -> None:
         return
     with atomic_directory(out) as folder:
         for name, table in tables.items():
-            table.to_csv(folder / f"{name}.csv")
+            sanitise_frame(table).to_csv(folder / f"{name}.csv")
     click.echo(f"Wrote {', '.join(f'{n}.csv' for n in tables)} to {out}")
 
 

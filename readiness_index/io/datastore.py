@@ -23,6 +23,7 @@ import pandas as pd
 from readiness_index.errors import DataConflictError, DataValidationError
 from readiness_index.io.files import atomic_file, read_table
 from readiness_index.io.loaders import load_file, sniff_format
+from readiness_index.io.safe import file_in_folder
 from readiness_index.model.contract import LONG_COLUMNS, OPTIONAL_COLUMNS, validate_long
 from readiness_index.model.framework import Framework
 
@@ -249,7 +250,7 @@ def _write(
     written: list[Path] = []
     replaced_keys = set(zip(changed["country"], changed["year"], changed["indicator"], strict=True))
     for indicator, rows in incoming.groupby("indicator", sort=True):
-        target = folder / f"{indicator}.csv"
+        target = file_in_folder(folder, str(indicator), ".csv")
         keep = _kept(stored, str(target.relative_to(folder)), replaced_keys)
         _save(target, pd.concat([keep, _as_text(rows)], ignore_index=True))
         written.append(target)

@@ -28,6 +28,7 @@ from readiness_index.errors import (
     DefinitionError,
     MethodologyError,
 )
+from readiness_index.io.safe import sanitise_frame, sheet_name
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
@@ -48,6 +49,7 @@ __all__ = [
     "load_methodology",
     "read_data",
     "read_table",
+    "write_sheets",
 ]
 
 #: A framework folder may hold its default methodology in ``methodology.yaml``.
@@ -346,33 +348,55 @@ def export_result(result: IndexResult, path: str | os.PathLike[str]) -> Path:
     ``.xlsx`` (one sheet per data set, like COINr's ``export_to_excel``, plus the scores,
     flags, data years, treatment log, screened-out units, notes and the replay record).
 
-    The file appears only when it is complete.
+    The file appears only when it is complete. No cell of a ``.csv`` or ``.xlsx``
+    export is a formula: text that a spreadsheet would evaluate is written with a
+    leading apostrophe (see :func:`readiness_index.io.safe.sanitise_frame`).
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with atomic_file(path) as handle:
-            result.scores.to_csv(handle, index=False)
+            sanitise_frame(result.scores).to_csv(handle, index=False)
     elif suffix == ".json":
         payload = {**result.record(), "scores": json.loads(result.scores.to_json(orient="records"))}
         with atomic_file(path) as handle:
             json.dump(payload, handle, indent=2)
     elif suffix == ".xlsx":
-        with atomic_file(path, "wb") as handle, pd.ExcelWriter(handle, engine="openpyxl") as xl:
-            for name, frame in result.datasets.items():
-                frame.reset_index().to_excel(xl, sheet_name=name, index=False)
-            result.scores.to_excel(xl, sheet_name="scores", index=False)
-            result.flags.reset_index().to_excel(xl, sheet_name="flags", index=False)
-            result.data_years.reset_index().to_excel(xl, sheet_name="data_years", index=False)
-            for name in ("treatment", "screened_out", "notes"):
-                table = getattr(result, name)
-                if not table.empty:
-                    table.to_excel(xl, sheet_name=name, index=False)
-            record = pd.Series(result.record(), name="value").astype(str)
-            record.to_frame().to_excel(xl, sheet_name="record")
+        with atomic_file(path, "wb") as handle:
+            write_sheets(handle, _export_sheets(result))
     else:
         raise DataFileError(f"Cannot write {path}: expected a .csv, .json or .xlsx file name.")
     return path
+
+
+def _export_sheets(result: IndexResult) -> list[tuple[str, pd.DataFrame, bool]]:
+    """The sheets of an ``.xlsx`` export: name, table, whether its index is written."""
+    sheets = [(name, frame.reset_index(), False) for name, frame in result.datasets.items()]
+    sheets += [
+        ("scores", result.scores, False),
+        ("flags", result.flags.reset_index(), False),
+        ("data_years", result.data_years.reset_index(), False),
+    ]
+    for name in ("treatment", "screened_out", "notes"):
+        table = getattr(result, name)
+        if not table.empty:
+            sheets.append((name, table, False))
+    record = pd.Series(result.record(), name="value").astype(str)
+    sheets.append(("record", record.to_frame(), True))
+    return sheets
+
+
+def write_sheets(handle: Any, sheets: Sequence[tuple[str, pd.DataFrame, bool]]) -> None:
+    """Write ``(name, table, with_index)`` sheets to an open binary file as ``.xlsx``.
+
+    Sheet names are made valid and unique and every table is sanitised, so that no
+    cell is a formula.
+    """
+    taken: set[str] = set()
+    with pd.ExcelWriter(handle, engine="openpyxl") as xl:
+        for name, frame, with_index in sheets:
+            safe = sanitise_frame(frame)
+            safe.to_excel(xl, sheet_name=sheet_name(name, taken), index=with_index)
 
 
 # -- atomic writing ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import pandera.pandas as pa
 
 from readiness_index.errors import DataValidationError
 from readiness_index.model.framework import Framework
+from readiness_index.model.identifiers import CODE_RULE, valid_codes
 
 __all__ = [
     "FAILURE_COLUMNS",
@@ -105,6 +106,7 @@ def validate_long(
             )
         _raise(failures, file)
     typed = _coerce(frame, file, failures)
+    failures.extend(_code_failures(typed, file))
     failures.extend(_schema_failures(typed, framework, file))
     failures.extend(_coverage_failures(typed, framework, file))
     if failures:
@@ -155,6 +157,19 @@ def _coerce(frame: pd.DataFrame, file: str, failures: list[dict[str, object]]) -
         failures.append(_row_failure(frame, row, "year", "a whole year such as 2024", file))
     out["year"] = year.round().astype("Int64")
     return out[[c for c in (*LONG_COLUMNS, *OPTIONAL_COLUMNS) if c in out.columns]]
+
+
+def _code_failures(typed: pd.DataFrame, file: str) -> Iterable[dict[str, object]]:
+    """Unit and indicator codes must follow the code rule (never paths or formulas)."""
+    for column in ("country", "indicator"):
+        text = typed[column]
+        bad = text.notna() & text.ne("") & ~valid_codes(text)
+        for row in typed.index[bad.to_numpy()]:
+            record = typed.loc[row]
+            yield _failure(
+                file, row, column, f"a code: {CODE_RULE}", record[column],
+                indicator=record["indicator"], country=record["country"], year=record["year"],
+            )  # fmt: skip
 
 
 def _numeric(

@@ -17,7 +17,9 @@ from collections.abc import Iterator, Mapping
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from readiness_index.model.identifiers import check_code
 
 __all__ = [
     "Aggregate",
@@ -31,7 +33,8 @@ __all__ = [
     "Unit",
 ]
 
-Code = Annotated[str, Field(min_length=1, pattern=r"^[^\s]+$")]
+#: A code: see :data:`readiness_index.model.identifiers.CODE_RULE`.
+Code = Annotated[str, AfterValidator(check_code)]
 
 
 class _Frozen(BaseModel):

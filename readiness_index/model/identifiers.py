@@ -1,0 +1,219 @@
+"""Codes are identifiers, never paths or formulas; links are relative or web links.
+
+One rule holds for every code the library reads (units, indicators, aggregates,
+denominators, the index itself), wherever it comes from (framework YAML, long
+data, COINr's tables, ``data add``):
+
+* 1 to 64 characters;
+* ASCII letters, digits, ``_``, ``.`` and ``-`` only;
+* the first character is a letter or a digit (so no code starts with ``=``, ``+``,
+  ``-``, ``@`` or ``.``);
+* no ``..`` and no final ``.``.
+
+So a code can never name another folder (``/``, ``\\``, ``..``), a drive or a
+scheme (``:``), a hidden file or a spreadsheet formula, and two codes that differ
+only in case are the same unit (see :func:`unit_key`).
+
+Links in reports go through :func:`safe_href`, which keeps relative links and
+``https:``/``http:`` links and refuses every other scheme (``javascript:``,
+``data:``, ``file:``...).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+__all__ = [
+    "CODE_MAX_LENGTH",
+    "CODE_PATTERN",
+    "CODE_RULE",
+    "CodeProblem",
+    "check_code",
+    "code_problem",
+    "describe_code_problem",
+    "is_code",
+    "safe_href",
+    "unit_key",
+    "valid_codes",
+]
+
+#: The longest code accepted.
+CODE_MAX_LENGTH = 64
+#: The code rule as one regular expression (Python syntax).
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+#: The code rule in words, as error messages say it.
+CODE_RULE = (
+    "1-64 ASCII letters, digits, '_', '.' or '-', starting with a letter or a digit, "
+    "without '..' and not ending with '.'"
+)
+_ALLOWED = re.compile(r"[A-Za-z0-9_.\-]")
+_SCHEMES = ("https", "http")
+
+
+class CodeProblem(StrEnum):
+    """Why a text is not a valid code (a machine-readable reason)."""
+
+    NOT_TEXT = "not_text"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    FIRST_CHARACTER = "first_character"
+    CHARACTER = "character"
+    DOUBLE_DOT = "double_dot"
+    FINAL_DOT = "final_dot"
+
+
+def code_problem(code: object) -> CodeProblem | None:
+    """Why ``code`` breaks the code rule, or ``None`` when it is a valid code.
+
+    Examples
+    --------
+    >>> code_problem("top500_rmax") is None, code_problem("../x"), code_problem("=1+1")
+    (True, <CodeProblem.FIRST_CHARACTER: 'first_character'>, \
+<CodeProblem.FIRST_CHARACTER: 'first_character'>)
+    >>> code_problem("a/b"), code_problem("a..b"), code_problem("x" * 65)
+    (<CodeProblem.CHARACTER: 'character'>, <CodeProblem.DOUBLE_DOT: 'double_dot'>, \
+<CodeProblem.TOO_LONG: 'too_long'>)
+    """
+    if not isinstance(code, str):
+        return CodeProblem.NOT_TEXT
+    if not code:
+        return CodeProblem.EMPTY
+    if len(code) > CODE_MAX_LENGTH:
+        return CodeProblem.TOO_LONG
+    if not code[0].isascii() or not code[0].isalnum():
+        return CodeProblem.FIRST_CHARACTER
+    if CODE_PATTERN.match(code) is None:
+        return CodeProblem.CHARACTER
+    if ".." in code:
+        return CodeProblem.DOUBLE_DOT
+    if code.endswith("."):
+        return CodeProblem.FINAL_DOT
+    return None
+
+
+def is_code(code: object) -> bool:
+    """Whether ``code`` follows the code rule.
+
+    >>> is_code("AT"), is_code("javascript:alert(1)"), is_code(" AT")
+    (True, False, False)
+    """
+    return code_problem(code) is None
+
+
+def describe_code_problem(code: object, problem: CodeProblem) -> str:
+    """A sentence saying why ``code`` is not a code (value shortened).
+
+    >>> describe_code_problem("a/b", CodeProblem.CHARACTER)
+    "'a/b' has the character '/'"
+    """
+    shown = _short(code)
+    if problem is CodeProblem.CHARACTER and isinstance(code, str):
+        bad = next(ch for ch in code if not _ALLOWED.match(ch))
+        return f"{shown} has the character {bad!r}"
+    reasons = {
+        CodeProblem.NOT_TEXT: f"{shown} is a {type(code).__name__}, not text",
+        CodeProblem.EMPTY: "the code is empty",
+        CodeProblem.TOO_LONG: f"{shown} is longer than {CODE_MAX_LENGTH} characters",
+        CodeProblem.FIRST_CHARACTER: f"{shown} does not start with a letter or a digit",
+        CodeProblem.DOUBLE_DOT: f"{shown} contains '..'",
+        CodeProblem.FINAL_DOT: f"{shown} ends with '.'",
+    }
+    return reasons[problem]
+
+
+def check_code(code: object, what: str = "code") -> str:
+    """Return ``code`` when it follows the code rule, else raise :class:`ValueError`.
+
+    Parameters
+    ----------
+    code : object
+        The text to check.
+    what : str, default "code"
+        What the code names, for the message (``"unit code"``, ``"indicator code"``).
+
+    Raises
+    ------
+    ValueError
+        Saying what is wrong and what the rule is.
+
+    Examples
+    --------
+    >>> check_code("AT")
+    'AT'
+    >>> check_code("../../x", "unit code")
+    Traceback (most recent call last):
+    ...
+    ValueError: invalid unit code: '../../x' does not start with a letter or a digit; \
+a code has 1-64 ASCII letters, digits, '_', '.' or '-', starting with a letter or a digit, \
+without '..' and not ending with '.'
+    """
+    problem = code_problem(code)
+    if problem is not None:
+        raise ValueError(
+            f"invalid {what}: {describe_code_problem(code, problem)}; a code has {CODE_RULE}"
+        )
+    return str(code)
+
+
+def unit_key(code: str) -> str:
+    """The key under which unit codes are compared: codes are case-insensitive.
+
+    ``at``, ``At`` and ``AT`` are one unit; its spelling is the one the framework
+    declares, or the upper-case one when the framework declares no units.
+
+    >>> unit_key("At") == unit_key("aT")
+    True
+    """
+    return code.casefold()
+
+
+def safe_href(url: object) -> str | None:
+    """The link to put in an ``href``, or ``None`` when it must not be a link.
+
+    Relative links (``AT-2025.html``, ``#main``, ``assets/x.css``) and absolute
+    ``https:``/``http:`` links with a host are kept; every other scheme
+    (``javascript:``, ``data:``, ``file:``, ``vbscript:``), scheme-relative links
+    (``//host``), control characters and backslashes are refused.
+
+    Examples
+    --------
+    >>> safe_href("https://ec.europa.eu/eurostat"), safe_href("AT-2025.html")
+    ('https://ec.europa.eu/eurostat', 'AT-2025.html')
+    >>> safe_href("javascript:alert(1)"), safe_href(" JaVaScRiPt:x"), safe_href("//evil")
+    (None, None, None)
+    """
+    if not isinstance(url, str) or not url or len(url) > 2048:
+        return None
+    if any(ord(ch) < 0x21 or ch in "\\\x7f" for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme:
+        return url if parts.scheme.lower() in _SCHEMES and parts.netloc else None
+    if url.startswith("//") or ":" in url.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+        return None
+    return url
+
+
+def _short(value: object, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters (error messages stay short)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "...'"
+
+
+def valid_codes(codes: pd.Series) -> pd.Series:
+    """Whether each text of ``codes`` follows the code rule (vectorised :func:`is_code`).
+
+    >>> valid_codes(pd.Series(["AT", "../x", "=1+1", "a..b", None])).tolist()
+    [True, False, False, False, False]
+    """
+    text = codes.astype("string")
+    ok = text.str.fullmatch(CODE_PATTERN.pattern) & ~text.str.contains("..", regex=False)
+    ok &= ~text.str.endswith(".")
+    return ok.fillna(False).astype(bool)
