@@ -6,8 +6,9 @@ Build an index from a framework, data and a methodology, with COINr's methods::
     >>> "build" in ri.__all__ and "read_coinr" in ri.__all__
     True
 
-Importing the package reads no file and configures no logging. The analyses and
-the report renderer (which pull in SALib and matplotlib) are loaded on first use.
+Importing the package reads no file, configures no logging and imports neither
+pandas nor pydantic: each name of the public API is loaded from its module on first
+use, so that ``readiness-index --help`` answers at once.
 """
 
 from __future__ import annotations
@@ -15,23 +16,27 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from readiness_index.analysis.targets import distance_to_target
-from readiness_index.api import build
-from readiness_index.engine.editions import edition_data
-from readiness_index.engine.results import IndexResult
-from readiness_index.io.coinr import read_coinr
-from readiness_index.io.files import export_result, load_framework, load_methodology, read_data
-from readiness_index.model.data import IndicatorData, prepare_data
-from readiness_index.model.framework import Framework
-from readiness_index.model.methodology import Methodology
-
 if TYPE_CHECKING:
     from readiness_index.analysis.assumptions import Assumptions
     from readiness_index.analysis.audit import audit
     from readiness_index.analysis.sensitivity import sensitivity
+    from readiness_index.analysis.targets import distance_to_target
     from readiness_index.analysis.uncertainty import uncertainty
+    from readiness_index.api import build
+    from readiness_index.engine.editions import edition_data
+    from readiness_index.engine.results import IndexResult
+    from readiness_index.io.coinr import read_coinr
     from readiness_index.io.datastore import add_data
+    from readiness_index.io.files import (
+        export_result,
+        load_framework,
+        load_methodology,
+        read_data,
+    )
     from readiness_index.io.loaders import load_file
+    from readiness_index.model.data import IndicatorData, prepare_data
+    from readiness_index.model.framework import Framework
+    from readiness_index.model.methodology import Methodology
     from readiness_index.report.site import render_reports
 
 __all__ = [
@@ -57,11 +62,25 @@ __all__ = [
     "uncertainty",
 ]
 
-_LAZY = {
+#: The module that defines each public name.
+_HOMES = {
     "Assumptions": "readiness_index.analysis.assumptions",
+    "Framework": "readiness_index.model.framework",
+    "IndexResult": "readiness_index.engine.results",
+    "IndicatorData": "readiness_index.model.data",
+    "Methodology": "readiness_index.model.methodology",
     "add_data": "readiness_index.io.datastore",
     "audit": "readiness_index.analysis.audit",
+    "build": "readiness_index.api",
+    "distance_to_target": "readiness_index.analysis.targets",
+    "edition_data": "readiness_index.engine.editions",
+    "export_result": "readiness_index.io.files",
     "load_file": "readiness_index.io.loaders",
+    "load_framework": "readiness_index.io.files",
+    "load_methodology": "readiness_index.io.files",
+    "prepare_data": "readiness_index.model.data",
+    "read_coinr": "readiness_index.io.coinr",
+    "read_data": "readiness_index.io.files",
     "render_reports": "readiness_index.report.site",
     "sensitivity": "readiness_index.analysis.sensitivity",
     "uncertainty": "readiness_index.analysis.uncertainty",
@@ -69,7 +88,15 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    """Load the heavier parts of the public API on first use."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'readiness_index' has no attribute {name!r}")
+    """Load a name of the public API from its module on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'readiness_index' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public API, as listed in ``__all__``."""
+    return sorted(__all__)

@@ -9,22 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import pandas as pd
 
-from readiness_index.analysis.assumptions import Assumptions
-from readiness_index.analysis.audit import audit
-from readiness_index.analysis.sensitivity import sensitivity
-from readiness_index.analysis.uncertainty import uncertainty
 from readiness_index.cli.common import PATH, friendly, input_options, load_inputs
-from readiness_index.engine.pipeline import build
-from readiness_index.io.files import atomic_directory, load_assumptions
-from readiness_index.io.safe import sanitise_frame
-from readiness_index.model.data import IndicatorData
-from readiness_index.model.framework import Framework
-from readiness_index.model.methodology import Methodology
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from readiness_index.analysis.assumptions import Assumptions
+    from readiness_index.model.data import IndicatorData
+    from readiness_index.model.framework import Framework
+    from readiness_index.model.methodology import Methodology
 
 __all__ = ["audit_command", "sensitivity_command", "uncertainty_command"]
 
@@ -55,12 +52,17 @@ def _load(
 
 def _assumptions(path: Path) -> Assumptions:
     """Assumptions from a YAML file, validated (every problem listed at once)."""
+    from readiness_index.io.files import load_assumptions
+
     return load_assumptions(path)
 
 
 def _write(out: Path | None, tables: dict[str, pd.DataFrame]) -> None:
     if out is None:
         return
+    from readiness_index.io.files import atomic_directory
+    from readiness_index.io.safe import sanitise_frame
+
     with atomic_directory(out) as folder:
         for name, table in tables.items():
             sanitise_frame(table).to_csv(folder / f"{name}.csv")
@@ -86,6 +88,9 @@ def audit_command(
     dataset: str,
 ) -> None:
     """Audit the index: statistics, correlations, Cronbach's alpha, PCA, effective weights."""
+    from readiness_index.analysis.audit import audit
+    from readiness_index.engine.pipeline import build
+
     fw, values, chosen = _load(framework, data, coinr, methodology, year)
     result = build(fw, values, chosen)
     if dataset not in result.datasets:
@@ -148,6 +153,8 @@ def uncertainty_command(
     replications: int,
 ) -> None:
     """Monte Carlo uncertainty analysis: each country's rank interval."""
+    from readiness_index.analysis.uncertainty import uncertainty
+
     declared = _assumptions(assumptions)
     fw, values, chosen = _load(framework, data, coinr, methodology, year)
     declared.check(fw, chosen)
@@ -202,6 +209,8 @@ def sensitivity_command(
     base_rows: int,
 ) -> None:
     """Sobol' sensitivity indices of each assumption, per country and for the mean rank shift."""
+    from readiness_index.analysis.sensitivity import sensitivity
+
     declared = _assumptions(assumptions)
     fw, values, chosen = _load(framework, data, coinr, methodology, year)
     result = sensitivity(

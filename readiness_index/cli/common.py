@@ -1,21 +1,24 @@
-"""What the commands of the command line share: input options, loading, error handling."""
+"""What the commands of the command line share: input options, loading, error handling.
+
+The command modules import only :mod:`click` at the top; the library is imported
+inside the commands, so that ``--help`` answers without loading pandas.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from readiness_index.api import resolve_inputs
 from readiness_index.errors import ReadinessIndexError
-from readiness_index.io.coinr import read_coinr
-from readiness_index.io.files import load_methodology
-from readiness_index.model.data import IndicatorData
-from readiness_index.model.framework import Framework
-from readiness_index.model.methodology import EditionsSpec, Methodology
+
+if TYPE_CHECKING:
+    from readiness_index.model.data import IndicatorData
+    from readiness_index.model.framework import Framework
+    from readiness_index.model.methodology import Methodology
 
 __all__ = ["PATH", "editions_option", "friendly", "input_options", "load_inputs"]
 
@@ -86,6 +89,11 @@ def load_inputs(
     ``editions`` overrides the methodology's choice of yearly editions: ``True`` adds
     the default editions entry where the methodology has none, ``False`` removes it.
     """
+    from readiness_index.api import resolve_inputs
+    from readiness_index.io.coinr import read_coinr
+    from readiness_index.io.files import load_methodology
+    from readiness_index.model.methodology import Methodology
+
     if coinr:
         fw, values = read_coinr(*coinr)
         chosen = load_methodology(methodology) if methodology else Methodology()
@@ -95,6 +103,8 @@ def load_inputs(
 
 
 def _with_editions(methodology: Methodology, editions: bool | None) -> Methodology:
+    from readiness_index.model.methodology import EditionsSpec
+
     if editions is None or editions == (methodology.editions is not None):
         return methodology
     spec = EditionsSpec() if editions else None

@@ -12,9 +12,7 @@ from pathlib import Path
 import click
 
 from readiness_index.cli.common import friendly
-from readiness_index.io.datastore import add_data
-from readiness_index.io.files import load_framework
-from readiness_index.io.loaders import FORMATS
+from readiness_index.io.formats import FORMATS
 
 __all__ = ["data"]
 
@@ -80,6 +78,9 @@ def add(
     period_rule: str | None,
 ) -> None:
     """Validate FILE and merge it into the data folder, printing what changed."""
+    from readiness_index.io.datastore import add_data
+    from readiness_index.io.files import load_framework
+
     options: dict[str, object] = {}
     if filters:
         options["filters"] = _filters(filters)

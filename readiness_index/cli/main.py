@@ -6,13 +6,14 @@ Bad input ends with the error message and exit status 1, never a traceback.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from readiness_index.cli.common import PATH, editions_option, friendly, input_options, load_inputs
-from readiness_index.engine.pipeline import build
-from readiness_index.engine.results import IndexResult
-from readiness_index.io.files import export_result
+
+if TYPE_CHECKING:
+    from readiness_index.engine.results import IndexResult
 
 __all__ = ["main"]
 
@@ -63,6 +64,8 @@ def build_command(
     click.echo(table.to_string(index=False))
     _echo_notes(result)
     if out is not None:
+        from readiness_index.io.files import export_result
+
         export_result(result, out)
         click.echo(f"Wrote {out}")
 
@@ -104,6 +107,8 @@ def _build(
     editions: bool | None,
 ) -> IndexResult:
     """The build of :func:`readiness_index.build` for these options."""
+    from readiness_index.engine.pipeline import build
+
     fw, values, chosen = load_inputs(framework, data, methodology, coinr, editions)
     result = build(fw, values, chosen, year=year if chosen.editions is not None else None)
     if year is not None and year not in result.years:

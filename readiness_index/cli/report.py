@@ -14,18 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from readiness_index.analysis.targets import blueprint_compute_target, distance_to_target
 from readiness_index.cli.common import PATH, editions_option, friendly, input_options, load_inputs
-from readiness_index.engine.pipeline import build
-from readiness_index.engine.results import IndexResult
-from readiness_index.io.files import load_assumptions
-from readiness_index.model.data import IndicatorData
-from readiness_index.model.framework import Framework, Target
-from readiness_index.report.site import available_languages, render_reports
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from readiness_index.engine.results import IndexResult
+    from readiness_index.model.data import IndicatorData
+    from readiness_index.model.framework import Framework, Target
 
 __all__ = ["report"]
 
@@ -74,6 +74,9 @@ def report(
     editions: bool | None,
 ) -> None:
     """Build the index and write its static web site (overview, countries, methodology)."""
+    from readiness_index.engine.pipeline import build
+    from readiness_index.report.site import available_languages, render_reports
+
     codes = [code.strip() for code in languages.split(",") if code.strip()]
     fw, values, chosen = load_inputs(framework, data, methodology, editions=editions)
     # distance to target as the edition saw it: only data up to the edition's year
@@ -98,7 +101,10 @@ def _rank_intervals(
     """The 5th and 95th percentile ranks of an uncertainty run (``None`` without one)."""
     if assumptions is None:
         return None
+    import pandas as pd
+
     from readiness_index.analysis.uncertainty import uncertainty
+    from readiness_index.io.files import load_assumptions
 
     run = uncertainty(
         result.framework, result.source or result.data, result.methodology,
@@ -113,6 +119,8 @@ def _rank_intervals(
 
 def _targets(values: IndicatorData, fw: Framework) -> pd.DataFrame:
     """Distance to every target, with the policy each target comes from."""
+    from readiness_index.analysis.targets import blueprint_compute_target, distance_to_target
+
     extra: dict[str, Target] = {}
     if "top500_rmax" in fw.nodes:
         extra["top500_rmax"] = blueprint_compute_target(values)
@@ -123,6 +131,8 @@ def _targets(values: IndicatorData, fw: Framework) -> pd.DataFrame:
 def _policy(code: str, fw: Framework, extra: Mapping[str, Target]) -> str | None:
     if code in extra:
         return extra[code].policy
+    from readiness_index.model.framework import Target
+
     node = fw.nodes.get(code)
     target = getattr(node, "target", None)
     return target.policy if isinstance(target, Target) else None

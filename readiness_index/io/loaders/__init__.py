@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from readiness_index.errors import DataFileError
+from readiness_index.io.formats import FORMATS
 from readiness_index.io.loaders._common import existing
 from readiness_index.io.loaders.eurostat import read_eurostat_sdmx_csv, read_eurostat_tsv
 from readiness_index.io.loaders.long import read_long
@@ -43,8 +44,6 @@ __all__ = [
     "read_worldbank_csv",
     "sniff_format",
 ]
-
-FORMATS = ("eurostat_sdmx_csv", "eurostat_tsv", "worldbank_csv", "long")
 
 
 def sniff_format(path: str | os.PathLike[str]) -> str:
