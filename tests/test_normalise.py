@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from readiness_index.errors import ComputationError
+from readiness_index.model.framework import Aggregate, Framework, Indicator
 from readiness_index.model.methodology import NormaliseSpec
 from readiness_index.steps import normalise as n
 
@@ -137,3 +138,75 @@ def test_zscore_has_target_mean_and_sd(x: np.ndarray) -> None:
     y = n.zscore(x, mean=10, sd=2)
     assert np.mean(y) == pytest.approx(10, abs=1e-6)
     assert np.std(y, ddof=1) == pytest.approx(2, rel=1e-6)
+
+
+# -- transforms, output ranges, aggregate directions ---------------------------------
+def _one_indicator(**indicator: object) -> tuple[Framework, pd.DataFrame]:
+    fw = Framework(
+        aggregates=(Aggregate(code="i", name="I"),),
+        indicators=(
+            Indicator.model_validate({"code": "a", "name": "A", "parent": "i", **indicator}),
+        ),
+    )
+    idx = pd.MultiIndex.from_tuples([("X", 2024), ("Y", 2024)], names=["country", "year"])
+    return fw, pd.DataFrame({"a": [100.0, 1000.0]}, index=idx)
+
+
+def test_log_transform_applies_to_values_and_goalposts() -> None:
+    fw, wide = _one_indicator(transform="log", goalposts={"lower": 10, "upper": 10000})
+    spec = NormaliseSpec(method="goalposts", scale=1)
+    out = n.Normaliser.for_framework(spec, fw).transform(wide)
+    # ln 100 is a third of the way from ln 10 to ln 10000, ln 1000 two thirds
+    assert out["a"].tolist() == pytest.approx([1 / 3, 2 / 3])
+
+
+def test_goalposts_and_distance_to_target_map_onto_a_range() -> None:
+    fw, wide = _one_indicator(goalposts={"lower": 0, "upper": 1000}, target={"value": 1000})
+    ranged = {"range": {"lower": 1, "upper": 100}}
+    posts = NormaliseSpec.model_validate({"method": "goalposts", **ranged})
+    target = NormaliseSpec.model_validate({"method": "distance_to_target", **ranged})
+    assert n.Normaliser.for_framework(posts, fw).transform(wide)["a"].tolist() == [10.9, 100.0]
+    # (x - min) / (target - min): 0 and 1
+    assert n.Normaliser.for_framework(target, fw).transform(wide)["a"].tolist() == [1.0, 100.0]
+
+
+def test_a_range_is_refused_where_it_does_not_apply() -> None:
+    with pytest.raises(ValueError, match="'range' applies to"):
+        NormaliseSpec.model_validate({"method": "minmax", "range": {"lower": 1, "upper": 2}})
+    with pytest.raises(ValueError, match="either 'scale'"):
+        NormaliseSpec.model_validate(
+            {"method": "goalposts", "scale": 1, "range": {"lower": 1, "upper": 2}}
+        )
+
+
+def test_values_outside_the_transform_domain_are_named() -> None:
+    fw, wide = _one_indicator(transform="log", goalposts={"lower": 0, "upper": 10000})
+    wide.loc[("X", 2024), "a"] = -3.0
+    spec = NormaliseSpec(method="goalposts")
+    with pytest.raises(ComputationError) as err:
+        n.Normaliser.for_framework(spec, fw).transform(wide)
+    assert "X 2024 has value -3" in str(err.value)
+    assert "the lower goalpost is 0" in str(err.value)
+
+
+def test_boxcox_needs_lambda() -> None:
+    from readiness_index.model.framework import Transform
+
+    with pytest.raises(ValueError, match="needs 'lambda'"):
+        Transform(method="boxcox")
+    assert Transform.model_validate({"method": "boxcox", "lambda": 0}).lmbda == 0
+
+
+def test_an_aggregate_with_direction_minus_one_reverses_its_indicators() -> None:
+    fw = Framework(
+        aggregates=(
+            Aggregate(code="i", name="I"),
+            Aggregate(code="risk", name="Risk", parent="i", direction=-1),
+        ),
+        indicators=(
+            Indicator(code="hazard", name="H", parent="risk"),
+            Indicator(code="cost", name="C", parent="risk", direction=-1),
+            Indicator(code="good", name="G", parent="i"),
+        ),
+    )
+    assert fw.directions == {"hazard": -1, "cost": 1, "good": 1}

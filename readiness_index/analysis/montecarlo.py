@@ -335,24 +335,10 @@ def _normalised(
     """
     in_year = treated.index.get_level_values("year") == year
     rows = treated if spec.scope == "pooled" else treated.loc[in_year]
-    frame = _normaliser(framework, spec).transform(rows)
+    frame = Normaliser.for_framework(spec, framework).transform(rows)
     frame = frame.loc[frame.index.get_level_values("year") == year].droplevel("year")
     frame = frame.reindex(index=list(countries), columns=list(framework.indicator_codes))
     return frame.to_numpy(dtype=np.float64)
-
-
-def _normaliser(framework: Framework, spec: NormaliseSpec) -> Normaliser:
-    """The normalisation step as :func:`readiness_index.engine.pipeline.build` sets it up."""
-    return Normaliser(
-        spec,
-        framework.directions,
-        targets={i.code: i.target.value for i in framework.indicators if i.target is not None},
-        posts={
-            i.code: (i.goalposts.lower, i.goalposts.upper)
-            for i in framework.indicators
-            if i.goalposts is not None
-        },
-    )
 
 
 def _base_weights(weights: Mapping[str, float], tree: Tree) -> Floats:

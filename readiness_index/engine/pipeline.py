@@ -215,7 +215,7 @@ def _run_steps(
     if methodology.treat is not None and methodology.treat.method != "none":
         current, steps.treatment = Treater(methodology.treat).transform(current)
     datasets["treated"] = current
-    normalised = _normaliser(fw, methodology).transform(current)
+    normalised = Normaliser.for_framework(methodology.normalise, fw).transform(current)
     steps.notes.append(_lost(current, normalised, "normalise", _UNDEFINED))
     datasets["normalised"] = normalised
     datasets["aggregated"] = aggregate_tree(normalised, fw, weights, methodology.aggregate)
@@ -234,19 +234,6 @@ def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd
     stacked = cast(pd.Series, lost.rename_axis(columns="indicator").stack())
     rows = stacked[stacked.to_numpy(dtype=bool)].reset_index()[["country", "year", "indicator"]]
     return rows.assign(note=note, step=step)
-
-
-def _normaliser(fw: Framework, methodology: Methodology) -> Normaliser:
-    return Normaliser(
-        methodology.normalise,
-        fw.directions,
-        targets={i.code: i.target.value for i in fw.indicators if i.target is not None},
-        posts={
-            i.code: (i.goalposts.lower, i.goalposts.upper)
-            for i in fw.indicators
-            if i.goalposts is not None
-        },
-    )
 
 
 def _flags(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from pandas.core.groupby import SeriesGroupBy
 
@@ -12,7 +13,7 @@ from readiness_index.errors import ComputationError
 if TYPE_CHECKING:
     from readiness_index.engine.results import IndexResult
 
-__all__ = ["rank_descending", "ranking_table", "year_span"]
+__all__ = ["default_digits", "rank_descending", "ranking_table", "year_span"]
 
 
 def rank_descending(scores: pd.Series | SeriesGroupBy[Any, Any]) -> pd.Series:
@@ -38,9 +39,14 @@ def year_span(years: list[int]) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
-def ranking_table(result: IndexResult, year: int | None = None, digits: int = 1) -> pd.DataFrame:
+def ranking_table(
+    result: IndexResult, year: int | None = None, digits: int | None = None
+) -> pd.DataFrame:
     """The ranking of the index in one edition: rank, unit, name, score, the scores of
     the index's children (pillars) and the data years used.
+
+    Scores are rounded to ``digits`` decimals: by default 1 for scores on a scale such
+    as 0-100 and 3 for scores within -10 and 10 (a 0-1 scale such as the HDI's).
 
     Raises
     ------
@@ -56,6 +62,8 @@ def ranking_table(result: IndexResult, year: int | None = None, digits: int = 1)
     fw = result.framework
     units = ranking["country"].to_numpy()
     wide = result.datasets["aggregated"].xs(year, level="year")
+    if digits is None:
+        digits = default_digits(wide[[fw.root, *fw.children(fw.root)]].to_numpy())
     table = pd.DataFrame(
         {
             "rank": ranking["rank"].to_numpy(),
@@ -71,6 +79,17 @@ def ranking_table(result: IndexResult, year: int | None = None, digits: int = 1)
         year_span(row.dropna().astype(int).tolist()) for _, row in years.iterrows()
     ]
     return table
+
+
+def default_digits(scores: object) -> int:
+    """Decimals that show scores: 3 when every score lies within -10 and 10, else 1.
+
+    >>> default_digits([0.944, 0.5]), default_digits([68.5, 12.0])
+    (3, 1)
+    """
+    values = pd.Series(pd.to_numeric(pd.Series(np.ravel(np.asarray(scores))), errors="coerce"))
+    largest = values.abs().max()
+    return 3 if pd.notna(largest) and largest <= 10 else 1
 
 
 def _why_empty(result: IndexResult, year: int) -> str:

@@ -129,11 +129,12 @@ class IndexResult:
         rows = self.scores[(self.scores["year"] == year) & (self.scores["code"] == code)]
         return rows.sort_values(["rank", "country"], na_position="last").reset_index(drop=True)
 
-    def table(self, year: int | None = None) -> pd.DataFrame:
+    def table(self, year: int | None = None, digits: int | None = None) -> pd.DataFrame:
         """The ranking table of one edition (the latest by default): rank, unit, name,
         index score, pillar scores and the data years used, as ``readiness-index build``
-        prints it (COINr's ``get_results``)."""
-        return ranking_table(self, year)
+        prints it (COINr's ``get_results``); ``digits`` as in
+        :func:`~readiness_index.engine.ranking.ranking_table`."""
+        return ranking_table(self, year, digits)
 
     def explain(self, country: str, year: int, code: str) -> pd.DataFrame:
         """How one score came about.

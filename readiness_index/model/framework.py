@@ -13,11 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterator, Mapping
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from readiness_index.model.identifiers import check_code
 
@@ -30,6 +38,7 @@ __all__ = [
     "Indicator",
     "Source",
     "Target",
+    "Transform",
     "Unit",
 ]
 
@@ -86,6 +95,41 @@ class Goalposts(_Frozen):
         return self
 
 
+class Transform(_Frozen):
+    """A transform applied to an indicator's values (and goalposts) before normalisation.
+
+    - ``log``: ``ln(x)``, for ``x > 0`` (the UNDP's income index);
+    - ``log1p``: ``ln(1 + x)``, for ``x > -1`` (counts with zeros);
+    - ``boxcox``: ``(x^lambda - 1) / lambda``, or ``ln(x)`` when ``lambda = 0``, for ``x > 0``.
+
+    In YAML a transform without parameter may be written as its name alone:
+    ``transform: log``; Box-Cox needs its ``lambda``:
+    ``transform: {method: boxcox, lambda: 0.5}``.
+
+    Examples
+    --------
+    >>> Transform.model_validate({"method": "boxcox", "lambda": 0.5}).lmbda
+    0.5
+    >>> Transform(method="log").lmbda is None
+    True
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    method: Literal["log", "log1p", "boxcox"]
+    lmbda: float | None = Field(default=None, alias="lambda")
+
+    @model_validator(mode="after")
+    def _lambda_fits(self) -> Transform:
+        if self.method == "boxcox" and self.lmbda is None:
+            raise ValueError(
+                "transform 'boxcox' needs 'lambda', e.g. {method: boxcox, lambda: 0.5}"
+            )
+        if self.method != "boxcox" and self.lmbda is not None:
+            raise ValueError(f"transform {self.method!r} takes no 'lambda'; only 'boxcox' does")
+        return self
+
+
 class Target(_Frozen):
     """A policy target: one value for every country, or one value per country."""
 
@@ -134,17 +178,29 @@ class _Node(_Frozen):
 class Aggregate(_Node):
     """An aggregate node: the index itself, a pillar, a sub-pillar.
 
+    ``direction: -1`` declares an aggregate where higher is worse (a "vulnerability"
+    pillar whose indicators are measured so that higher means more vulnerable): every
+    indicator below it is reversed before normalisation, so that the aggregate's
+    score, like every score of the index, reads "higher is better" (see
+    :attr:`Framework.directions`).
+
     Examples
     --------
     >>> Aggregate(code="compute", name="Compute", parent="index").weight
     1.0
+    >>> Aggregate(code="risk", name="Risk", parent="index", direction=-1).direction
+    -1
     """
+
+    direction: Literal[1, -1] = 1
 
 
 class Indicator(_Node):
     """An indicator: a leaf of the framework tree.
 
     ``direction`` is 1 when higher is better and -1 when lower is better.
+    ``transform`` (``log``, ``log1p``, ``boxcox``) is applied to the values and to the
+    goalposts and target, which stay written in the indicator's own unit.
 
     Examples
     --------
@@ -161,6 +217,13 @@ class Indicator(_Node):
     denominator: str | None = None
     max_age: int | None = Field(default=None, ge=0)
     rationale: str | None = None
+    transform: Transform | None = None
+
+    @field_validator("transform", mode="before")
+    @classmethod
+    def _transform_by_name(cls, value: Any) -> Any:
+        """``transform: log`` is short for ``transform: {method: log}``."""
+        return {"method": value} if isinstance(value, str) else value
 
 
 class Framework(_Frozen):
@@ -260,8 +323,21 @@ class Framework(_Frozen):
 
     @property
     def directions(self) -> dict[str, int]:
-        """Direction (1 or -1) of every indicator."""
-        return {i.code: int(i.direction) for i in self.indicators}
+        """Effective direction (1 or -1) of every indicator.
+
+        An indicator's own direction times the directions of its ancestors: an
+        indicator below an aggregate with ``direction: -1`` is reversed.
+        """
+        signs = {a.code: int(a.direction) for a in self.aggregates}
+        return {
+            i.code: int(i.direction) * math.prod(signs.get(p, 1) for p in self.parents(i.code))
+            for i in self.indicators
+        }
+
+    @property
+    def transforms(self) -> dict[str, Transform]:
+        """The transform of every indicator that declares one."""
+        return {i.code: i.transform for i in self.indicators if i.transform is not None}
 
     def indicator(self, code: str) -> Indicator:
         """The indicator with this code."""
@@ -318,9 +394,25 @@ class Framework(_Frozen):
 
     @cached_property
     def content_hash(self) -> str:
-        """A stable SHA-256 of the definitions (independent of file layout and key order)."""
-        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """A stable SHA-256 of the definitions (independent of file layout and key order).
+
+        Keys added after the first release are left out while they hold their default,
+        so that the hash of a framework that does not use them does not change.
+        """
+        dump = self.model_dump(mode="json", by_alias=True)
+        for kind, (key, default) in _LATER_KEYS.items():
+            for node in dump[kind]:
+                if node.get(key, default) == default:
+                    node.pop(key, None)
+        canonical = json.dumps(dump, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+#: Definition keys added later, with the default that leaves them out of the hash.
+_LATER_KEYS: dict[str, tuple[str, object]] = {
+    "aggregates": ("direction", 1),
+    "indicators": ("transform", None),
+}
 
 
 def _tree_problems(fw: Framework) -> Iterator[str]:

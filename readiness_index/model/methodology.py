@@ -30,6 +30,7 @@ __all__ = [
     "ImputeSpec",
     "Methodology",
     "NormaliseSpec",
+    "OutputRange",
     "ScreenSpec",
     "TreatSpec",
 ]
@@ -123,10 +124,33 @@ class TreatSpec(_Spec):
         return self.by_indicator.get(code, self)
 
 
+class OutputRange(_Spec):
+    """The range ``[lower, upper]`` onto which ``goalposts`` and ``distance_to_target``
+    map their 0-1 score: ``lower + y * (upper - lower)`` (e.g. 1-100, so that a
+    geometric mean never meets a zero).
+
+    Examples
+    --------
+    >>> OutputRange(lower=1, upper=100).upper
+    100.0
+    """
+
+    lower: float
+    upper: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OutputRange:
+        if not self.lower < self.upper:
+            raise ValueError(f"range needs lower < upper; found {self.lower} and {self.upper}")
+        return self
+
+
 class NormaliseSpec(_Spec):
     """Bring indicators onto a common scale (after multiplying by their direction).
 
     ``by_indicator`` gives another method or parameters to named indicators.
+    ``range`` sets the output range of ``goalposts`` (instead of ``0-scale``) and of
+    ``distance_to_target`` (instead of ``0-1``).
     """
 
     method: NormaliseMethod = "minmax"
@@ -140,6 +164,7 @@ class NormaliseSpec(_Spec):
     cap: bool = False
     scale: float = 100.0
     truncate: bool = True
+    range: OutputRange | None = None
     by_indicator: dict[str, NormaliseSpec] = Field(default_factory=dict)
 
     def for_indicator(self, code: str) -> NormaliseSpec:
@@ -155,7 +180,21 @@ class NormaliseSpec(_Spec):
             )
         if self.method in ("minmax", "scaled") and self.lower == self.upper:
             raise ValueError(f"normalise 'lower' and 'upper' must differ; both are {self.lower}")
+        if self.range is not None and self.method not in _RANGED:
+            raise ValueError(
+                f"normalise 'range' applies to {sorted(_RANGED)}; method {self.method!r} "
+                "sets its output with 'lower' and 'upper' (minmax) or has a fixed scale"
+            )
+        if self.range is not None and self.method == "goalposts" and self.scale != 100.0:
+            raise ValueError("give goalposts either 'scale' (0 to scale) or 'range', not both")
         return self
+
+    def output_range(self) -> tuple[float, float] | None:
+        """``(lower, upper)`` of ``range``, or ``None`` for the method's own scale."""
+        return None if self.range is None else (self.range.lower, self.range.upper)
+
+
+_RANGED = frozenset({"goalposts", "distance_to_target"})
 
 
 class LevelAggregateSpec(_Spec):
@@ -228,6 +267,7 @@ class Methodology(_Spec):
         mapping = self.model_dump(mode="json")
         if mapping["editions"] is None:
             del mapping["editions"]
+        _drop_unset_ranges(mapping["normalise"])
         return mapping
 
     @property
@@ -235,6 +275,14 @@ class Methodology(_Spec):
         """A stable SHA-256 of the methodology."""
         text = json.dumps(self.to_mapping(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _drop_unset_ranges(normalise: dict[str, Any]) -> None:
+    """Leave an unset ``range`` out of the mapping (and the hash), as before it existed."""
+    if normalise.get("range", 0) is None:
+        del normalise["range"]
+    for spec in normalise.get("by_indicator", {}).values():
+        _drop_unset_ranges(spec)
 
 
 def _methodology_error(err: ValidationError) -> MethodologyError:

@@ -18,10 +18,12 @@ import numpy as np
 import pandas as pd
 
 from readiness_index.errors import ComputationError
+from readiness_index.model.framework import Framework, Transform
 from readiness_index.model.methodology import NormaliseSpec
 
 __all__ = [
     "Normaliser",
+    "apply_transform",
     "borda",
     "distance_to_max",
     "distance_to_reference",
@@ -31,6 +33,7 @@ __all__ = [
     "minmax",
     "percentile_rank",
     "rank",
+    "rescale",
     "scaled",
     "zscore",
 ]
@@ -178,6 +181,44 @@ def goalposts(
     return y * scale
 
 
+def apply_transform(x: Array, method: str, lmbda: float | None = None) -> Array:
+    """Transform values before normalisation.
+
+    ``log``: ``ln(x)``; ``log1p``: ``ln(1 + x)``; ``boxcox``: ``(x^lambda - 1) / lambda``
+    (``ln(x)`` for ``lambda = 0``). A value outside the transform's domain gives ``NaN``
+    (the :class:`Normaliser` refuses such values before they get here).
+
+    >>> apply_transform(np.array([1.0, np.e]), "log")
+    array([0., 1.])
+    >>> apply_transform(np.array([0.0, np.e - 1]), "log1p")
+    array([0., 1.])
+    >>> apply_transform(np.array([1.0, 4.0]), "boxcox", 0.5)
+    array([0., 2.])
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "log" or (method == "boxcox" and lmbda == 0):
+            return np.where(x > 0, np.log(np.where(x > 0, x, 1.0)), np.nan)
+        if method == "log1p":
+            return np.where(x > -1, np.log1p(np.where(x > -1, x, 0.0)), np.nan)
+        if method == "boxcox" and lmbda is not None:
+            return np.where(x > 0, (np.power(np.where(x > 0, x, 1.0), lmbda) - 1) / lmbda, np.nan)
+    raise ValueError(f"unknown transform {method!r} (lambda={lmbda})")
+
+
+def _domain(method: str) -> tuple[float, str]:
+    """The exclusive lower bound of a transform's domain, in words too."""
+    return (-1.0, "> -1") if method == "log1p" else (0.0, "> 0")
+
+
+def rescale(y: Array, lower: float, upper: float) -> Array:
+    """Map a 0-1 score onto ``[lower, upper]``: ``lower + y * (upper - lower)``.
+
+    >>> rescale(np.array([0.0, 0.5, 1.0]), 1, 100)
+    array([  1. ,  50.5, 100. ])
+    """
+    return lower + y * (upper - lower)
+
+
 @dataclass(frozen=True)
 class Normaliser:
     """Normalise a wide table with one :class:`~readiness_index.model.methodology.NormaliseSpec`.
@@ -192,6 +233,8 @@ class Normaliser:
         Targets per indicator (a value, or a value per country), for ``distance_to_target``.
     posts : mapping of str to (float, float), default {}
         Goalposts per indicator, for ``goalposts``.
+    transforms : mapping of str to Transform, default {}
+        Transforms per indicator, applied to values, goalposts and targets first.
 
     Examples
     --------
@@ -205,10 +248,43 @@ class Normaliser:
     directions: Mapping[str, int]
     targets: Mapping[str, float | Mapping[str, float]] = field(default_factory=dict)
     posts: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    transforms: Mapping[str, Transform] = field(default_factory=dict)
+
+    @classmethod
+    def for_framework(cls, spec: NormaliseSpec, framework: Framework) -> Normaliser:
+        """The normaliser of ``spec`` with the framework's directions, targets, goalposts
+        and transforms (as every build and replication sets it up).
+
+        >>> from readiness_index.model.framework import Aggregate, Indicator
+        >>> fw = Framework(aggregates=(Aggregate(code="i", name="I"),),
+        ...                indicators=(Indicator(code="a", name="A", parent="i",
+        ...                            transform="log", goalposts={"lower": 1, "upper": 100}),))
+        >>> Normaliser.for_framework(NormaliseSpec(method="goalposts"), fw).posts
+        {'a': (1.0, 100.0)}
+        """
+        return cls(
+            spec,
+            framework.directions,
+            targets={i.code: i.target.value for i in framework.indicators if i.target is not None},
+            posts={
+                i.code: (i.goalposts.lower, i.goalposts.upper)
+                for i in framework.indicators
+                if i.goalposts is not None
+            },
+            transforms=framework.transforms,
+        )
 
     def transform(self, wide: pd.DataFrame) -> pd.DataFrame:
-        """Return a new, normalised table (the input is not changed)."""
+        """Return a new, normalised table (the input is not changed).
+
+        Raises
+        ------
+        ComputationError
+            If a value, goalpost or target lies outside its indicator's transform
+            domain (every such cell is listed), or a method lacks its parameters.
+        """
         self._check_parameters(wide)
+        self._check_domains(wide)
         values = wide.to_numpy(dtype="float64", copy=True)
         countries = wide.index.get_level_values("country").to_numpy()
         years = wide.index.get_level_values("year").to_numpy()
@@ -223,7 +299,7 @@ class Normaliser:
 
     def _column(self, raw: Array, countries: np.ndarray, code: str) -> Array:
         direction = self.directions.get(code, 1)
-        x = raw * direction
+        x = self._transformed(raw, code) * direction
         spec = self.spec.for_indicator(code)
         method = spec.method
         if method == "none" or np.isnan(x).all():
@@ -234,22 +310,84 @@ class Normaliser:
             return zscore(x, spec.mean, spec.sd)
         if method == "scaled":
             return scaled(x, spec.lower, spec.upper, spec.factor)
-        if method == "goalposts":
-            lower, upper = self.posts[code]
-            return goalposts(
-                x, lower, upper, direction=direction, scale=spec.scale, truncate=spec.truncate
-            )
-        if method == "distance_to_target":
-            return distance_to_target(x, self._target(countries, code) * direction, spec.cap)
+        if method in ("goalposts", "distance_to_target"):
+            return self._ranged(x, countries, code, spec, direction)
         if method == "distance_to_reference":
             return distance_to_reference(x, self._reference(countries, x), spec.cap)
         return _RANK_METHODS[method](x)
+
+    def _ranged(
+        self, x: Array, countries: np.ndarray, code: str, spec: NormaliseSpec, direction: int
+    ) -> Array:
+        """Goalposts or distance to target, mapped onto ``spec.range`` when one is set."""
+        out_range = spec.output_range()
+        if spec.method == "goalposts":
+            lower, upper = (self._transformed(np.array(p), code) for p in self.posts[code])
+            scale = spec.scale if out_range is None else 1.0
+            y = goalposts(
+                x, float(lower), float(upper), direction=direction, scale=scale,
+                truncate=spec.truncate,
+            )  # fmt: skip
+        else:
+            target = self._transformed(self._target(countries, code), code) * direction
+            y = distance_to_target(x, target, spec.cap)
+        return y if out_range is None else rescale(y, *out_range)
+
+    def _transformed(self, values: Array, code: str) -> Array:
+        """``values`` through the indicator's transform (unchanged without one)."""
+        chosen = self.transforms.get(code)
+        if chosen is None:
+            return values
+        return apply_transform(np.asarray(values, dtype="float64"), chosen.method, chosen.lmbda)
 
     def _target(self, countries: np.ndarray, code: str) -> Array:
         target = self.targets[code]
         if isinstance(target, Mapping):
             return np.array([target.get(c, np.nan) for c in countries], dtype="float64")
         return np.full(len(countries), float(target))
+
+    def _check_domains(self, wide: pd.DataFrame) -> None:
+        """Refuse values, goalposts and targets outside an indicator's transform domain."""
+        problems: list[str] = []
+        for code, chosen in self.transforms.items():
+            if code not in wide.columns:
+                continue
+            bound, words = _domain(chosen.method)
+            column = wide[code]
+            where = f"{code!r} ({chosen.method}, needs {words})"
+            bad = column[column <= bound]
+            for country, year, value in zip(
+                bad.index.get_level_values("country"),
+                bad.index.get_level_values("year"),
+                bad,
+                strict=True,
+            ):
+                problems.append(f"{where}: {country} {year} has value {value:g}")
+            for name, value in self._parameters(code):
+                if value <= bound:
+                    problems.append(f"{where}: the {name} is {value:g}")
+        if problems:
+            raise ComputationError(
+                f"{len(problems)} value(s) lie outside their indicator's transform domain:\n  "
+                + "\n  ".join(problems)
+                + "\nCorrect the values, or choose another transform (log1p for counts with "
+                "zeros) in the indicator's definition."
+            )
+
+    def _parameters(self, code: str) -> list[tuple[str, float]]:
+        """The goalposts and targets of ``code`` that its transform applies to."""
+        found: list[tuple[str, float]] = []
+        if code in self.posts:
+            found += [
+                ("lower goalpost", self.posts[code][0]),
+                ("upper goalpost", self.posts[code][1]),
+            ]
+        target = self.targets.get(code)
+        if isinstance(target, Mapping):
+            found += [(f"target of {c}", float(v)) for c, v in target.items()]
+        elif target is not None:
+            found.append(("target", float(target)))
+        return found
 
     def _reference(self, countries: np.ndarray, x: Array) -> float:
         hits = np.flatnonzero(countries == self.spec.reference)
