@@ -16,11 +16,16 @@ and also from the builtin exception that fits, so ``except ValueError`` keeps wo
     └── ReportError              (RuntimeError)     a report page cannot be rendered
 
 Errors that carry several failures hold them as a table in ``failures`` (a
-:class:`pandas.DataFrame`), in the spirit of pandera's ``SchemaErrors``.
+:class:`pandas.DataFrame`), in the spirit of pandera's ``SchemaErrors``. Failures
+are data: each row has a machine-readable ``reason`` (a :class:`Reason`) and the
+fields it concerns (file, row, column, indicator, country, year, expected, found);
+they become text only when the error is raised, and no module reads another's
+messages.
 """
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -36,9 +41,59 @@ __all__ = [
     "DefinitionError",
     "MethodologyError",
     "ReadinessIndexError",
+    "Reason",
     "ReportError",
     "UnknownCodeError",
 ]
+
+
+class Reason(StrEnum):
+    """Why an input was refused: the ``reason`` column of every failure table."""
+
+    # codes (see readiness_index.model.identifiers)
+    CODE_NOT_TEXT = "code_not_text"
+    CODE_EMPTY = "code_empty"
+    CODE_TOO_LONG = "code_too_long"
+    CODE_FIRST_CHARACTER = "code_first_character"
+    CODE_CHARACTER = "code_character"
+    CODE_DOUBLE_DOT = "code_double_dot"
+    CODE_FINAL_DOT = "code_final_dot"
+    CODE_CASE = "code_case"
+    # files
+    ENCODING = "encoding"
+    TOO_LARGE = "too_large"
+    SYNTAX = "syntax"
+    TOO_DEEP = "too_deep"
+    ALIAS_EXPANSION = "alias_expansion"
+    DUPLICATE_KEY = "duplicate_key"
+    NOT_FINITE = "not_finite"
+    CORRUPT = "corrupt"
+    SHEETS = "sheets"
+    # framework tree
+    DUPLICATE_CODE = "duplicate_code"
+    ROOT = "root"
+    NO_PARENT = "no_parent"
+    UNKNOWN_PARENT = "unknown_parent"
+    CYCLE = "cycle"
+    CHILDLESS = "childless"
+    UNKNOWN_DENOMINATOR = "unknown_denominator"
+    UNKNOWN_TARGET_UNIT = "unknown_target_unit"
+    LEVEL = "level"
+    INVALID_VALUE = "invalid_value"
+    # long data (the data contract)
+    MISSING_COLUMN = "missing_column"
+    EXTRA_COLUMN = "extra_column"
+    NOT_A_NUMBER = "not_a_number"
+    NOT_WHOLE_YEAR = "not_whole_year"
+    YEAR_RANGE = "year_range"
+    UNKNOWN_UNIT = "unknown_unit"
+    UNKNOWN_INDICATOR = "unknown_indicator"
+    INVALID_CODE = "invalid_code"
+    DUPLICATE_ROW = "duplicate_row"
+    FLAG = "flag"
+    OUT_OF_BOUNDS = "out_of_bounds"
+    NO_DATA = "no_data"
+    MISSING_VALUE = "missing_value"
 
 
 class ReadinessIndexError(Exception):

@@ -20,26 +20,84 @@ if TYPE_CHECKING:
     from readiness_index.model.framework import Framework
     from readiness_index.model.methodology import Methodology
 
-__all__ = ["PATH", "editions_option", "friendly", "input_options", "load_inputs"]
+__all__ = [
+    "PATH",
+    "LastResortGroup",
+    "describe_error",
+    "editions_option",
+    "friendly",
+    "input_options",
+    "load_inputs",
+]
 
 PATH = click.Path(path_type=Path)
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def friendly(command: _F) -> _F:
-    """Turn the library's errors, and files that cannot be written, into their message and
-    exit status 1, never a traceback. Every failure of a long failure table is printed."""
+    """Turn every error into a short message and exit status 1, never a traceback.
+
+    The library's errors print their message (and every failure of a long failure
+    table); files that cannot be written print the reason and the file; anything
+    else, the command line's last resort, prints its kind and a hint to re-run with
+    ``readiness-index --debug`` for the traceback.
+    """
 
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except ReadinessIndexError as err:
-            raise click.ClickException(_with_failures(err)) from err
-        except OSError as err:
-            raise click.ClickException(f"{err.strerror}: {err.filename}") from err
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as err:
+            if _debugging():
+                raise
+            raise click.ClickException(describe_error(err)) from err
 
     return run  # type: ignore[return-value]
+
+
+class LastResortGroup(click.Group):
+    """A command group whose commands never end in a traceback (see :func:`friendly`)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Invoke the command, turning any error into a message."""
+        return friendly(super().invoke)(ctx)
+
+
+def describe_error(err: BaseException) -> str:
+    """The message the command line prints for ``err`` (bounded in length).
+
+    >>> describe_error(RecursionError("maximum recursion depth exceeded"))
+    'Unexpected error (RecursionError): maximum recursion depth exceeded. This input is not \
+handled as it should be; re-run with `readiness-index --debug ...` to see the traceback, and \
+please report it.'
+    """
+    if isinstance(err, ReadinessIndexError):
+        return _bounded(_with_failures(err), _MAX_MESSAGE)
+    if isinstance(err, OSError):
+        where = f": {err.filename}" if err.filename else ""
+        return _bounded(f"{err.strerror or type(err).__name__}{where}", _MAX_LINE)
+    text = _bounded(str(err).splitlines()[0] if str(err) else "no message", _MAX_LINE)
+    return (
+        f"Unexpected error ({type(err).__name__}): {text}. This input is not handled as it "
+        "should be; re-run with `readiness-index --debug ...` to see the traceback, and "
+        "please report it."
+    )
+
+
+def _debugging() -> bool:
+    context = click.get_current_context(silent=True)
+    return bool(context is not None and context.find_root().params.get("debug"))
+
+
+_MAX_LINE = 300
+_MAX_MESSAGE = 200_000
+_MAX_TABLE_ROWS = 1000
+
+
+def _bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _with_failures(err: ReadinessIndexError) -> str:
@@ -47,8 +105,9 @@ def _with_failures(err: ReadinessIndexError) -> str:
     message = str(err)
     if failures is None or len(failures) <= 20:
         return message
-    table = failures.to_string(index=False)
-    return f"{message}\n\nAll {len(failures)} failures:\n{table}"
+    shown = failures.head(_MAX_TABLE_ROWS).map(lambda cell: _bounded(str(cell), 80))
+    more = f"\n... and {len(failures) - _MAX_TABLE_ROWS} more" if len(failures) > len(shown) else ""
+    return f"{message}\n\nAll {len(failures)} failures:\n{shown.to_string(index=False)}{more}"
 
 
 def input_options(*, coinr: bool = True) -> Callable[[_F], _F]:

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from readiness_index.cli.common import PATH, editions_option, friendly, input_options, load_inputs
+from readiness_index.cli.common import (
+    PATH,
+    LastResortGroup,
+    editions_option,
+    friendly,
+    input_options,
+    load_inputs,
+)
 
 if TYPE_CHECKING:
     from readiness_index.engine.results import IndexResult
@@ -18,9 +25,12 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 
-@click.group()
+@click.group(cls=LastResortGroup)
 @click.version_option(package_name="readiness-index")
-def main() -> None:
+@click.option(
+    "--debug", is_flag=True, help="Show the full traceback of an unexpected error (for reports)."
+)
+def main(debug: bool) -> None:
     """Compute the European AI Readiness Index, or any composite index you define."""
 
 

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from readiness_index.errors import (
@@ -27,8 +26,11 @@ from readiness_index.errors import (
     DataFileNotFoundError,
     DefinitionError,
     MethodologyError,
+    ReadinessIndexError,
+    Reason,
 )
 from readiness_index.io.safe import sanitise_frame, sheet_name
+from readiness_index.io.safe_yaml import load_yaml
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
@@ -56,15 +58,6 @@ __all__ = [
 METHODOLOGY_FILE = "methodology"
 _FILE_KEYS = {"index", "aggregates", "indicators", "denominators", "units"}
 _DATA_SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
-
-
-#: libyaml's safe loader where PyYAML was built with it (about 8x faster), else PyYAML's own.
-_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _load_yaml(text: str) -> Any:
-    """Parse YAML text with the safe loader (plain data only, no Python objects)."""
-    return yaml.load(text, Loader=_SAFE_LOADER)
 
 
 def bundled_path(name: str) -> Path:
@@ -107,13 +100,31 @@ def load_framework(*paths: str | os.PathLike[str]) -> Framework:
     try:
         return Framework.model_validate(merged)
     except ValidationError as err:
-        for error in err.errors():
-            for sentence in str(error["msg"]).removeprefix("Value error, ").split("; "):
-                problems.append(
-                    {"file": _origin_of(sentence, origin), "path": "", "problem": sentence}
-                )
+        problems.extend(_framework_problems(err, origin))
         _raise_definition(problems)
         raise  # pragma: no cover - _raise_definition always raises
+
+
+def _framework_problems(err: ValidationError, origin: dict[str, str]) -> list[dict[str, str]]:
+    """The problems of a whole framework, each placed in the file that defines its code."""
+    problems: list[dict[str, str]] = []
+    for error in err.errors():
+        cause = (error.get("ctx") or {}).get("error")
+        failures = getattr(cause, "failures", None)
+        if isinstance(cause, DefinitionError) and failures is not None:
+            for rec in failures.to_dict("records"):
+                where = origin.get(str(rec["code"]), "the framework")
+                problems.append(_problem(where, "", str(rec["problem"]), str(rec["reason"])))
+        else:
+            path = ".".join(str(p) for p in error["loc"])
+            problems.append(_problem("the framework", path, str(error["msg"])))
+    return problems
+
+
+def _problem(
+    file: str, path: str, problem: str, reason: str = Reason.INVALID_VALUE
+) -> dict[str, str]:
+    return {"file": file, "path": path, "problem": problem, "reason": str(reason)}
 
 
 def _yaml_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
@@ -140,40 +151,50 @@ def _merge_file(
     file: Path, merged: dict[str, Any], origin: dict[str, str], problems: list[dict[str, str]]
 ) -> None:
     try:
-        content = _load_yaml(file.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        problems.append({"file": str(file), "path": "", "problem": f"not valid YAML: {err}"})
+        content = load_yaml(file, DefinitionError) or {}
+    except DefinitionError as err:
+        text = str(err).removeprefix(f"{file}: ").removeprefix(f"{file}, ")
+        reason = _first_reason(err, Reason.SYNTAX)
+        problems.append(_problem(str(file), "", text, reason))
         return
     if not isinstance(content, dict):
-        problems.append({"file": str(file), "path": "", "problem": "expected a mapping at the top"})
+        found = f"found {type(content).__name__} {_short(content)}"
+        problems.append(_problem(str(file), "", f"expected a mapping at the top; {found}"))
         return
-    for key in sorted(set(content) - _FILE_KEYS):
-        problems.append(
-            {
-                "file": str(file),
-                "path": key,
-                "problem": f"unknown key; expected one of {sorted(_FILE_KEYS)}",
-            }
-        )
+    for key in sorted(set(content) - _FILE_KEYS, key=str):
+        expected = f"unknown key; expected one of {sorted(_FILE_KEYS)}"
+        problems.append(_problem(str(file), _short(key), expected))
     if "index" in content:
         _merge_index(file, content["index"], merged, problems)
     for key in ("aggregates", "indicators", "denominators", "units"):
-        for pos, item in enumerate(content.get(key) or []):
+        items = content.get(key) or []
+        if not isinstance(items, list):
+            found = f"found {type(items).__name__} {_short(items)}"
+            problems.append(_problem(str(file), key, f"expected a list of {key}; {found}"))
+            continue
+        for pos, item in enumerate(items):
             _check_item(file, key, pos, item, problems)
             merged[key].append(item)
             if isinstance(item, dict) and "code" in item:
                 origin[str(item["code"])] = f"{file} ({key}[{pos}])"
 
 
+def _first_reason(err: ReadinessIndexError, default: Reason) -> str:
+    failures = getattr(err, "failures", None)
+    if failures is None or "reason" not in failures or failures.empty:
+        return str(default)
+    return str(failures["reason"].iloc[0])
+
+
 def _merge_index(
     file: Path, index: Any, merged: dict[str, Any], problems: list[dict[str, str]]
 ) -> None:
     if not isinstance(index, dict):
-        problems.append({"file": str(file), "path": "index", "problem": "expected a mapping"})
+        problems.append(_problem(str(file), "index", f"expected a mapping; found {_short(index)}"))
         return
     for key, value in index.items():
         if key not in {"code", "name", "version", "description"}:
-            problems.append({"file": str(file), "path": f"index.{key}", "problem": "unknown key"})
+            problems.append(_problem(str(file), f"index.{_short(key)}", "unknown key"))
         merged[key] = value
 
 
@@ -195,31 +216,19 @@ def _check_item(file: Path, key: str, pos: int, item: Any, problems: list[dict[s
                 f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]
             )
             code = item.get("code", "?") if isinstance(item, dict) else "?"
-            found = error.get("input")
-            problems.append(
-                {
-                    "file": str(file),
-                    "path": path,
-                    "problem": f"{key[:-1]} {code!r}: {error['msg']} (found {found!r})",
-                }
-            )
-
-
-def _origin_of(sentence: str, origin: dict[str, str]) -> str:
-    for code, where in origin.items():
-        if f"{code!r}" in sentence:
-            return where
-    return "the framework"
+            text = f"{key[:-1]} {_short(code)}: {error['msg']} (found {_short(error.get('input'))})"
+            problems.append(_problem(str(file), path, text))
 
 
 def _raise_definition(problems: list[dict[str, str]]) -> None:
-    table = pd.DataFrame(problems, columns=["file", "path", "problem"])
+    table = pd.DataFrame(problems, columns=["file", "path", "reason", "problem"])
     lines = [
         f"{p['file']}" + (f" ({p['path']})" if p["path"] else "") + f": {p['problem']}"
-        for p in problems
+        for p in problems[:50]
     ]
+    more = f"\n  ... and {len(problems) - 50} more (see .failures)" if len(problems) > 50 else ""
     raise DefinitionError(
-        f"{len(problems)} problem(s) in the framework definitions:\n  " + "\n  ".join(lines),
+        f"{len(problems)} problem(s) in the framework definitions:\n  " + "\n  ".join(lines) + more,
         failures=table,
     )
 
@@ -240,10 +249,12 @@ def load_methodology(path: str | os.PathLike[str] | None = None) -> Methodology:
         path = path / f"{METHODOLOGY_FILE}.yaml"
     if not path.exists():
         raise DataFileNotFoundError(f"Methodology file {path} does not exist.")
-    try:
-        content = _load_yaml(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise MethodologyError(f"{path}: not valid YAML: {err}") from err
+    content = load_yaml(path, MethodologyError) or {}
+    if not isinstance(content, dict):
+        raise MethodologyError(
+            f"{path}: a methodology file holds a mapping such as 'normalise: {{method: "
+            f"minmax}}'; found {type(content).__name__} {_short(content)}"
+        )
     try:
         return Methodology.from_mapping(content)
     except MethodologyError as err:
@@ -265,16 +276,19 @@ def load_assumptions(path: str | os.PathLike[str]) -> Assumptions:
     path = Path(path)
     if not path.exists():
         raise DataFileNotFoundError(f"Assumptions file {path} does not exist.")
-    try:
-        mapping = _load_yaml(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise AssumptionError(f"The assumptions file {path} is not valid YAML: {err}") from err
+    mapping = load_yaml(path, AssumptionError) or {}
     if not isinstance(mapping, dict):
         raise AssumptionError(
             f"The assumptions file {path} must hold a mapping such as 'normalise: [...]'; "
-            f"found {type(mapping).__name__}"
+            f"found {type(mapping).__name__} {_short(mapping)}"
         )
     return Assumptions.from_mapping(mapping)
+
+
+def _short(value: object, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # -- data ----------------------------------------------------------------------------------

@@ -21,13 +21,15 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
-from readiness_index.model.identifiers import check_code
+from readiness_index.errors import DefinitionError, Reason
+from readiness_index.model.identifiers import check_code, unit_key
 
 __all__ = [
     "Aggregate",
@@ -42,8 +44,33 @@ __all__ = [
     "Unit",
 ]
 
+#: The most levels a framework tree may have (the index at the top, indicators at 1).
+MAX_LEVELS = 32
+#: The most nodes (aggregates, indicators, denominators) and units a framework may hold.
+MAX_NODES = 100_000
+#: The largest weight (weights are relative: a larger one only risks overflow).
+MAX_WEIGHT = 1e9
+
+
+def _not_bool(value: object) -> object:
+    """Refuse a boolean where a number is expected (YAML's true/false are not 1/0)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number; found the boolean {str(value).lower()}")
+    return value
+
+
 #: A code: see :data:`readiness_index.model.identifiers.CODE_RULE`.
 Code = Annotated[str, AfterValidator(check_code)]
+#: A finite number (never a boolean).
+Number = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)]
+#: A whole number (never a boolean).
+Whole = Annotated[int, BeforeValidator(_not_bool)]
+#: A weight: finite, positive and at most :data:`MAX_WEIGHT`.
+Weight = Annotated[
+    float, BeforeValidator(_not_bool), Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=False)
+]
+#: A direction: 1 (higher is better) or -1 (lower is better); never a boolean.
+Direction = Annotated[Literal[1, -1], BeforeValidator(_not_bool)]
 
 
 class _Frozen(BaseModel):
@@ -70,8 +97,8 @@ class Source(_Frozen):
 class Bounds(_Frozen):
     """Plausible bounds: a value outside ``[lower, upper]`` fails validation."""
 
-    lower: float | None = None
-    upper: float | None = None
+    lower: Number | None = None
+    upper: Number | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Bounds:
@@ -83,8 +110,8 @@ class Bounds(_Frozen):
 class Goalposts(_Frozen):
     """Fixed goalposts for the goalposts normalisation, in the indicator's own unit."""
 
-    lower: float
-    upper: float
+    lower: Number
+    upper: Number
 
     @model_validator(mode="after")
     def _ordered(self) -> Goalposts:
@@ -133,8 +160,8 @@ class Transform(_Frozen):
 class Target(_Frozen):
     """A policy target: one value for every country, or one value per country."""
 
-    value: float | dict[str, float]
-    year: int | None = Field(default=None, ge=1900, le=2200)
+    value: Number | dict[str, Number]
+    year: Whole | None = Field(default=None, ge=1900, le=2200)
     policy: str | None = None
 
     def for_country(self, country: str) -> float | None:
@@ -169,8 +196,8 @@ class _Node(_Frozen):
     code: Code
     name: str
     parent: str | None = None
-    weight: float = Field(default=1.0, gt=0)
-    level: int | None = Field(default=None, ge=1)
+    weight: Weight = 1.0
+    level: Whole | None = Field(default=None, ge=1, le=MAX_LEVELS)
     description: str | None = None
     active: bool = True
 
@@ -209,13 +236,13 @@ class Indicator(_Node):
     """
 
     unit: str | None = None
-    direction: Literal[1, -1] = 1
+    direction: Direction = 1
     source: Source | None = None
     bounds: Bounds | None = None
     goalposts: Goalposts | None = None
     target: Target | None = None
     denominator: str | None = None
-    max_age: int | None = Field(default=None, ge=0)
+    max_age: Whole | None = Field(default=None, ge=0, le=1000)
     rationale: str | None = None
     transform: Transform | None = None
 
@@ -254,7 +281,7 @@ class Framework(_Frozen):
     def _tree_rules(self) -> Framework:
         problems = list(_tree_problems(self))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise _tree_error(problems)
         return self
 
     # -- tree navigation ---------------------------------------------------------
@@ -415,70 +442,167 @@ _LATER_KEYS: dict[str, tuple[str, object]] = {
 }
 
 
-def _tree_problems(fw: Framework) -> Iterator[str]:
-    """Yield every broken tree rule of ``fw`` as a readable sentence."""
-    codes = [*fw.aggregate_codes_raw(), *fw.indicator_codes, *(d.code for d in fw.denominators)]
-    for code in sorted({c for c in codes if codes.count(c) > 1}):
-        yield f"code {code!r} is defined more than once; codes must be unique"
+TreeProblem = tuple[Reason, str, str]
+"""A broken tree rule: its reason, the code it concerns and a sentence."""
+
+
+def _tree_error(problems: list[TreeProblem]) -> DefinitionError:
+    """One :class:`DefinitionError` with a failure table (``reason, code, problem``)."""
+    import pandas as pd
+
+    table = pd.DataFrame(
+        [
+            {"reason": reason.value, "code": code, "problem": text}
+            for reason, code, text in problems
+        ],
+        columns=["reason", "code", "problem"],
+    )
+    lines = "\n  ".join(text for _, _, text in problems[:50])
+    more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+    return DefinitionError(f"{len(problems)} problem(s) in the framework:\n  {lines}{more}", table)
+
+
+def _tree_problems(fw: Framework) -> Iterator[TreeProblem]:
+    """Yield every broken tree rule of ``fw``."""
+    sizes = len(fw.aggregates) + len(fw.indicators) + len(fw.denominators), len(fw.units)
+    if max(sizes) > MAX_NODES:
+        yield (
+            Reason.TOO_LARGE,
+            fw.code,
+            (
+                f"the framework has {sizes[0]:,} nodes and {sizes[1]:,} units; "
+                f"at most {MAX_NODES:,} of each are allowed"
+            ),
+        )
+        return
+    yield from _code_problems(fw)
     aggregates = {a.code for a in fw.aggregates}
     roots = [a.code for a in fw.aggregates if a.parent is None]
     if len(roots) != 1:
-        yield f"expected exactly one root aggregate (no parent); found {roots or 'none'}"
+        yield (
+            Reason.ROOT,
+            fw.code,
+            (f"expected exactly one root aggregate (no parent); found {roots[:10] or 'none'}"),
+        )
     for indicator in fw.indicators:
         if indicator.parent is None:
-            yield f"indicator {indicator.code!r} has no parent; every indicator needs one"
+            yield (
+                Reason.NO_PARENT,
+                indicator.code,
+                (f"indicator {indicator.code!r} has no parent; every indicator needs one"),
+            )
     for node in fw.nodes.values():
         if node.parent is not None and node.parent not in aggregates:
             yield (
-                f"{node.code!r} names parent {node.parent!r}, which is not an aggregate; "
-                f"known aggregates: {sorted(aggregates)}"
+                Reason.UNKNOWN_PARENT,
+                node.code,
+                (
+                    f"{node.code!r} names parent {node.parent!r:.80}, which is not an aggregate; "
+                    f"known aggregates: {sorted(aggregates)[:20]}"
+                ),
             )
-    yield from _cycle_problems(fw)
+    tree = list(_cycle_problems(fw))
+    yield from tree
     yield from _reference_problems(fw)
-    if not any("own ancestor" in p for p in _cycle_problems(fw)):
+    if not any(reason in (Reason.CYCLE, Reason.TOO_DEEP) for reason, _, _ in tree):
         yield from _level_problems(fw)
 
 
-def _level_problems(fw: Framework) -> Iterator[str]:
+def _code_problems(fw: Framework) -> Iterator[TreeProblem]:
+    """Codes are unique, also when case is ignored (at, At and AT are one code)."""
+    codes = [*fw.aggregate_codes_raw(), *fw.indicator_codes, *(d.code for d in fw.denominators)]
+    for group, kind in ((codes, "code"), ([u.code for u in fw.units], "unit code")):
+        spellings: dict[str, list[str]] = {}
+        for code in group:
+            spellings.setdefault(unit_key(code), []).append(code)
+        for same in spellings.values():
+            if len(same) > 1 and len(set(same)) == 1:
+                yield (
+                    Reason.DUPLICATE_CODE,
+                    same[0],
+                    (f"{kind} {same[0]!r} is defined more than once; codes must be unique"),
+                )
+            elif len(same) > 1:
+                yield (
+                    Reason.CODE_CASE,
+                    same[0],
+                    (
+                        f"{kind}s {sorted(set(same))} differ only in case; codes are "
+                        "case-insensitive, so they would be one: keep one spelling"
+                    ),
+                )
+
+
+def _level_problems(fw: Framework) -> Iterator[TreeProblem]:
     """A declared ``level`` must be the one the tree gives (indicators 1, parents above)."""
     if any(n.parent is not None and n.parent not in fw.nodes for n in fw.nodes.values()):
         return
     for code, node in fw.nodes.items():
         if node.level is not None and node.level != fw.levels[code]:
             yield (
-                f"{code!r} declares level {node.level}, but the tree puts it at level "
-                f"{fw.levels[code]} (indicators are level 1, each aggregate one above its "
-                "highest child); correct or remove 'level'"
+                Reason.LEVEL,
+                code,
+                (
+                    f"{code!r} declares level {node.level}, but the tree puts it at level "
+                    f"{fw.levels[code]} (indicators are level 1, each aggregate one above its "
+                    "highest child); correct or remove 'level'"
+                ),
             )
 
 
-def _cycle_problems(fw: Framework) -> Iterator[str]:
+def _cycle_problems(fw: Framework) -> Iterator[TreeProblem]:
     parent = {n.code: n.parent for n in (*fw.aggregates, *fw.indicators)}
     for code in parent:
         seen = {code}
         step = parent.get(code)
         while step is not None and step in parent:
             if step in seen:
-                yield f"{code!r} is its own ancestor; the framework must be a tree"
+                yield (
+                    Reason.CYCLE,
+                    code,
+                    (f"{code!r} is its own ancestor; the framework must be a tree"),
+                )
+                break
+            if len(seen) >= MAX_LEVELS:
+                yield (
+                    Reason.TOO_DEEP,
+                    code,
+                    (
+                        f"{code!r} is more than {MAX_LEVELS} levels below the root; "
+                        f"a framework has at most {MAX_LEVELS} levels"
+                    ),
+                )
                 break
             seen.add(step)
             step = parent[step]
     has_children = {n.parent for n in (*fw.aggregates, *fw.indicators)}
     for agg in fw.aggregates:
         if agg.code not in has_children:
-            yield f"aggregate {agg.code!r} has no children; remove it or give it indicators"
+            yield (
+                Reason.CHILDLESS,
+                agg.code,
+                (f"aggregate {agg.code!r} has no children; remove it or give it indicators"),
+            )
 
 
-def _reference_problems(fw: Framework) -> Iterator[str]:
+def _reference_problems(fw: Framework) -> Iterator[TreeProblem]:
     denominators = {d.code for d in fw.denominators} | {i.code for i in fw.indicators}
     for ind in fw.indicators:
         if ind.denominator is not None and ind.denominator not in denominators:
             yield (
-                f"indicator {ind.code!r} names denominator {ind.denominator!r}, which is "
-                "neither a declared denominator nor an indicator"
+                Reason.UNKNOWN_DENOMINATOR,
+                ind.code,
+                (
+                    f"indicator {ind.code!r} names denominator {ind.denominator!r:.80}, which is "
+                    "neither a declared denominator nor an indicator"
+                ),
             )
     units = {u.code for u in fw.units}
     for ind in fw.indicators:
         if ind.target is not None and isinstance(ind.target.value, dict) and units:
             for country in sorted(set(ind.target.value) - units):
-                yield f"indicator {ind.code!r} has a target for unknown unit {country!r}"
+                yield (
+                    Reason.UNKNOWN_TARGET_UNIT,
+                    ind.code,
+                    (f"indicator {ind.code!r} has a target for unknown unit {country!r:.80}"),
+                )

@@ -22,16 +22,18 @@ Links in reports go through :func:`safe_href`, which keeps relative links and
 from __future__ import annotations
 
 import re
-from enum import StrEnum
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import pandas as pd
+from readiness_index.errors import Reason
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CODE_MAX_LENGTH",
     "CODE_PATTERN",
     "CODE_RULE",
-    "CodeProblem",
     "check_code",
     "code_problem",
     "describe_code_problem",
@@ -54,44 +56,30 @@ _ALLOWED = re.compile(r"[A-Za-z0-9_.\-]")
 _SCHEMES = ("https", "http")
 
 
-class CodeProblem(StrEnum):
-    """Why a text is not a valid code (a machine-readable reason)."""
-
-    NOT_TEXT = "not_text"
-    EMPTY = "empty"
-    TOO_LONG = "too_long"
-    FIRST_CHARACTER = "first_character"
-    CHARACTER = "character"
-    DOUBLE_DOT = "double_dot"
-    FINAL_DOT = "final_dot"
-
-
-def code_problem(code: object) -> CodeProblem | None:
+def code_problem(code: object) -> Reason | None:
     """Why ``code`` breaks the code rule, or ``None`` when it is a valid code.
 
     Examples
     --------
-    >>> code_problem("top500_rmax") is None, code_problem("../x"), code_problem("=1+1")
-    (True, <CodeProblem.FIRST_CHARACTER: 'first_character'>, \
-<CodeProblem.FIRST_CHARACTER: 'first_character'>)
-    >>> code_problem("a/b"), code_problem("a..b"), code_problem("x" * 65)
-    (<CodeProblem.CHARACTER: 'character'>, <CodeProblem.DOUBLE_DOT: 'double_dot'>, \
-<CodeProblem.TOO_LONG: 'too_long'>)
+    >>> code_problem("top500_rmax") is None, str(code_problem("../x")), str(code_problem("=1"))
+    (True, 'code_first_character', 'code_first_character')
+    >>> [str(code_problem(code)) for code in ("a/b", "a..b", "x" * 65)]
+    ['code_character', 'code_double_dot', 'code_too_long']
     """
     if not isinstance(code, str):
-        return CodeProblem.NOT_TEXT
+        return Reason.CODE_NOT_TEXT
     if not code:
-        return CodeProblem.EMPTY
+        return Reason.CODE_EMPTY
     if len(code) > CODE_MAX_LENGTH:
-        return CodeProblem.TOO_LONG
+        return Reason.CODE_TOO_LONG
     if not code[0].isascii() or not code[0].isalnum():
-        return CodeProblem.FIRST_CHARACTER
+        return Reason.CODE_FIRST_CHARACTER
     if CODE_PATTERN.match(code) is None:
-        return CodeProblem.CHARACTER
+        return Reason.CODE_CHARACTER
     if ".." in code:
-        return CodeProblem.DOUBLE_DOT
+        return Reason.CODE_DOUBLE_DOT
     if code.endswith("."):
-        return CodeProblem.FINAL_DOT
+        return Reason.CODE_FINAL_DOT
     return None
 
 
@@ -104,23 +92,23 @@ def is_code(code: object) -> bool:
     return code_problem(code) is None
 
 
-def describe_code_problem(code: object, problem: CodeProblem) -> str:
+def describe_code_problem(code: object, problem: Reason) -> str:
     """A sentence saying why ``code`` is not a code (value shortened).
 
-    >>> describe_code_problem("a/b", CodeProblem.CHARACTER)
+    >>> describe_code_problem("a/b", Reason.CODE_CHARACTER)
     "'a/b' has the character '/'"
     """
     shown = _short(code)
-    if problem is CodeProblem.CHARACTER and isinstance(code, str):
+    if problem is Reason.CODE_CHARACTER and isinstance(code, str):
         bad = next(ch for ch in code if not _ALLOWED.match(ch))
         return f"{shown} has the character {bad!r}"
     reasons = {
-        CodeProblem.NOT_TEXT: f"{shown} is a {type(code).__name__}, not text",
-        CodeProblem.EMPTY: "the code is empty",
-        CodeProblem.TOO_LONG: f"{shown} is longer than {CODE_MAX_LENGTH} characters",
-        CodeProblem.FIRST_CHARACTER: f"{shown} does not start with a letter or a digit",
-        CodeProblem.DOUBLE_DOT: f"{shown} contains '..'",
-        CodeProblem.FINAL_DOT: f"{shown} ends with '.'",
+        Reason.CODE_NOT_TEXT: f"{shown} is a {type(code).__name__}, not text",
+        Reason.CODE_EMPTY: "the code is empty",
+        Reason.CODE_TOO_LONG: f"{shown} is longer than {CODE_MAX_LENGTH} characters",
+        Reason.CODE_FIRST_CHARACTER: f"{shown} does not start with a letter or a digit",
+        Reason.CODE_DOUBLE_DOT: f"{shown} contains '..'",
+        Reason.CODE_FINAL_DOT: f"{shown} ends with '.'",
     }
     return reasons[problem]
 
@@ -210,6 +198,7 @@ def _short(value: object, limit: int = 80) -> str:
 def valid_codes(codes: pd.Series) -> pd.Series:
     """Whether each text of ``codes`` follows the code rule (vectorised :func:`is_code`).
 
+    >>> import pandas as pd
     >>> valid_codes(pd.Series(["AT", "../x", "=1+1", "a..b", None])).tolist()
     [True, False, False, False, False]
     """

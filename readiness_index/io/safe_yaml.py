@@ -1,0 +1,272 @@
+"""Safe YAML: every framework, methodology and assumptions file is read here.
+
+On top of YAML's safe schema (no ``!!python`` tags), a file is refused when:
+
+* it is not UTF-8 text (the error names the file, the place and the encoding to use);
+* it is larger than :data:`MAX_FILE_BYTES`, nests deeper than :data:`MAX_DEPTH`, or
+  its aliases expand to more than :data:`MAX_NODES` values (an alias bomb, such as
+  "billion laughs", is refused in milliseconds, before anything is expanded);
+* a mapping repeats a key (YAML keeps the last value without a word);
+* a number is not finite (``.inf``, ``.nan``): leave the key out instead.
+
+Only ``true`` and ``false`` are booleans (as in YAML 1.2): ``yes``, ``no``, ``on``
+and ``off`` stay text, so ``direction: yes`` is refused where a number is expected.
+Values quoted in messages are shortened, so that a message stays short whatever
+the file holds. libyaml's parser is used where it is installed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from readiness_index.errors import DataFileNotFoundError, ReadinessIndexError, Reason
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "decode_text",
+    "load_yaml",
+]
+
+#: The largest YAML file read (bytes).
+MAX_FILE_BYTES = 20_000_000
+#: The deepest nesting of mappings and lists.
+MAX_DEPTH = 64
+#: The most values a file may hold once its aliases are expanded.
+MAX_NODES = 1_000_000
+_MESSAGE_VALUE = 60
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """libyaml's (or PyYAML's) safe loader with YAML 1.2 booleans."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
+
+
+_Loader.add_implicit_resolver(
+    _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+# YAML 1.2 also reads 1e5 (no dot) as a number
+_Loader.add_implicit_resolver(
+    _FLOAT_TAG,
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+def decode_text(data: bytes, file: Path, error: type[ReadinessIndexError]) -> str:
+    """``data`` decoded as UTF-8 (a byte-order mark is dropped), or ``error`` that names
+    the file, the line and column of the first bad byte, and the encoding to use.
+
+    Examples
+    --------
+    >>> from readiness_index.errors import DefinitionError
+    >>> decode_text("name: Österreich".encode("latin-1"), Path("f.yaml"), DefinitionError)
+    Traceback (most recent call last):
+    ...
+    readiness_index.errors.DefinitionError: f.yaml: not UTF-8 text: byte 0xd6 at line 1, \
+column 7 cannot be read. It looks like Latin-1 (ISO-8859-1) or Windows-1252; save the file \
+as UTF-8 and try again.
+    """
+    for bom, encoding in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return _decoded(data, encoding, file, error)
+    return _decoded(data, "utf-8-sig", file, error)
+
+
+def _decoded(data: bytes, encoding: str, file: Path, error: type[ReadinessIndexError]) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        guess = _guess(data)
+        raise _refuse(
+            error, Reason.ENCODING, str(file), None,
+            f"not {encoding.upper().removesuffix('-SIG')} text: byte "
+            f"0x{data[err.start]:02x} at line {line}, column {column} cannot be read. "
+            f"It looks like {guess}; save the file as UTF-8 and try again.",
+        ) from err  # fmt: skip
+
+
+def _guess(data: bytes) -> str:
+    """A short guess of the encoding, for the message."""
+    if b"\x00" in data[:1000]:
+        return "UTF-16 without a byte-order mark, or a binary file"
+    return "Latin-1 (ISO-8859-1) or Windows-1252"
+
+
+def load_yaml(path: str | Path, error: type[ReadinessIndexError]) -> Any:
+    """Read one YAML document safely (see the module's rules); an empty file gives ``None``.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    error : type
+        The library error raised for a bad file (``DefinitionError`` for a framework,
+        ``MethodologyError``, ``AssumptionError``); it names the file, the line and
+        the rule.
+
+    Raises
+    ------
+    DataFileNotFoundError
+        If the file does not exist.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise DataFileNotFoundError(f"YAML file {file} does not exist.")
+    size = file.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _refuse(
+            error, Reason.TOO_LARGE, str(file), None,
+            f"holds {size:,} bytes; a YAML file may hold {MAX_FILE_BYTES:,} at most.",
+        )  # fmt: skip
+    text = decode_text(file.read_bytes(), file, error)
+    return parse_yaml(text, str(file), error)
+
+
+def parse_yaml(text: str, name: str, error: type[ReadinessIndexError]) -> Any:
+    """Parse YAML text by the module's rules (``name`` is used in messages).
+
+    >>> from readiness_index.errors import DefinitionError
+    >>> parse_yaml("a: 1\\nb: yes\\nc: true", "x.yaml", DefinitionError)
+    {'a': 1, 'b': 'yes', 'c': True}
+    >>> parse_yaml("a: 1\\na: 2", "x.yaml", DefinitionError)
+    Traceback (most recent call last):
+    ...
+    readiness_index.errors.DefinitionError: x.yaml, line 2: the key 'a' appears more than \
+once in this mapping (first on line 1); keep one.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_graph(node, name, error)
+        return loader.construct_document(node)
+    except yaml.YAMLError as err:
+        line = getattr(getattr(err, "problem_mark", None), "line", None)
+        raise _refuse(
+            error, Reason.SYNTAX, name, None if line is None else line + 1,
+            f"not valid YAML: {_short_text(str(err), 400)}",
+        ) from err  # fmt: skip
+    finally:
+        loader.dispose()
+
+
+def _check_graph(root: Node, name: str, error: type[ReadinessIndexError]) -> None:
+    """Refuse deep nesting, alias bombs, duplicate keys and non-finite numbers."""
+    sizes: dict[int, int] = {}
+    for node, depth in _walk(root):
+        if depth > MAX_DEPTH:
+            raise _refuse(
+                error, Reason.TOO_DEEP, name, _line(node),
+                f"nests deeper than {MAX_DEPTH} levels; a definition file is never that deep.",
+            )  # fmt: skip
+        if isinstance(node, MappingNode):
+            _check_keys(node, name, error)
+        elif isinstance(node, ScalarNode) and node.tag == _FLOAT_TAG:
+            _check_finite(node, name, error)
+    total = _expanded_size(root, sizes)
+    if total > MAX_NODES:
+        raise _refuse(
+            error, Reason.ALIAS_EXPANSION, name, None,
+            f"its aliases (*name) expand to more than {MAX_NODES:,} values "
+            f"({_short_text(f'{total:,}', 30)}); a YAML alias bomb is refused. "
+            "Write the values out or use fewer aliases.",
+        )  # fmt: skip
+
+
+def _walk(root: Node) -> Iterator[tuple[Node, int]]:
+    """Every distinct node once, with its depth (iterative: no recursion limit)."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node, depth
+        stack.extend((child, depth + 1) for child in _children(node))
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+def _expanded_size(root: Node, sizes: dict[int, int]) -> int:
+    """How many values the document holds once every alias is expanded (memoised)."""
+    order = [node for node, _ in _walk(root)]
+    for node in reversed(order):
+        sizes[id(node)] = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
+    return sizes[id(root)]
+
+
+def _check_keys(node: MappingNode, name: str, error: type[ReadinessIndexError]) -> None:
+    first: dict[str, int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, ScalarNode) or key.tag == "tag:yaml.org,2002:merge":
+            continue
+        if key.value in first:
+            raise _refuse(
+                error, Reason.DUPLICATE_KEY, name, _line(key),
+                f"the key {_short_text(repr(key.value))} appears more than once in this "
+                f"mapping (first on line {first[key.value]}); keep one.",
+            )  # fmt: skip
+        first[key.value] = _line(key)
+
+
+def _check_finite(node: ScalarNode, name: str, error: type[ReadinessIndexError]) -> None:
+    text = node.value.replace("_", "").lower().lstrip("+-")
+    try:
+        number = math.inf if text in (".inf", ".nan") else float(text)
+    except ValueError:
+        return  # a YAML 1.1 sexagesimal float such as 1:30.5: finite
+    if not math.isfinite(number):
+        raise _refuse(
+            error, Reason.NOT_FINITE, name, _line(node),
+            f"{_short_text(node.value)} is not a finite number; numbers must be finite "
+            "(leave the key out when there is no bound).",
+        )  # fmt: skip
+
+
+def _refuse(
+    error: type[ReadinessIndexError], reason: Reason, name: str, line: int | None, text: str
+) -> ReadinessIndexError:
+    """The error to raise, with a one-row failure table (file, line, reason)."""
+    import pandas as pd
+
+    where = f"{name}, line {line}" if line is not None else name
+    table = pd.DataFrame([{"file": name, "line": line, "reason": reason.value}], dtype=object)
+    made = error(f"{where}: {text}")
+    made.failures = table  # type: ignore[attr-defined]
+    return made
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _short_text(text: str, limit: int = _MESSAGE_VALUE) -> str:
+    """``text`` cut to ``limit`` characters."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
