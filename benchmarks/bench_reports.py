@@ -39,8 +39,8 @@ def main() -> None:
 
     framework = load_framework()
     data = read_data(framework=framework)
-    targets = distance_to_target(data, framework)
-    result = build(framework, edition_data(data, framework, range(YEAR - 4, YEAR + 1)))
+    targets = distance_to_target(framework, data)
+    result = build(framework, edition_data(framework, data, range(YEAR - 4, YEAR + 1)))
 
     times = []
     with tempfile.TemporaryDirectory() as folder:

@@ -26,7 +26,7 @@ from typing import Any
 from readiness_index.engine import pipeline
 from readiness_index.engine.results import IndexResult
 from readiness_index.io.files import METHODOLOGY_FILE, load_framework, load_methodology, read_data
-from readiness_index.model.data import IndicatorData
+from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 
@@ -97,6 +97,8 @@ def resolve_inputs(
     >>> methodology.editions.count
     5
     """
+    if isinstance(framework, IndicatorData) or isinstance(data, Framework):
+        check_inputs(framework, data, "build")
     fw = _framework(framework)
     values = _data(data, fw)
     return fw, values, _methodology(methodology, framework)

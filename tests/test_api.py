@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import inspect
+import pkgutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -109,3 +112,141 @@ def test_uncertainty_twice_in_one_process() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "27"
+
+
+# -- every public name works twice, also after its module is imported ---------------------
+FIXTURE = Path(__file__).parent / "data" / "report"
+
+
+@pytest.fixture(scope="module")
+def mini() -> tuple[ri.Framework, ri.IndicatorData, ri.IndexResult]:
+    """The report tests' small index: six countries, two pillars, five indicators."""
+    fw = ri.load_framework(FIXTURE / "framework.yaml")
+    data = ri.read_data(FIXTURE / "data.csv", framework=fw)
+    return fw, data, ri.build(fw, data)
+
+
+def _coinr_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    imeta = pd.DataFrame(
+        {
+            "Level": [1, 1, 2],
+            "iCode": ["a", "b", "index"],
+            "iName": ["A", "B", "Index"],
+            "Direction": [1, -1, 1],
+            "Weight": [1, 1, 1],
+            "Parent": ["index", "index", None],
+            "Type": ["Indicator", "Indicator", "Aggregate"],
+        }
+    )
+    idata = pd.DataFrame(
+        {"uCode": ["AT", "BE", "DE"], "uName": ["Austria", "Belgium", "Germany"],
+         "Time": 2024, "a": [1.0, 2.0, 3.0], "b": [3.0, 1.0, 2.0]}
+    )  # fmt: skip
+    return idata, imeta
+
+
+def _calls(
+    fw: ri.Framework, data: ri.IndicatorData, result: ri.IndexResult, tmp: Path
+) -> dict[str, Callable[[], object]]:
+    """A small call of every name in ``ri.__all__``."""
+    rows = data.long[["country", "year", "indicator", "value", "flag", "source"]]
+    rows.loc[rows["indicator"] == "hpc"].to_csv(tmp / "hpc.csv", index=False)
+    assumptions = {"weights_noise": {2: 0.25}, "impute": [{"method": "mean"}, {"method": "median"}]}
+    return {
+        "Assumptions": lambda: ri.Assumptions.model_validate(assumptions),
+        "Framework": lambda: ri.Framework(aggregates=fw.aggregates, indicators=fw.indicators),
+        "IndexResult": lambda: ri.IndexResult(**result.__dict__),
+        "IndicatorData": lambda: ri.IndicatorData(data.long),
+        "Methodology": lambda: ri.Methodology.from_mapping({"normalise": {"method": "rank"}}),
+        "add_data": lambda: ri.add_data(tmp / "hpc.csv", data_dir=tmp / "mine", framework=fw),
+        "audit": lambda: ri.audit(result),
+        "build": lambda: ri.build(fw, data),
+        "distance_to_target": lambda: ri.distance_to_target(fw, data),
+        "edition_data": lambda: ri.edition_data(fw, data, [2024]),
+        "export_result": lambda: ri.export_result(result, tmp / "scores.csv"),
+        "load_file": lambda: ri.load_file(tmp / "hpc.csv"),
+        "load_framework": lambda: ri.load_framework(FIXTURE / "framework.yaml"),
+        "load_methodology": lambda: ri.load_methodology(),
+        "prepare_data": lambda: ri.prepare_data(rows, fw),
+        "read_coinr": lambda: ri.read_coinr(*_coinr_tables()),
+        "read_data": lambda: ri.read_data(FIXTURE / "data.csv", framework=fw),
+        "render_reports": lambda: ri.render_reports(result, tmp / "site"),
+        "sensitivity": lambda: ri.sensitivity(fw, data, None, assumptions, n=16, n_bootstrap=10),
+        "uncertainty": lambda: ri.uncertainty(fw, data, None, assumptions, n=10),
+    }
+
+
+def test_a_call_is_written_below_for_every_public_name(
+    mini: tuple[ri.Framework, ri.IndicatorData, ri.IndexResult], tmp_path: Path
+) -> None:
+    assert sorted(_calls(*mini, tmp_path)) == sorted(ri.__all__)
+
+
+@pytest.mark.parametrize("name", sorted(ri.__all__))
+def test_every_public_name_works_twice_also_after_importing_its_module(
+    name: str, mini: tuple[ri.Framework, ri.IndicatorData, ri.IndexResult], tmp_path: Path
+) -> None:
+    call = _calls(*mini, tmp_path)[name]
+    first = call()
+    importlib.import_module(ri._HOMES[name])
+    second = call()
+    assert type(second) is type(first), name
+    assert getattr(ri, name) is getattr(importlib.import_module(ri._HOMES[name]), name)
+
+
+# -- one argument order: framework, data, methodology -----------------------------------
+_ORDER = ("framework", "data", "methodology")
+
+
+def _positional(function: Callable[..., object]) -> list[str]:
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return [p.name for p in inspect.signature(function).parameters.values() if p.kind in kinds]
+
+
+def _public_functions() -> list[tuple[str, Callable[..., object]]]:
+    """Every function in the ``__all__`` of the package and of its modules."""
+    found = {}
+    for module in pkgutil.walk_packages(ri.__path__, "readiness_index."):
+        if module.name.startswith("readiness_index.cli"):
+            continue
+        loaded = importlib.import_module(module.name)
+        for name in getattr(loaded, "__all__", ()):
+            value = getattr(loaded, name)
+            if inspect.isfunction(value) and value.__module__ == module.name:
+                found[f"{module.name}.{name}"] = value
+    return sorted(found.items())
+
+
+@pytest.mark.parametrize(("name", "function"), _public_functions(), ids=lambda x: str(x))
+def test_framework_data_and_methodology_come_in_that_order(
+    name: str, function: Callable[..., object]
+) -> None:
+    named = [p for p in _positional(function) if p in _ORDER]
+    assert named == sorted(named, key=_ORDER.index), f"{name}{inspect.signature(function)}"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda fw, data: ri.build(data, fw),
+        lambda fw, data: ri.distance_to_target(data, fw),
+        lambda fw, data: ri.edition_data(data, fw, [2024]),
+        lambda fw, data: pipeline.build(data, fw),
+    ],
+)
+def test_swapped_framework_and_data_say_which_comes_first(
+    call: Callable[..., object], mini: tuple[ri.Framework, ri.IndicatorData, ri.IndexResult]
+) -> None:
+    fw, data, _ = mini
+    with pytest.raises(TypeError, match="the framework comes first"):
+        call(fw, data)
+
+
+def test_rebuild_needs_a_result_made_by_a_build(
+    mini: tuple[ri.Framework, ri.IndicatorData, ri.IndexResult],
+) -> None:
+    _, _, result = mini
+    pd.testing.assert_frame_equal(result.rebuild().scores, result.scores)
+    orphan = ri.IndexResult(**{**result.__dict__, "builder": None})
+    with pytest.raises(ri.errors.ComputationError, match="cannot be rebuilt"):
+        orphan.rebuild()

@@ -21,7 +21,7 @@ SHIPPED_METHODOLOGY = ("3", "bd0b2f42")
 
 def _scores(data: IndicatorData, editions: list[int]) -> pd.DataFrame:
     fw = load_framework()
-    result = build(fw, edition_data(data, fw, editions), load_methodology())
+    result = build(fw, edition_data(fw, data, editions), load_methodology())
     return result.scores.set_index(["country", "year", "code"]).sort_index()
 
 

@@ -42,7 +42,7 @@ DATA = rows(
 
 def picked(editions: list[int], max_age: int | None = None) -> dict[tuple[int, str, str], str]:
     data = prepare_data(DATA, framework())
-    long = edition_data(data, framework(), editions, max_age=max_age).long
+    long = edition_data(framework(), data, editions, max_age=max_age).long
     keys = zip(
         long["year"].astype(int).tolist(),
         long["country"].tolist(),
@@ -78,7 +78,7 @@ def test_default_max_age_for_indicators_and_denominators_without_one() -> None:
 
 def test_values_flags_and_sources_are_carried() -> None:
     data = prepare_data(DATA.assign(flag="e", source="s"), framework())
-    long = edition_data(data, framework(), [2023]).long
+    long = edition_data(framework(), data, [2023]).long
     row = long.loc[(long["country"] == "AT") & (long["indicator"] == "a")].iloc[0]
     assert (row["value"], row["flag"], row["source"], row["year"]) == (3.0, "e", "s", 2023)
 
@@ -92,7 +92,7 @@ def test_max_ages_and_select_year() -> None:
 
 def test_no_edition_is_an_error() -> None:
     with pytest.raises(DataValidationError, match="at least one edition year"):
-        edition_data(prepare_data(DATA, framework()), framework(), [])
+        edition_data(framework(), prepare_data(DATA, framework()), [])
 
 
 YEARS = st.integers(min_value=2010, max_value=2030)

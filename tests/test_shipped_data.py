@@ -100,13 +100,13 @@ def test_each_pillar_has_three_indicators_with_25_countries(
 def test_2025_edition_covers_every_active_indicator(
     framework: Framework, shipped: IndicatorData
 ) -> None:
-    edition = edition_data(shipped, framework, [2025]).long
+    edition = edition_data(framework, shipped, [2025]).long
     for ind in framework.active().indicators:
         assert edition.loc[edition["indicator"] == ind.code, "country"].nunique() >= 25, ind.code
 
 
 def test_the_index_builds_for_every_edition(framework: Framework, shipped: IndicatorData) -> None:
-    editions = edition_data(shipped, framework, range(2021, 2026))
+    editions = edition_data(framework, shipped, range(2021, 2026))
     result = build(framework, editions, METHODOLOGY)
     ranking = result.ranking(2025)
     assert len(ranking) == 27 and ranking["score"].between(0, 100).all()

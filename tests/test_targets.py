@@ -59,7 +59,7 @@ def row(table: pd.DataFrame, country: str, indicator: str) -> pd.Series:
 
 
 def test_columns_and_rows() -> None:
-    table = distance_to_target(DATA, FRAMEWORK)
+    table = distance_to_target(FRAMEWORK, DATA)
     assert tuple(table.columns) == TARGET_COLUMNS
     # compute has no target in the framework; carbon only for the countries given
     assert sorted(zip(table["country"], table["indicator"], strict=True)) == [
@@ -68,7 +68,7 @@ def test_columns_and_rows() -> None:
 
 
 def test_off_track_by_hand() -> None:
-    at = row(distance_to_target(DATA, FRAMEWORK), "AT", "skills")
+    at = row(distance_to_target(FRAMEWORK, DATA), "AT", "skills")
     # required (80/60)^(1/5) - 1 = 0.059224; observed (60/50)^(1/5) - 1 = 0.037137
     assert at["gap"] == 20.0 and at["latest_year"] == 2025 and at["target_year"] == 2030
     assert at["required_cagr"] == pytest.approx(0.0592238, abs=1e-6)
@@ -77,7 +77,7 @@ def test_off_track_by_hand() -> None:
 
 
 def test_on_track_by_hand() -> None:
-    be = row(distance_to_target(DATA, FRAMEWORK), "BE", "skills")
+    be = row(distance_to_target(FRAMEWORK, DATA), "BE", "skills")
     # required (80/75)^(1/5) - 1 = 0.012991; observed (75/60)^(1/2) - 1 = 0.118034
     assert be["required_cagr"] == pytest.approx(0.0129914, abs=1e-6)
     assert be["observed_cagr"] == pytest.approx(0.1180340, abs=1e-6)
@@ -85,13 +85,13 @@ def test_on_track_by_hand() -> None:
 
 
 def test_one_point_is_no_trend() -> None:
-    cz = row(distance_to_target(DATA, FRAMEWORK), "CZ", "skills")
+    cz = row(distance_to_target(FRAMEWORK, DATA), "CZ", "skills")
     assert math.isnan(cz["observed_cagr"]) and cz["status"] == "no trend"
     assert cz["gap"] == 10.0
 
 
 def test_lower_is_better_by_hand() -> None:
-    table = distance_to_target(DATA, FRAMEWORK)
+    table = distance_to_target(FRAMEWORK, DATA)
     at, pl = row(table, "AT", "carbon"), row(table, "PL", "carbon")
     # AT: required (100/150)^(1/6) - 1 = -0.065345; observed (150/200)^(1/2) - 1 = -0.133975
     assert at["gap"] == -50.0
@@ -107,26 +107,26 @@ def test_national_targets_replace_the_eu_target() -> None:
     national = pd.DataFrame(
         {"country": ["AT"], "indicator": ["skills"], "target": [65.0], "target_year": [2027]}
     )
-    at = row(distance_to_target(DATA, FRAMEWORK, national=national), "AT", "skills")
+    at = row(distance_to_target(FRAMEWORK, DATA, national=national), "AT", "skills")
     # required (65/60)^(1/2) - 1 = 0.040833 > observed 0.037137
     assert (at["target"], at["target_year"], at["gap"]) == (65.0, 2027, 5.0)
     assert at["required_cagr"] == pytest.approx(0.0408330, abs=1e-6)
     assert at["status"] == "off track"
-    be = row(distance_to_target(DATA, FRAMEWORK, national=national), "BE", "skills")
+    be = row(distance_to_target(FRAMEWORK, DATA, national=national), "BE", "skills")
     assert be["target"] == 80.0  # the EU-wide target still applies to the others
 
 
 def test_national_targets_need_their_columns() -> None:
     with pytest.raises(DataValidationError, match=r"missing \['target_year'\]"):
         distance_to_target(
-            DATA, FRAMEWORK, national=pd.DataFrame(columns=["country", "indicator", "target"])
+            FRAMEWORK, DATA, national=pd.DataFrame(columns=["country", "indicator", "target"])
         )
 
 
 def test_window_limits_the_history() -> None:
     extra = data([*RECORDS, ("AT", 2010, "skills", 10.0)])
-    full = row(distance_to_target(extra, FRAMEWORK), "AT", "skills")
-    recent = row(distance_to_target(extra, FRAMEWORK, window=5), "AT", "skills")
+    full = row(distance_to_target(FRAMEWORK, extra), "AT", "skills")
+    recent = row(distance_to_target(FRAMEWORK, extra, window=5), "AT", "skills")
     assert full["observed_cagr"] == pytest.approx(6 ** (1 / 15) - 1)
     assert recent["observed_cagr"] == pytest.approx(1.2 ** (1 / 5) - 1)
 
@@ -135,7 +135,7 @@ def test_blueprint_compute_tripling() -> None:
     target = blueprint_compute_target(DATA, indicator="compute")
     assert target.value == {"AT": 120.0}  # BE has 0: a multiple of nothing is no target
     assert target.year == 2030 and "x3" in (target.policy or "")
-    at = row(distance_to_target(DATA, FRAMEWORK, targets={"compute": target}), "AT", "compute")
+    at = row(distance_to_target(FRAMEWORK, DATA, targets={"compute": target}), "AT", "compute")
     # required 3^(1/5) - 1 = 0.245731; observed (40/10)^(1/2) - 1 = 1.0
     assert at["required_cagr"] == pytest.approx(0.2457309, abs=1e-6)
     assert at["status"] == "on track"

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from readiness_index.errors import DataValidationError
-from readiness_index.model.data import IndicatorData
+from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework, Target
 
 __all__ = [
@@ -81,8 +81,8 @@ def trajectory_status(
 
 
 def distance_to_target(
-    data: IndicatorData,
     framework: Framework,
+    data: IndicatorData,
     *,
     targets: Mapping[str, Target] | None = None,
     national: pd.DataFrame | None = None,
@@ -92,10 +92,10 @@ def distance_to_target(
 
     Parameters
     ----------
-    data : IndicatorData
-        Data with every published year (not an edition relabelling).
     framework : Framework
         Indicators, directions and their ``target``.
+    data : IndicatorData
+        Data with every published year (not an edition relabelling).
     targets : mapping of str to Target, optional
         Extra or replacing targets by indicator code (e.g. :func:`blueprint_compute_target`).
     national : pandas.DataFrame, optional
@@ -118,10 +118,11 @@ def distance_to_target(
     ...     Indicator(code="a", name="A", parent="i", target=Target(value=80, year=2030)),))
     >>> rows = pd.DataFrame({"country": "AT", "year": [2020, 2025], "indicator": "a",
     ...                      "value": [50.0, 60.0]})
-    >>> out = distance_to_target(prepare_data(rows, fw), fw)
+    >>> out = distance_to_target(fw, prepare_data(rows, fw))
     >>> out[["gap", "required_cagr", "observed_cagr", "status"]].round(4).values.tolist()
     [[20.0, 0.0592, 0.0371, 'off track']]
     """
+    check_inputs(framework, data, "distance_to_target")
     chosen = {i.code: i.target for i in framework.indicators if i.target is not None}
     chosen.update(targets or {})
     history = _history(data.long, set(chosen), window)

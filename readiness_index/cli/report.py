@@ -124,7 +124,7 @@ def _targets(values: IndicatorData, fw: Framework) -> pd.DataFrame:
     extra: dict[str, Target] = {}
     if "top500_rmax" in fw.nodes:
         extra["top500_rmax"] = blueprint_compute_target(values)
-    table = distance_to_target(values, fw, targets=extra)
+    table = distance_to_target(fw, values, targets=extra)
     return table.assign(policy=table["indicator"].map(lambda code: _policy(code, fw, extra)))
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from readiness_index.errors import DataValidationError
-from readiness_index.model.data import IndicatorData
+from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import EditionsSpec
 
@@ -102,8 +102,8 @@ def select_editions(
 
 
 def edition_data(
-    data: IndicatorData,
     framework: Framework,
+    data: IndicatorData,
     editions: Iterable[int],
     max_age: int | None = None,
 ) -> IndicatorData:
@@ -111,10 +111,10 @@ def edition_data(
 
     Parameters
     ----------
-    data : IndicatorData
-        Validated data, every year published.
     framework : Framework
         Gives each indicator's ``max_age``.
+    data : IndicatorData
+        Validated data, every year published.
     editions : iterable of int
         The edition years, e.g. ``range(2021, 2026)``.
     max_age : int, optional
@@ -139,10 +139,11 @@ def edition_data(
     ...                indicators=(Indicator(code="a", name="A", parent="i", max_age=1),))
     >>> rows = pd.DataFrame({"country": "AT", "year": [2021, 2023], "indicator": "a",
     ...                      "value": [1.0, 2.0]})
-    >>> ed = edition_data(prepare_data(rows, fw), fw, [2022, 2023, 2025])
+    >>> ed = edition_data(fw, prepare_data(rows, fw), [2022, 2023, 2025])
     >>> ed.long[["year", "data_year", "value"]].values.tolist()
     [[2022, '2021', 1.0], [2023, '2023', 2.0]]
     """
+    check_inputs(framework, data, "edition_data")
     editions = list(editions)
     if not editions:
         raise DataValidationError("edition_data needs at least one edition year; found none")
@@ -181,7 +182,7 @@ def edition_years(data_years: Iterable[int], count: int, year: int | None = None
 
 
 def latest_editions(
-    data: IndicatorData, framework: Framework, spec: EditionsSpec, year: int | None = None
+    framework: Framework, data: IndicatorData, spec: EditionsSpec, year: int | None = None
 ) -> IndicatorData:
     """The editions a methodology's ``editions`` entry asks for, up to ``year``.
 
@@ -193,9 +194,9 @@ def latest_editions(
     ...                indicators=(Indicator(code="a", name="A", parent="i"),))
     >>> rows = pd.DataFrame({"country": "AT", "year": [2020, 2023], "indicator": "a",
     ...                      "value": [1.0, 2.0]})
-    >>> ed = latest_editions(prepare_data(rows, fw), fw, EditionsSpec(count=2))
+    >>> ed = latest_editions(fw, prepare_data(rows, fw), EditionsSpec(count=2))
     >>> ed.long[["year", "data_year", "value"]].values.tolist()
     [[2022, '2020', 1.0], [2023, '2023', 2.0]]
     """
     editions = edition_years(data.years, spec.count, year)
-    return edition_data(data, framework, editions, spec.max_age)
+    return edition_data(framework, data, editions, spec.max_age)

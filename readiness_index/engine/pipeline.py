@@ -18,7 +18,7 @@ from readiness_index.engine.editions import latest_editions
 from readiness_index.engine.ranking import rank_descending
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import MethodologyError
-from readiness_index.model.data import IndicatorData
+from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import aggregate_tree
@@ -87,12 +87,12 @@ def build(
     """
     if not isinstance(methodology, Methodology):
         methodology = Methodology.from_mapping(methodology)
-    _check_types(framework, data)
+    check_inputs(framework, data, "build")
     fw = framework.active()
     check_fits(fw, methodology)
     source = data
     if methodology.editions is not None:
-        data = latest_editions(data, fw, methodology.editions, year)
+        data = latest_editions(fw, data, methodology.editions, year)
     elif year is not None:
         raise MethodologyError(
             f"year={year} selects an edition, but the methodology has no 'editions' entry; "
@@ -116,19 +116,8 @@ def build(
         notes=_notes(steps.notes),
         source=source,
         edition=year,
+        builder=build,
     )
-
-
-def _check_types(framework: object, data: object) -> None:
-    """Refuse arguments of the wrong kind with what to pass instead."""
-    if not isinstance(framework, Framework):
-        raise TypeError(
-            f"framework must be a Framework (see readiness_index.load_framework); "
-            f"found {type(framework).__name__}"
-        )
-    if not isinstance(data, IndicatorData):
-        hint = " (turn a DataFrame into one with readiness_index.prepare_data)"
-        raise TypeError(f"data must be IndicatorData{hint}; found {type(data).__name__}")
 
 
 def _notes(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -9,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from readiness_index.engine.ranking import ranking_table
-from readiness_index.errors import UnknownCodeError
+from readiness_index.errors import ComputationError, UnknownCodeError
 from readiness_index.model.data import IndicatorData
 from readiness_index.model.framework import Framework, Indicator
 from readiness_index.model.methodology import Methodology
@@ -60,6 +61,10 @@ class IndexResult:
         holds the editions when the methodology asks for them).
     edition : int, optional
         The last edition asked for (``None``: the latest).
+    builder : callable, optional
+        The build function that made this result, called again by :meth:`rebuild`
+        with the recorded inputs (stored by the build, so that the result does not
+        import the pipeline that imports it).
     """
 
     framework: Framework
@@ -75,6 +80,7 @@ class IndexResult:
     notes: pd.DataFrame = field(default_factory=pd.DataFrame)
     source: IndicatorData | None = None
     edition: int | None = None
+    builder: Callable[..., IndexResult] | None = field(default=None, repr=False)
 
     @property
     def framework_hash(self) -> str:
@@ -116,11 +122,23 @@ class IndexResult:
         }
 
     def rebuild(self) -> IndexResult:
-        """Build again from the recorded framework, data and methodology."""
-        from readiness_index.engine.pipeline import build
+        """Build again from the recorded framework, data and methodology.
 
+        Raises
+        ------
+        ComputationError
+            If the result was not made by a build (it has no ``builder``).
+        """
+        if self.builder is None:
+            raise ComputationError(
+                "This result was not made by readiness_index.build, so it cannot be rebuilt; "
+                "build it with readiness_index.build(framework, data, methodology)."
+            )
         source = self.data if self.source is None else self.source
-        return build(self.framework, source, self.methodology, year=self.edition)
+        built: IndexResult = self.builder(
+            self.framework, source, self.methodology, year=self.edition
+        )
+        return built
 
     def ranking(self, year: int | None = None, code: str | None = None) -> pd.DataFrame:
         """Scores and ranks of one node (the index by default) in one year (the latest)."""

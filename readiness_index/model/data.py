@@ -18,7 +18,7 @@ import pandas as pd
 from readiness_index.model.contract import validate_long
 from readiness_index.model.framework import Framework
 
-__all__ = ["IndicatorData", "prepare_data", "to_long", "to_wide"]
+__all__ = ["IndicatorData", "check_inputs", "prepare_data", "to_long", "to_wide"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,6 +68,41 @@ class IndicatorData:
         if not self.groups.empty:
             payload += self.groups.sort_index().to_csv()
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def check_inputs(framework: object, data: object, caller: str) -> None:
+    """Refuse a framework or data of the wrong kind, saying what to pass instead.
+
+    Every function that takes a framework and data takes them in this order
+    (framework, data, then methodology); the message says so when they come swapped.
+
+    Raises
+    ------
+    TypeError
+        Naming the argument, the kind expected and the kind found.
+
+    Examples
+    --------
+    >>> check_inputs(IndicatorData(pd.DataFrame()), Framework.model_construct(), "f")
+    Traceback (most recent call last):
+    ...
+    TypeError: f(framework, data, ...): the framework comes first; found IndicatorData, Framework
+    """
+    if isinstance(framework, IndicatorData) and isinstance(data, Framework):
+        raise TypeError(
+            f"{caller}(framework, data, ...): the framework comes first; "
+            "found IndicatorData, Framework"
+        )
+    if not isinstance(framework, Framework):
+        raise TypeError(
+            f"{caller}: framework must be a Framework (see readiness_index.load_framework); "
+            f"found {type(framework).__name__}"
+        )
+    if not isinstance(data, IndicatorData):
+        raise TypeError(
+            f"{caller}: data must be IndicatorData (turn a DataFrame into one with "
+            f"readiness_index.prepare_data); found {type(data).__name__}"
+        )
 
 
 def prepare_data(

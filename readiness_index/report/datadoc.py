@@ -172,7 +172,7 @@ def _target_text(ind: Indicator) -> str:
 def _editions(
     framework: Framework, data: IndicatorData, editions: Sequence[int], countries: list[str]
 ) -> str:
-    long = edition_data(data, framework, editions).long
+    long = edition_data(framework, data, editions).long
     rows = []
     for code in (ind.code for ind in _in_tree_order(framework)):
         cells = [f"`{code}`"]
