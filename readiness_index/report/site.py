@@ -27,7 +27,7 @@ import math
 import os
 import shutil
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +38,7 @@ from markupsafe import Markup
 from readiness_index.errors import ReportError
 from readiness_index.io.files import atomic_directory
 from readiness_index.model.countries import EXCEPTIONS
-from readiness_index.report import charts
+from readiness_index.report import charts, reuse
 from readiness_index.report import views as report_views
 from readiness_index.report.i18n import (
     available_languages,
@@ -50,6 +50,7 @@ from readiness_index.report.i18n import (
     template_folders,
     translations,
 )
+from readiness_index.report.parallel import run_tasks
 
 if TYPE_CHECKING:
     from readiness_index.engine.results import IndexResult
@@ -75,6 +76,8 @@ def render_reports(
     rank_intervals: pd.DataFrame | None = None,
     targets: pd.DataFrame | None = None,
     full_framework: Framework | None = None,
+    jobs: int | None = None,
+    progress: bool = False,
 ) -> Path:
     """Write the overview, every country report and the methodology page of one edition.
 
@@ -142,11 +145,10 @@ def render_reports(
         raise ReportError(f"Cannot render reports: {err.args[0]}.") from err
     _check_columns("rank_intervals", rank_intervals, _INTERVAL_COLUMNS)
     _check_columns("targets", targets, _TARGET_COLUMNS)
-    site = _Site(result, year, languages, rank_intervals, targets, full_framework)
+    site = _Site(result, year, languages, rank_intervals, targets, full_framework, folders)
     with atomic_directory(out_dir) as tmp:
         _copy_static(folders, tmp / "assets")
-        for language in languages:
-            _render_language(site, _environment(language, folders, languages), tmp)
+        run_tasks(_render_task, _tasks(site), state=(site, tmp), jobs=jobs, progress=progress)
     return Path(out_dir).resolve()
 
 
@@ -171,8 +173,10 @@ class _Site:
         rank_intervals: pd.DataFrame | None,
         targets: pd.DataFrame | None,
         full_framework: Framework | None,
+        folders: list[Path],
     ) -> None:
         self.result = result
+        self.folders = folders
         self.full_framework = full_framework or result.framework
         self.year = year
         self.languages = languages
@@ -184,9 +188,11 @@ class _Site:
 
 
 # -- templates -----------------------------------------------------------------------------
+@cache
 def _environment(
-    language: str, folders: list[Path], languages: tuple[str, ...]
+    language: str, folders: tuple[Path, ...], languages: tuple[str, ...]
 ) -> jinja2.Environment:
+    """The jinja2 environment of one language (one per process and language)."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader([folder / "templates" for folder in folders]),
         autoescape=True,
@@ -196,7 +202,7 @@ def _environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    catalogue = translations(language, folders)
+    catalogue = translations(language, list(folders))
     environment.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     environment.filters.update(filters(language))
     environment.globals.update(
@@ -208,32 +214,47 @@ def _environment(
     return environment
 
 
+def _gettext(site: _Site, language: str) -> Gettext:
+    environment = _environment(language, tuple(site.folders), site.languages)
+    gettext: Gettext = environment.globals["gettext_for_charts"]  # type: ignore[assignment]
+    return gettext
+
+
 # -- pages ---------------------------------------------------------------------------------
 def page_name(
     kind: str, language: str, languages: Sequence[str], *, country: str = "", year: int = 0
 ) -> str:
-    """File name of a page: ``index``, ``methodology`` or ``country`` in a language."""
+    """File name of a page: ``index``, ``methodology``, ``explorer``, ``compare``,
+    ``downloads`` or ``country``, in a language."""
     stem = f"{country}-{year}" if kind == "country" else _PAGES[kind]
     suffix = "" if language == languages[0] else f".{language}"
     return f"{stem}{suffix}.html"
 
 
-def _render_language(site: _Site, environment: jinja2.Environment, folder: Path) -> None:
-    language = str(environment.globals["language"])
-    gettext: Gettext = environment.globals["gettext_for_charts"]  # type: ignore[assignment]
-    pages: list[tuple[str, str, Callable[[], dict[str, Any]]]] = [
-        ("index.html", "", partial(_overview_context, site, language, gettext)),
-        ("methodology.html", "", partial(_methodology_context, site)),
-    ]
-    pages += [
-        ("country.html", country, partial(_country_context, site, language, gettext, country))
-        for country in site.countries
-    ]
-    for template, country, context in pages:
-        kind = "country" if country else template.removesuffix(".html")
+Contexts = dict[str, dict[str, Any]]
+
+
+def _tasks(site: _Site) -> list[str]:
+    """The pieces of work: each site-wide page, then each country (all languages each)."""
+    return [*_SITE_PAGES, *site.countries]
+
+
+def _render_task(state: tuple[_Site, Path], task: str) -> int:
+    """Render one page kind (or one country's report) in every language; pages written."""
+    site, folder = state
+    if task in _SITE_PAGES:
+        kind, country, contexts = task, "", _SITE_PAGES[task](site)
+    else:
+        kind, country, contexts = "country", task, _country_contexts(site, task)
+    for language in site.languages:
+        environment = _environment(language, tuple(site.folders), site.languages)
         name = page_name(kind, language, site.languages, country=country, year=site.year)
         url = _url_helper(site, language, kind, country)
-        _render_page(environment, template, folder / name, context, country=country, url=url)
+        template = f"{kind}.html"
+        _render_page(
+            environment, template, folder / name, contexts[language], country=country, url=url
+        )
+    return len(site.languages)
 
 
 def _url_helper(site: _Site, language: str, kind: str, country: str) -> Callable[..., str]:
@@ -251,7 +272,7 @@ def _render_page(
     environment: jinja2.Environment,
     template: str,
     target: Path,
-    context: Callable[[], dict[str, Any]],
+    context: dict[str, Any],
     *,
     country: str,
     url: Callable[..., str],
@@ -259,7 +280,7 @@ def _render_page(
     language = str(environment.globals["language"])
     where = f"country {country!r}" if country else "the site"
     try:
-        html = environment.get_template(template).render(**context(), url=url)
+        html = environment.get_template(template).render(**context, url=url)
     except Exception as err:  # a user's template may raise anything: name where it failed
         raise ReportError(
             f"Cannot render template {template!r} for {where} in language {language!r}: "
@@ -279,11 +300,40 @@ def _copy_static(folders: list[Path], assets: Path) -> None:
 
 # -- page contexts -------------------------------------------------------------------------
 Gettext = Callable[[str], str]
+Words = Callable[[str, Gettext], list[str]]
+Head = Callable[[str, Gettext], tuple[str, str]]
 
 
 def _floats(values: Iterable[float | None]) -> list[float]:
     """Missing values as NaN, which the charts leave out."""
     return [math.nan if value is None else value for value in values]
+
+
+def _drawn(digits: int) -> Callable[[float], str]:
+    """Numbers as charts draw them, before each language's notation is swapped in."""
+    return partial(format_number, language=reuse.DRAWING_LANGUAGE, digits=digits)
+
+
+def _chart(
+    site: _Site, draw: Callable[[Sequence[str]], str], words: Words, head: Head
+) -> dict[str, Markup]:
+    """One chart in every language of the site, drawn once where the words allow."""
+    gettexts = {language: _gettext(site, language) for language in site.languages}
+    svgs = reuse.draw_once(
+        draw,
+        {language: words(language, gettext) for language, gettext in gettexts.items()},
+        {language: head(language, gettext) for language, gettext in gettexts.items()},
+    )
+    return {language: Markup(svg) for language, svg in svgs.items()}
+
+
+def _per_language(
+    site: _Site, common: dict[str, Any], charts_: dict[str, dict[str, Markup]]
+) -> Contexts:
+    return {
+        language: {**common, **{name: svgs[language] for name, svgs in charts_.items()}}
+        for language in site.languages
+    }
 
 
 def _common(site: _Site) -> dict[str, Any]:
@@ -293,92 +343,123 @@ def _common(site: _Site) -> dict[str, Any]:
             "pillars": pillars, "countries": site.countries}  # fmt: skip
 
 
-def _overview_context(site: _Site, language: str, gettext: Gettext) -> dict[str, Any]:
+def _overview_contexts(site: _Site) -> Contexts:
     common = _common(site)
     rows = site.ranking
-    return {
+    context = {
         **common,
         "rows": rows,
         "previous_year": report_views.previous_year(site.result, site.year),
         "has_intervals": site.rank_intervals is not None,
         "edition": site.edition,
-        "heat_map": Markup(_heat_map(site, common["pillars"], language, gettext)),
-        "tile_map": Markup(_tile_map(site, rows, language, gettext)),
-        "interval_chart": Markup(_interval_chart(rows, language, gettext)),
     }
+    drawn = {"heat_map": _heat_map(site, common["pillars"]), "tile_map": _tile_map(site, rows)}
+    drawn["interval_chart"] = _interval_chart(site, rows)
+    return _per_language(site, context, drawn)
 
 
-def _interval_chart(rows: list[report_views.RankingRow], language: str, gettext: Gettext) -> str:
+def _interval_chart(site: _Site, rows: list[report_views.RankingRow]) -> dict[str, Markup]:
     """The rank intervals of every country in one chart (empty without an uncertainty run)."""
     shown = [row for row in rows if row.interval is not None and row.rank is not None]
     if not shown:
-        return ""
-    text = charts.ChartText(
-        "rank-intervals",
-        gettext("Rank intervals of every country"),
-        gettext(
+        return dict.fromkeys(site.languages, Markup(""))
+
+    def words(language: str, gettext: Gettext) -> list[str]:
+        names = [country_label(row.country, language) for row in shown]
+        return [*names, gettext("Rank"), gettext("Rank interval (5th–95th percentile)")]
+
+    def head(language: str, gettext: Gettext) -> tuple[str, str]:
+        return gettext("Rank intervals of every country"), gettext(
             "For each country, its rank (dot) and the range of ranks from the 5th to the "
             "95th percentile of the uncertainty analysis (line). The same numbers are in "
             "the ranking table."
-        ),
-    )
-    return charts.rank_intervals(
-        [country_label(row.country, language) for row in shown],
-        [float(row.rank) for row in shown if row.rank is not None],
-        [(float(row.interval[0]), float(row.interval[1])) for row in shown if row.interval],
-        legend=(gettext("Rank"), gettext("Rank interval (5th–95th percentile)")),
-        axis_label=gettext("Rank"),
-        text=text,
-    )
+        )
+
+    def draw(drawn: Sequence[str]) -> str:
+        return charts.rank_intervals(
+            drawn[: len(shown)],
+            [float(row.rank) for row in shown if row.rank is not None],
+            [(float(row.interval[0]), float(row.interval[1])) for row in shown if row.interval],
+            legend=(drawn[-2], drawn[-1]),
+            axis_label=drawn[-2],
+            text=charts.ChartText("rank-intervals", "", ""),
+        )
+
+    return _chart(site, draw, words, head)
 
 
-def _heat_map(site: _Site, pillars: list[Any], language: str, gettext: Gettext) -> str:
+def _heat_map(site: _Site, pillars: list[Any]) -> dict[str, Markup]:
     values = [[site.edition.score(country, pillar.code) for pillar in pillars]
               for country in site.countries]  # fmt: skip
-    text = charts.ChartText(
-        "heat-map",
-        gettext("Pillar scores of every country"),
-        gettext(
+
+    def words(language: str, gettext: Gettext) -> list[str]:
+        names = [country_label(country, language) for country in site.countries]
+        return [*names, gettext("Score")]
+
+    def head(language: str, gettext: Gettext) -> tuple[str, str]:
+        return gettext("Pillar scores of every country"), gettext(
             "Heat map of the pillar scores (0 to 100) of every country, best ranked "
             "first; darker cells are lower scores. The same numbers are in the table "
             "below the chart."
-        ),
-    )
-    return charts.heat_map(
-        [country_label(country, language) for country in site.countries],
-        [pillar.name for pillar in pillars],
-        [_floats(row) for row in values],
-        text=text,
-        colour_label=gettext("Score"),
-        number_format=partial(format_number, language=language, digits=0),
-    )
-
-
-def _tile_map(
-    site: _Site, rows: list[report_views.RankingRow], language: str, gettext: Gettext
-) -> str:
-    tiles = {
-        EXCEPTIONS.get(row.country, row.country): (
-            math.nan if row.score is None else row.score,
-            page_name("country", language, site.languages, country=row.country, year=site.year),
         )
-        for row in rows
-    }
-    text = charts.ChartText(
-        "tile-map",
-        gettext("Map of the index scores"),
-        gettext(
+
+    def draw(drawn: Sequence[str]) -> str:
+        return charts.heat_map(
+            drawn[:-1],
+            [pillar.name for pillar in pillars],
+            [_floats(row) for row in values],
+            text=charts.ChartText("heat-map", "", ""),
+            colour_label=drawn[-1],
+            number_format=_drawn(0),
+        )
+
+    return _chart(site, draw, words, head)
+
+
+def _tile_map(site: _Site, rows: list[report_views.RankingRow]) -> dict[str, Markup]:
+    scores = {EXCEPTIONS.get(row.country, row.country): (row.country, row.score) for row in rows}
+
+    def words(language: str, gettext: Gettext) -> list[str]:
+        return [gettext("Index score")]
+
+    def head(language: str, gettext: Gettext) -> tuple[str, str]:
+        return gettext("Map of the index scores"), gettext(
             "Tile-grid map of Europe: one square per country, placed roughly where the "
             "country lies and coloured by its index score; darker is lower. Each square "
             "links to the country's report. The ranking table gives the same numbers."
-        ),
-    )
-    return charts.tile_map(
-        tiles,
-        text=text,
-        colour_label=gettext("Index score"),
-        number_format=partial(format_number, language=language, digits=0),
-    )
+        )
+
+    def draw(drawn: Sequence[str]) -> str:
+        first = site.languages[0]
+        tiles = {
+            code: (
+                math.nan if score is None else score,
+                page_name("country", first, site.languages, country=country, year=site.year),
+            )
+            for code, (country, score) in scores.items()
+        }
+        return charts.tile_map(
+            tiles,
+            text=charts.ChartText("tile-map", "", ""),
+            colour_label=drawn[0],
+            number_format=_drawn(0),
+        )
+
+    return _relink(site, _chart(site, draw, words, head), scores)
+
+
+def _relink(site: _Site, svgs: dict[str, Markup], scores: dict[str, Any]) -> dict[str, Markup]:
+    """Each language's map links to that language's country pages."""
+    first = site.languages[0]
+    out = {}
+    for language, svg in svgs.items():
+        text = str(svg)
+        for country, _ in scores.values():
+            drawn = page_name("country", first, site.languages, country=country, year=site.year)
+            own = page_name("country", language, site.languages, country=country, year=site.year)
+            text = text.replace(f'href="{drawn}"', f'href="{own}"')
+        out[language] = Markup(text)
+    return out
 
 
 def _pillar_rows(site: _Site, country: str) -> list[dict[str, Any]]:
@@ -393,14 +474,14 @@ def _pillar_rows(site: _Site, country: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _country_context(site: _Site, language: str, gettext: Gettext, country: str) -> dict[str, Any]:
+def _country_contexts(site: _Site, country: str) -> Contexts:
     result = site.result
     rows = report_views.indicator_rows(result, country, site.year, site.edition)
     strongest, weakest = report_views.strongest_and_weakest(rows)
     overview = {row.country: row for row in site.ranking}
     pillars = _pillar_rows(site, country)
     trend = report_views.trend_rows(result, country)
-    return {
+    context = {
         **_common(site),
         "country": country,
         "overall": overview[country],
@@ -414,11 +495,13 @@ def _country_context(site: _Site, language: str, gettext: Gettext, country: str)
         "trend": trend,
         "targets": report_views.target_rows(site.targets, site.full_framework, country),
         "context_groups": _context_groups(site, country),
-        "profile_chart": Markup(_profile_chart(pillars, country, language, gettext)),
-        "trend_chart": Markup(_trend_chart(trend, country, language, gettext))
-        if len(trend) > 1
-        else None,
     }
+    no_chart = dict.fromkeys(site.languages, None)
+    drawn = {
+        "profile_chart": _profile_chart(site, pillars, country),
+        "trend_chart": _trend_chart(site, trend, country) if len(trend) > 1 else no_chart,
+    }
+    return _per_language(site, context, drawn)  # type: ignore[arg-type]
 
 
 def _context_groups(site: _Site, country: str) -> list[tuple[Any, list[Any]]]:
@@ -430,50 +513,59 @@ def _context_groups(site: _Site, country: str) -> list[tuple[Any, list[Any]]]:
             for code in pillars]  # fmt: skip
 
 
-def _profile_chart(
-    pillars: list[dict[str, Any]], country: str, language: str, gettext: Gettext
-) -> str:
-    name = country_label(country, language)
-    text = charts.ChartText(
-        "profile-chart",
-        gettext("Pillar profile of %(country)s") % {"country": name},
-        gettext(
+def _profile_chart(site: _Site, pillars: list[dict[str, Any]], country: str) -> dict[str, Markup]:
+    def words(language: str, gettext: Gettext) -> list[str]:
+        name = country_label(country, language)
+        return [name, gettext("EU average"), gettext("Best performer"), gettext("Score (0 to 100)")]
+
+    def head(language: str, gettext: Gettext) -> tuple[str, str]:
+        name = country_label(country, language)
+        return gettext("Pillar profile of %(country)s") % {"country": name}, gettext(
             "Bars: the pillar scores (0 to 100) of %(country)s. Orange line: the EU "
             "average. Black diamond: the best performer. The table below gives the "
             "numbers."
+        ) % {"country": name}
+
+    def draw(drawn: Sequence[str]) -> str:
+        return charts.pillar_profile(
+            [row["node"].name for row in pillars],
+            _floats(row["score"] for row in pillars),
+            _floats(row["eu_average"] for row in pillars),
+            _floats(row["best_score"] for row in pillars),
+            legend=(drawn[0], drawn[1], drawn[2]),
+            axis_label=drawn[3],
+            text=charts.ChartText("profile-chart", "", ""),
+            number_format=_drawn(0),
         )
-        % {"country": name},
-    )
-    return charts.pillar_profile(
-        [row["node"].name for row in pillars],
-        _floats(row["score"] for row in pillars),
-        _floats(row["eu_average"] for row in pillars),
-        _floats(row["best_score"] for row in pillars),
-        legend=(name, gettext("EU average"), gettext("Best performer")),
-        axis_label=gettext("Score (0 to 100)"),
-        text=text,
-        number_format=partial(format_number, language=language, digits=0),
-    )
+
+    return _chart(site, draw, words, head)
 
 
-def _trend_chart(trend: list[dict[str, Any]], country: str, language: str, gettext: Gettext) -> str:
-    name = country_label(country, language)
-    text = charts.ChartText(
-        "trend-chart",
-        gettext("Index score of %(country)s over the editions") % {"country": name},
-        gettext(
+def _trend_chart(site: _Site, trend: list[dict[str, Any]], country: str) -> dict[str, Markup]:
+    def words(language: str, gettext: Gettext) -> list[str]:
+        return [gettext("Index score")]
+
+    def head(language: str, gettext: Gettext) -> tuple[str, str]:
+        name = country_label(country, language)
+        return gettext("Index score of %(country)s over the editions") % {"country": name}, gettext(
             "Line chart of the index score of %(country)s in each edition; the table "
             "below gives the scores and ranks."
+        ) % {"country": name}
+
+    def draw(drawn: Sequence[str]) -> str:
+        return charts.trend(
+            [row["year"] for row in trend],
+            _floats(row["score"] for row in trend),
+            text=charts.ChartText("trend-chart", "", ""),
+            axis_label=drawn[0],
+            number_format=_drawn(1),
         )
-        % {"country": name},
-    )
-    return charts.trend(
-        [row["year"] for row in trend],
-        _floats(row["score"] for row in trend),
-        text=text,
-        axis_label=gettext("Index score"),
-        number_format=partial(format_number, language=language, digits=1),
-    )
+
+    return _chart(site, draw, words, head)
+
+
+def _methodology_contexts(site: _Site) -> Contexts:
+    return dict.fromkeys(site.languages, _methodology_context(site))
 
 
 def _methodology_context(site: _Site) -> dict[str, Any]:
@@ -489,3 +581,9 @@ def _methodology_context(site: _Site) -> dict[str, Any]:
             ("methodology", result.methodology_hash),
         ],
     }
+
+
+_SITE_PAGES: dict[str, Callable[[_Site], Contexts]] = {
+    "index": _overview_contexts,
+    "methodology": _methodology_contexts,
+}
