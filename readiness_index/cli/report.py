@@ -87,7 +87,7 @@ def report(
     intervals = _rank_intervals(result, assumptions, replications, year)
     site = render_reports(
         result, out, year=year, languages=codes, template_dir=template_dir,
-        targets=targets, full_framework=fw, rank_intervals=intervals,
+        targets=targets, full_framework=fw, rank_intervals=intervals, progress=True,
     )  # fmt: skip
     pages = len(list(site.glob("*.html")))
     click.echo(f"Wrote {pages} pages ({', '.join(codes)}) to {site}")

@@ -52,11 +52,12 @@ __all__ = [
     "read_data",
     "read_table",
     "write_sheets",
+    "write_table",
 ]
 
 #: A framework folder may hold its default methodology in ``methodology.yaml``.
 METHODOLOGY_FILE = "methodology"
-_FILE_KEYS = {"index", "aggregates", "indicators", "denominators", "units"}
+_FILE_KEYS = {"index", "aggregates", "indicators", "denominators", "units", "map"}
 _DATA_SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
 
 
@@ -77,10 +78,12 @@ def load_framework(*paths: str | os.PathLike[str]) -> Framework:
     """Load a framework from YAML files or folders of YAML files.
 
     With no path, the shipped European AI Readiness Index is loaded. Each file may
-    hold any of the keys ``index`` (code, name, version, description),
-    ``aggregates``, ``indicators``, ``denominators`` and ``units``; lists from
-    several files are joined. Folders are searched recursively for ``*.yaml``
-    (the ``data`` sub-folder is skipped).
+    hold any of the keys ``index`` (code, name, version, description and
+    ``reference_name``, the name reports give the average of the units),
+    ``aggregates``, ``indicators``, ``denominators``, ``units`` and ``map`` (a
+    tile-grid map of the units for the reports: ``name`` and ``tiles``, each unit's
+    ``[column, row]``); lists from several files are joined. Folders are searched
+    recursively for ``*.yaml`` (the ``data`` sub-folder is skipped).
 
     Raises
     ------
@@ -166,6 +169,8 @@ def _merge_file(
         problems.append(_problem(str(file), _short(key), expected))
     if "index" in content:
         _merge_index(file, content["index"], merged, problems)
+    if "map" in content:
+        merged["map"] = content["map"]
     for key in ("aggregates", "indicators", "denominators", "units"):
         items = content.get(key) or []
         if not isinstance(items, list):
@@ -193,7 +198,7 @@ def _merge_index(
         problems.append(_problem(str(file), "index", f"expected a mapping; found {_short(index)}"))
         return
     for key, value in index.items():
-        if key not in {"code", "name", "version", "description"}:
+        if key not in {"code", "name", "version", "description", "reference_name"}:
             problems.append(_problem(str(file), f"index.{_short(key)}", "unknown key"))
         merged[key] = value
 
@@ -420,6 +425,29 @@ def write_sheets(handle: Any, sheets: Sequence[tuple[str, pd.DataFrame, bool]]) 
         for name, frame, with_index in sheets:
             safe = sanitise_frame(frame)
             safe.to_excel(xl, sheet_name=sheet_name(name, taken), index=with_index)
+
+
+def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write one table by file type, ``.csv`` or ``.xlsx``, sanitised (no cell is a formula).
+
+    The file appears only when it is complete.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = write_table(pd.DataFrame({"a": ["=1+1"]}), Path(folder) / "t.csv")
+    ...     path.read_text()
+    "a\\n'=1+1\\n"
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        with atomic_file(path, "wb") as handle:
+            write_sheets(handle, [(path.stem, frame, False)])
+    else:
+        with atomic_file(path) as handle:
+            sanitise_frame(frame).to_csv(handle, index=False)
+    return path
 
 
 # -- atomic writing ------------------------------------------------------------------------

@@ -253,6 +253,23 @@ class Indicator(_Node):
         return {"method": value} if isinstance(value, str) else value
 
 
+class TileMap(_Frozen):
+    """A tile-grid map of the units: each unit's square as ``(column, row)``, row 0 on top.
+
+    Examples
+    --------
+    >>> TileMap(name="Benelux", tiles={"NL": (1, 0), "BE": (0, 1), "LU": (1, 1)}).tiles["BE"]
+    (0, 1)
+    """
+
+    name: str
+    tiles: dict[str, tuple[int, int]]
+
+
+#: Keys that change how reports present an index but no score; left out of its fingerprint.
+PRESENTATION_KEYS = frozenset({"reference_name", "map"})
+
+
 class Framework(_Frozen):
     """A composite index framework: a validated tree of aggregates and indicators.
 
@@ -276,6 +293,8 @@ class Framework(_Frozen):
     indicators: tuple[Indicator, ...]
     denominators: tuple[Denominator, ...] = ()
     units: tuple[Unit, ...] = ()
+    reference_name: str | None = None
+    map: TileMap | None = None
 
     @model_validator(mode="after")
     def _tree_rules(self) -> Framework:
@@ -424,9 +443,11 @@ class Framework(_Frozen):
         """A stable SHA-256 of the definitions (independent of file layout and key order).
 
         Keys added after the first release are left out while they hold their default,
-        so that the hash of a framework that does not use them does not change.
+        so that the hash of a framework that does not use them does not change. The
+        presentation keys (:data:`PRESENTATION_KEYS`: the name of the reference average,
+        the map) change no score and are always left out.
         """
-        dump = self.model_dump(mode="json", by_alias=True)
+        dump = self.model_dump(mode="json", by_alias=True, exclude=set(PRESENTATION_KEYS))
         for kind, (key, default) in _LATER_KEYS.items():
             for node in dump[kind]:
                 if node.get(key, default) == default:

@@ -39,7 +39,6 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 __all__ = [
     "OKABE_ITO",
-    "TILE_GRID",
     "ChartText",
     "heat_map",
     "pillar_profile",
@@ -58,17 +57,6 @@ OKABE_ITO = {
     "purple": "#CC79A7",
     "black": "#000000",
 }
-
-#: Position (column, row) of each EU-27 country on a tile-grid map of Europe.
-TILE_GRID: dict[str, tuple[int, int]] = {
-    "SE": (5, 0), "FI": (6, 0),
-    "IE": (0, 1), "DK": (3, 1), "EE": (6, 1),
-    "NL": (2, 2), "DE": (3, 2), "PL": (4, 2), "LV": (6, 2),
-    "BE": (1, 3), "LU": (2, 3), "CZ": (3, 3), "SK": (4, 3), "LT": (6, 3),
-    "FR": (1, 4), "AT": (3, 4), "HU": (4, 4), "RO": (5, 4),
-    "PT": (0, 5), "ES": (1, 5), "IT": (2, 5), "SI": (3, 5), "HR": (4, 5), "BG": (5, 5),
-    "MT": (2, 6), "GR": (5, 6), "CY": (6, 6),
-}  # fmt: skip
 
 _RC: dict[Any, Any] = {
     "svg.fonttype": "none",
@@ -174,6 +162,7 @@ def pillar_profile(
     axis_label: str,
     text: ChartText,
     number_format: NumberFormat = _plain,
+    limits: tuple[float, float] | None = (0.0, 100.0),
 ) -> str:
     """Horizontal bars of a country's pillar scores, with EU-average and best-performer marks.
 
@@ -204,7 +193,8 @@ def pillar_profile(
         ]
         axes.set_yticks(position, list(labels))
         axes.invert_yaxis()
-        axes.set_xlim(0, 100)
+        if limits is not None:  # the methodology's scale; without one, the data's range
+            axes.set_xlim(*limits)
         axes.set_xlabel(axis_label)
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: number_format(value)))
         figure.legend(handles, legend, loc="outside lower center", ncols=3, frameon=False)
@@ -295,8 +285,11 @@ def heat_map(
     text: ChartText,
     colour_label: str,
     number_format: NumberFormat = _plain,
+    limits: tuple[float, float] | None = (0.0, 100.0),
 ) -> str:
     """A heat map (rows: countries, columns: pillars), cells annotated with their value.
+
+    The colours span ``limits`` (the methodology's scale), or the values shown.
 
     Examples
     --------
@@ -309,11 +302,12 @@ def heat_map(
     with rc_context(_RC):
         figure = _figure(1.3 * len(column_labels) + 2.8, 0.28 * len(row_labels) + 1.6)
         axes = figure.add_subplot()
-        image = axes.pcolormesh(grid, cmap="cividis", norm=Normalize(0, 100))
+        norm = Normalize(*limits) if limits is not None else Normalize()
+        image = axes.pcolormesh(grid, cmap="cividis", norm=norm)
         axes.invert_yaxis()
         for (row, column), value in np.ndenumerate(grid):
             if np.isfinite(value):
-                shade = "black" if value > 55 else "white"
+                shade = "black" if float(norm(value)) > 0.55 else "white"
                 axes.text(
                     column + 0.5,
                     row + 0.5,
@@ -334,12 +328,13 @@ def heat_map(
 
 def tile_map(
     tiles: Mapping[str, tuple[float, str]],
+    grid: Mapping[str, tuple[int, int]],
     *,
     text: ChartText,
     colour_label: str,
     number_format: NumberFormat = _plain,
 ) -> str:
-    """A tile-grid map of Europe: one linked square per country, coloured by score.
+    """A tile-grid map: one linked square per unit, coloured by score.
 
     The colour scale spans the scores shown, widened to whole tens, so that
     differences between countries stay visible; the colour bar gives the scale.
@@ -347,14 +342,18 @@ def tile_map(
     Parameters
     ----------
     tiles : mapping of str to (float, str)
-        For each country code in :data:`TILE_GRID`: its score and the link to its
-        page. Countries of the grid without a tile are drawn grey and unlinked;
-        countries not on the grid are left out.
+        For each unit code of ``grid``: its score and the link to its page. Units
+        of the grid without a tile are drawn grey and unlinked; units not on the
+        grid are left out.
+    grid : mapping of str to (int, int)
+        Each unit's square, ``(column, row)`` with row 0 on top (a framework's
+        declared map, :class:`readiness_index.model.framework.TileMap`).
 
     Examples
     --------
     >>> svg = tile_map({"AT": (55.0, "AT.html"), "BE": (38.0, "BE.html")},
-    ...                text=ChartText("m", "Map", "Scores."), colour_label="Score")
+    ...                {"AT": (1, 0), "BE": (0, 0)}, colour_label="Score",
+    ...                text=ChartText("m", "Map", "Scores."))
     >>> 'href="AT.html"' in svg
     True
     """
@@ -364,12 +363,12 @@ def tile_map(
         axes = figure.add_subplot()
         mappable = axes.scatter([], [], c=[], cmap="cividis", norm=norm)
         colours = _vector(figure.colorbar(mappable, ax=axes, label=colour_label, shrink=0.6))
-        for code, position in TILE_GRID.items():
+        for code, position in grid.items():
             score, url = tiles.get(code, (math.nan, ""))
             shade = colours.cmap(norm(score)) if np.isfinite(score) else None
             _tile(axes, code, position, shade, number_format(score), url)
-        axes.set_xlim(0, 7)
-        axes.set_ylim(-6, 1)
+        axes.set_xlim(0, max(column for column, _ in grid.values()) + 1)
+        axes.set_ylim(-max(row for _, row in grid.values()), 1)
         axes.set_aspect("equal")
         axes.set_axis_off()
         return to_svg(figure, text)

@@ -40,12 +40,16 @@ from readiness_index.io.files import atomic_directory
 from readiness_index.model.countries import EXCEPTIONS
 from readiness_index.report import charts, reuse
 from readiness_index.report import views as report_views
+from readiness_index.report.downloads import Download, write_downloads
+from readiness_index.report.explorer import explorer_data
+from readiness_index.report.framing import map_tiles, score_scale
 from readiness_index.report.i18n import (
     available_languages,
     check_languages,
     country_label,
     filters,
     format_number,
+    format_value,
     language_name,
     template_folders,
     translations,
@@ -58,7 +62,7 @@ if TYPE_CHECKING:
 
 __all__ = ["available_languages", "page_name", "render_reports"]
 
-_PAGES = {"index": "index", "methodology": "methodology"}
+_PAGES = {name: name for name in ("index", "methodology", "explorer", "compare", "downloads")}
 _INTERVAL_COLUMNS = ("country", "p05", "p95")
 _TARGET_COLUMNS = (
     "country", "indicator", "latest_year", "latest_value", "target", "target_year", "gap",
@@ -148,6 +152,7 @@ def render_reports(
     site = _Site(result, year, languages, rank_intervals, targets, full_framework, folders)
     with atomic_directory(out_dir) as tmp:
         _copy_static(folders, tmp / "assets")
+        site.downloads = write_downloads(result, year, tmp)
         run_tasks(_render_task, _tasks(site), state=(site, tmp), jobs=jobs, progress=progress)
     return Path(out_dir).resolve()
 
@@ -185,6 +190,9 @@ class _Site:
         self.edition = report_views.Edition.of(result, year)
         self.ranking = report_views.ranking_rows(result, year, rank_intervals)
         self.countries = self.edition.order(result.framework.root)
+        self.downloads: list[Download] = []
+        self.scale = score_scale(result.methodology)
+        self.tiles = map_tiles(result.framework, self.countries)
 
 
 # -- templates -----------------------------------------------------------------------------
@@ -251,6 +259,7 @@ def _render_task(state: tuple[_Site, Path], task: str) -> int:
         name = page_name(kind, language, site.languages, country=country, year=site.year)
         url = _url_helper(site, language, kind, country)
         template = f"{kind}.html"
+        contexts[language].update(_framing(site, language))
         _render_page(
             environment, template, folder / name, contexts[language], country=country, url=url
         )
@@ -302,6 +311,41 @@ def _copy_static(folders: list[Path], assets: Path) -> None:
 Gettext = Callable[[str], str]
 Words = Callable[[str, Gettext], list[str]]
 Head = Callable[[str, Gettext], tuple[str, str]]
+
+
+def _framing(site: _Site, language: str) -> dict[str, Any]:
+    """What every page says about the index: its average's name, its scale, its targets."""
+    gettext = _gettext(site, language)
+    reference = site.result.framework.reference_name
+    return {
+        "reference_name": reference,
+        "average_name": _average_name(reference, gettext),
+        "scale": site.scale,
+        "scale_words": _scale_words(site.scale, gettext, language),
+        "has_targets": site.targets is not None and not site.targets.empty,
+    }
+
+
+def _average_name(reference: str | None, gettext: Gettext) -> str:
+    """The name of the reference average in the language (a framework's own name as given)."""
+    if reference is None:
+        return gettext("Average of all units")
+    if reference == "EU average":  # the shipped index's, translated in the catalogues
+        return gettext("EU average")
+    return gettext(reference)
+
+
+def _scale_words(scale: tuple[float, float] | None, gettext: Gettext, language: str) -> str:
+    if scale is None:
+        return gettext("no fixed range")
+    if scale == (0.0, 100.0):
+        return gettext("0 to 100")
+    low, high = (format_value(bound, language) for bound in scale)
+    return gettext("%(lower)s to %(upper)s") % {"lower": low, "upper": high}
+
+
+def _score_label(site: _Site, gettext: Gettext) -> str:
+    return gettext("Score (0 to 100)") if site.scale == (0.0, 100.0) else gettext("Score")
 
 
 def _floats(values: Iterable[float | None]) -> list[float]:
@@ -397,10 +441,15 @@ def _heat_map(site: _Site, pillars: list[Any]) -> dict[str, Markup]:
         return [*names, gettext("Score")]
 
     def head(language: str, gettext: Gettext) -> tuple[str, str]:
+        if site.scale == (0.0, 100.0):
+            return gettext("Pillar scores of every country"), gettext(
+                "Heat map of the pillar scores (0 to 100) of every country, best ranked "
+                "first; darker cells are lower scores. The same numbers are in the table "
+                "below the chart."
+            )
         return gettext("Pillar scores of every country"), gettext(
-            "Heat map of the pillar scores (0 to 100) of every country, best ranked "
-            "first; darker cells are lower scores. The same numbers are in the table "
-            "below the chart."
+            "Heat map of the pillar scores of every country, best ranked first; darker "
+            "cells are lower scores. The same numbers are in the table below the chart."
         )
 
     def draw(drawn: Sequence[str]) -> str:
@@ -411,22 +460,31 @@ def _heat_map(site: _Site, pillars: list[Any]) -> dict[str, Markup]:
             text=charts.ChartText("heat-map", "", ""),
             colour_label=drawn[-1],
             number_format=_drawn(0),
+            limits=site.scale,
         )
 
     return _chart(site, draw, words, head)
 
 
 def _tile_map(site: _Site, rows: list[report_views.RankingRow]) -> dict[str, Markup]:
-    scores = {EXCEPTIONS.get(row.country, row.country): (row.country, row.score) for row in rows}
+    if not site.tiles:
+        return dict.fromkeys(site.languages, Markup(""))
+    scores = {_tile_code(site, row.country): (row.country, row.score) for row in rows}
 
     def words(language: str, gettext: Gettext) -> list[str]:
         return [gettext("Index score")]
 
     def head(language: str, gettext: Gettext) -> tuple[str, str]:
+        if site.result.framework.reference_name == "EU average":
+            return gettext("Map of the index scores"), gettext(
+                "Tile-grid map of Europe: one square per country, placed roughly where the "
+                "country lies and coloured by its index score; darker is lower. Each square "
+                "links to the country's report. The ranking table gives the same numbers."
+            )
         return gettext("Map of the index scores"), gettext(
-            "Tile-grid map of Europe: one square per country, placed roughly where the "
-            "country lies and coloured by its index score; darker is lower. Each square "
-            "links to the country's report. The ranking table gives the same numbers."
+            "Tile-grid map: one square per unit, placed roughly where the unit lies and "
+            "coloured by its index score; darker is lower. Each square links to the "
+            "unit's report. The ranking table gives the same numbers."
         )
 
     def draw(drawn: Sequence[str]) -> str:
@@ -440,12 +498,18 @@ def _tile_map(site: _Site, rows: list[report_views.RankingRow]) -> dict[str, Mar
         }
         return charts.tile_map(
             tiles,
+            site.tiles,
             text=charts.ChartText("tile-map", "", ""),
             colour_label=drawn[0],
             number_format=_drawn(0),
         )
 
     return _relink(site, _chart(site, draw, words, head), scores)
+
+
+def _tile_code(site: _Site, country: str) -> str:
+    """The unit's square on the map: its own code, or its ISO code (``EL`` -> ``GR``)."""
+    return country if country in site.tiles else EXCEPTIONS.get(country, country)
 
 
 def _relink(site: _Site, svgs: dict[str, Markup], scores: dict[str, Any]) -> dict[str, Markup]:
@@ -516,11 +580,19 @@ def _context_groups(site: _Site, country: str) -> list[tuple[Any, list[Any]]]:
 def _profile_chart(site: _Site, pillars: list[dict[str, Any]], country: str) -> dict[str, Markup]:
     def words(language: str, gettext: Gettext) -> list[str]:
         name = country_label(country, language)
-        return [name, gettext("EU average"), gettext("Best performer"), gettext("Score (0 to 100)")]
+        average = _framing(site, language)["average_name"]
+        return [name, average, gettext("Best performer"), _score_label(site, gettext)]
 
     def head(language: str, gettext: Gettext) -> tuple[str, str]:
         name = country_label(country, language)
-        return gettext("Pillar profile of %(country)s") % {"country": name}, gettext(
+        title = gettext("Pillar profile of %(country)s") % {"country": name}
+        if site.result.framework.reference_name != "EU average" or site.scale != (0.0, 100.0):
+            average = _framing(site, language)["average_name"]
+            return title, gettext(
+                "Bars: the pillar scores of %(country)s. Orange line: the %(average)s. "
+                "Black diamond: the best performer. The table below gives the numbers."
+            ) % {"country": name, "average": average}
+        return title, gettext(
             "Bars: the pillar scores (0 to 100) of %(country)s. Orange line: the EU "
             "average. Black diamond: the best performer. The table below gives the "
             "numbers."
@@ -536,6 +608,7 @@ def _profile_chart(site: _Site, pillars: list[dict[str, Any]], country: str) -> 
             axis_label=drawn[3],
             text=charts.ChartText("profile-chart", "", ""),
             number_format=_drawn(0),
+            limits=site.scale,
         )
 
     return _chart(site, draw, words, head)
@@ -583,7 +656,58 @@ def _methodology_context(site: _Site) -> dict[str, Any]:
     }
 
 
+def _explorer_contexts(site: _Site) -> Contexts:
+    framework = site.result.framework
+    common = _common(site)
+    indicators_of = {
+        pillar.code: [
+            node for _, node in _subtree(framework, pillar.code) if node.code != pillar.code
+        ]
+        for pillar in common["pillars"]
+    }
+    context = {**common, "rows": site.ranking, "weights": site.result.weights,
+               "indicators_of": indicators_of,
+               "explorer": explorer_data(site.result, site.year)}  # fmt: skip
+    return {language: {**context, "names": _names(site, language)} for language in site.languages}
+
+
+def _subtree(framework: Framework, code: str) -> list[tuple[int, Any]]:
+    """``code`` and every node below it, depth first, with their depth below ``code``."""
+    out = [(0, framework.nodes[code])]
+    for child in framework.children(code):
+        out += [(depth + 1, node) for depth, node in _subtree(framework, child)]
+    return out
+
+
+def _names(site: _Site, language: str) -> dict[str, str]:
+    return {country: country_label(country, language) for country in site.countries}
+
+
+def _compare_contexts(site: _Site) -> Contexts:
+    framework = site.result.framework
+    edition = site.edition
+    rows = [
+        {"depth": depth, "node": node, "is_indicator": framework.levels[node.code] == 1,
+         "average": edition.eu_average(node.code),
+         "scores": [edition.score(country, node.code) for country in site.countries]}
+        for depth, node in framework.walk()
+    ]  # fmt: skip
+    context = {**_common(site), "rows": rows, "chosen": site.countries[:2]}
+    return dict.fromkeys(site.languages, context)
+
+
+def _downloads_contexts(site: _Site) -> Contexts:
+    result = site.result
+    context = {**_common(site), "downloads": site.downloads,
+               "hashes": [("framework", result.framework_hash), ("data", result.data_hash),
+                          ("methodology", result.methodology_hash)]}  # fmt: skip
+    return dict.fromkeys(site.languages, context)
+
+
 _SITE_PAGES: dict[str, Callable[[_Site], Contexts]] = {
     "index": _overview_contexts,
     "methodology": _methodology_contexts,
+    "explorer": _explorer_contexts,
+    "compare": _compare_contexts,
+    "downloads": _downloads_contexts,
 }
