@@ -18,7 +18,7 @@ Examples
 ...                      "indicator": ["a", "b", "a", "b"], "value": [1.0, 2.0, 3.0, 1.0]})
 >>> data = explorer_data(build(fw, prepare_data(rows, fw)), 2025)
 >>> data["units"], data["values"]["a"], data["weights"], data["rules"]["2"]["method"]
-(['AT', 'BE'], [0.0, 100.0], {'a': 1.0, 'b': 2.0}, 'arithmetic')
+(['AT', 'BE'], [0.0, 100.0], {'index': 1.0, 'a': 1.0, 'b': 2.0}, 'arithmetic')
 """
 
 from __future__ import annotations

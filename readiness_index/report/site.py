@@ -1,8 +1,13 @@
 """Render an :class:`IndexResult` as a static, multilingual web site.
 
-:func:`render_reports` writes an overview (``index.html``), one report per country
-and a methodology page, in every language asked for, into a folder that can be
-opened from disk: no script, no web font, no request outside the folder. Pages are
+:func:`render_reports` writes an overview (``index.html``), one report per country,
+a methodology page, a weights explorer, a country comparison and a downloads page
+(with the edition's tables and replay record in ``downloads/``), in every language
+asked for, into a folder that can be opened from disk: no web font, no request
+outside the folder; the explorer and the comparison run small hand-written scripts
+from ``assets/`` and show the published numbers without them. Each chart is drawn
+once for all languages (:mod:`readiness_index.report.reuse`), and pages are rendered
+in parallel (:mod:`readiness_index.report.parallel`). Pages are
 jinja2 templates from ``reports/templates`` (or a user's folder, searched first),
 with autoescaping on; user-facing strings come from gettext catalogues in
 ``reports/locale`` compiled at run time; numbers, percentages, dates and country
@@ -112,6 +117,11 @@ def render_reports(
         The framework as loaded, with its inactive parts: the inactive indicators
         are shown on each country report as context (not scored), with their
         targets. By default only what the result scored is shown.
+    jobs : int, optional
+        Processes rendering pages; every processor available by default, ``1`` to
+        render in this process.
+    progress : bool, default False
+        Show a progress bar on standard error (the command line does).
 
     Returns
     -------
@@ -138,7 +148,9 @@ def render_reports(
     ...     site = render_reports(result, Path(folder) / "site", languages=("en", "fr"))
     ...     sorted(page.name for page in site.glob("*.html"))
     ['AT-2025.fr.html', 'AT-2025.html', 'BE-2025.fr.html', 'BE-2025.html',
-     'index.fr.html', 'index.html', 'methodology.fr.html', 'methodology.html']
+     'compare.fr.html', 'compare.html', 'downloads.fr.html', 'downloads.html',
+     'explorer.fr.html', 'explorer.html', 'index.fr.html', 'index.html',
+     'methodology.fr.html', 'methodology.html']
     """
     languages = tuple(languages)
     folders = template_folders(template_dir)
