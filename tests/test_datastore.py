@@ -138,7 +138,15 @@ def test_rows_must_fit_the_framework(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError) as err:
         add_data(path, data_dir=tmp_path / "data", framework=FRAMEWORK)
     message = str(err.value)
-    assert "column 'country': expected a unit declared in the framework; found 'DE'" in message
+    assert (
+        "row 2, column 'country', indicator 'ai_use_enterprises', country 'DE', year 2024: "
+        "expected a unit declared in the framework; found 'DE'" in message
+    )
+    assert set(err.value.failures["reason"]) == {
+        "unknown_unit",
+        "out_of_bounds",
+        "unknown_indicator",
+    }
     assert "expected a value within the plausible bounds [0.0, 100.0]; found 120.0" in message
     assert "expected an indicator or denominator code of the framework; found 'robots'" in message
     assert "at least one value for every indicator" not in message  # one file need not cover all

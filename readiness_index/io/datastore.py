@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from readiness_index.errors import DataConflictError, DataValidationError
+from readiness_index.errors import DataConflictError
 from readiness_index.io.files import atomic_file, read_table
 from readiness_index.io.loaders import load_file, sniff_format
 from readiness_index.io.safe import file_in_folder
@@ -31,7 +31,6 @@ __all__ = ["DataChange", "add_data", "compare_rows"]
 
 KEY = ["country", "year", "indicator"]
 _SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
-_COVERAGE = "at least one value for every indicator"
 
 
 @dataclass(frozen=True)
@@ -167,33 +166,8 @@ def _load(
 
 
 def _validate(frame: pd.DataFrame, framework: Framework, name: str) -> pd.DataFrame:
-    """The data contract, except that one file need not cover every indicator.
-
-    The loaders already typed the frame; it is returned when the only failures are
-    indicators of the framework that the file does not hold.
-    """
-    try:
-        return validate_long(frame, framework, file=name)
-    except DataValidationError as err:
-        failures = err.failures
-        if failures is None:
-            raise
-        rest = failures.loc[failures["expected"] != _COVERAGE]
-        if len(rest):
-            lines = "\n  ".join(_line(rec) for rec in rest.head(20).to_dict("records"))
-            message = f"{len(rest)} problem(s) in the indicator data of {name}:\n  {lines}"
-            raise DataValidationError(message, failures=rest.reset_index(drop=True)) from err
-        return frame
-
-
-def _line(rec: Mapping[Any, Any]) -> str:
-    who = ", ".join(
-        f"{key} {rec[key]!r}"
-        for key in ("row", "indicator", "country", "year")
-        if rec[key] is not None and not pd.isna(rec[key])
-    )
-    where = f"{rec['file']}: {who}: column {rec['column']!r}"
-    return f"{where}: expected {rec['expected']}; found {rec['found']!r}"
+    """The data contract, except that one file need not cover every indicator."""
+    return validate_long(frame, framework, file=name, require_coverage=False)
 
 
 def _stored(folder: Path) -> pd.DataFrame:

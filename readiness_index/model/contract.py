@@ -5,7 +5,12 @@ with ``value``, ``flag`` (Eurostat-style observation codes) and ``source``; the
 optional columns ``unit``, ``vintage`` and ``provenance`` are kept when present.
 :func:`validate_long` checks a table against a framework lazily with pandera and
 raises one :class:`~readiness_index.errors.DataValidationError` that carries the
-table of every failure.
+table of every failure, each with its :class:`~readiness_index.errors.Reason`.
+This contract is the only one: the long-format loader runs it too
+(:func:`long_failures` with no framework checks the table's own rules).
+
+Unit codes are case-insensitive (:data:`UNIT_CASE_RULE`); values are finite and at
+most :data:`MAX_MAGNITUDE` in size; text such as ``nan`` or ``inf`` is not a number.
 
 The schema's checks are first run as whole-column NumPy operations
 (:func:`_passes_schema`); pandera is imported and run only when one of them fails, to
@@ -23,9 +28,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from readiness_index.errors import DataValidationError
+from readiness_index.errors import DataValidationError, Reason
 from readiness_index.model.framework import Framework
-from readiness_index.model.identifiers import CODE_RULE, valid_codes
+from readiness_index.model.identifiers import CODE_RULE, unit_key, valid_codes
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -34,13 +39,31 @@ __all__ = [
     "FAILURE_COLUMNS",
     "FLAG_CODES",
     "LONG_COLUMNS",
+    "MAX_MAGNITUDE",
     "OPTIONAL_COLUMNS",
+    "UNIT_CASE_RULE",
+    "long_failures",
+    "spell_units",
     "validate_long",
 ]
 
+#: How unit codes in data are spelled (codes are case-insensitive).
+UNIT_CASE_RULE = (
+    "unit codes are case-insensitive: a code takes the spelling of the unit the framework "
+    "declares (at, At -> AT); without declared units, a code that is an ISO 3166-1 country "
+    "is written in upper case, and any other codes that differ only in case are refused"
+)
+
 LONG_COLUMNS = ("country", "year", "indicator", "value", "flag", "source")
 OPTIONAL_COLUMNS = ("unit", "vintage", "provenance", "data_year")
-FAILURE_COLUMNS = ("file", "row", "column", "indicator", "country", "year", "expected", "found")
+FAILURE_COLUMNS = (
+    "reason", "file", "row", "column", "indicator", "country", "year", "expected", "found",
+)  # fmt: skip
+#: The largest magnitude of a value: beyond it, sums, differences and squares of values
+#: could overflow to infinity in the steps.
+MAX_MAGNITUDE = 1e150
+#: The years a row may have.
+YEARS = (1900, 2200)
 
 #: Eurostat observation flags (and ``:`` for "not available").
 FLAG_CODES = {
@@ -62,15 +85,20 @@ _FLAG_PATTERN = re.compile(rf"^[{re.escape(''.join(FLAG_CODES))}]*$")
 
 
 def validate_long(
-    frame: pd.DataFrame, framework: Framework, *, file: str = "<DataFrame>"
+    frame: pd.DataFrame,
+    framework: Framework,
+    *,
+    file: str = "<DataFrame>",
+    require_coverage: bool = True,
 ) -> pd.DataFrame:
     """Validate a long indicator table against ``framework`` and return it typed.
 
-    Every failure is collected before raising: missing or unknown columns, text or
-    infinite numbers, non-integer years, unknown countries (when the framework
-    declares its units) or indicators, duplicate ``country, year, indicator``
-    rows, invalid flags, values outside an indicator's plausible bounds, and
-    indicators of the framework with no data at all.
+    Every failure is collected before raising: missing or unknown columns, text,
+    infinite or huge numbers, non-integer years, codes that break the code rule,
+    unknown countries (when the framework declares its units) or indicators, unit
+    codes that differ only in case, duplicate ``country, year, indicator`` rows,
+    invalid flags, values outside an indicator's plausible bounds, and (with
+    ``require_coverage``) indicators of the framework with no data at all.
 
     Parameters
     ----------
@@ -80,49 +108,72 @@ def validate_long(
         The definitions the data must fit.
     file : str, default "<DataFrame>"
         The name reported in failures.
+    require_coverage : bool, default True
+        Require at least one value for every indicator (off for one file of many).
 
     Returns
     -------
     pandas.DataFrame
-        A new frame with ``year`` as int, ``value`` as float and empty flags as "".
+        A new frame with ``year`` as int, ``value`` as float, empty flags as "" and
+        unit codes spelled by :data:`UNIT_CASE_RULE`.
 
     Raises
     ------
     DataValidationError
-        With ``failures``, a table of ``file, row, column, indicator, country, year,
-        expected, found``.
+        With ``failures``, a table of ``reason, file, row, column, indicator, country,
+        year, expected, found``.
 
     Examples
     --------
     >>> from readiness_index.model.framework import Aggregate, Framework, Indicator
     >>> fw = Framework(aggregates=(Aggregate(code="index", name="I"),),
     ...                indicators=(Indicator(code="a", name="A", parent="index"),))
-    >>> rows = pd.DataFrame({"country": ["AT"], "year": [2024], "indicator": ["a"],
+    >>> rows = pd.DataFrame({"country": ["at"], "year": [2024], "indicator": ["a"],
     ...                      "value": ["1.5"], "flag": [""], "source": ["x"]})
-    >>> validate_long(rows, fw)["value"].tolist()
-    [1.5]
+    >>> validate_long(rows, fw)[["country", "value"]].values.tolist()
+    [['AT', 1.5]]
     """
-    failures: list[dict[str, object]] = []
-    missing = [c for c in LONG_COLUMNS if c not in frame.columns and c not in ("flag", "source")]
-    unknown = [c for c in frame.columns if c not in (*LONG_COLUMNS, *OPTIONAL_COLUMNS)]
-    if missing or unknown:
-        for col in missing:
-            failures.append(_failure(file, None, col, f"a column named {col!r}", "no such column"))
-        for col in unknown:
-            failures.append(
-                _failure(file, None, col, f"only the columns {list(LONG_COLUMNS)}", "extra column")
-            )
-        _raise(failures, file)
-    typed = _coerce(frame, file, failures)
-    failures.extend(_code_failures(typed, file))
-    failures.extend(_schema_failures(typed, framework, file))
-    failures.extend(_coverage_failures(typed, framework, file))
+    typed, failures = long_failures(frame, framework, file=file)
+    if require_coverage and not typed.empty:
+        failures.extend(_coverage_failures(typed, framework, file))
     if failures:
         _raise(failures, file)
     return typed
 
 
+def long_failures(
+    frame: pd.DataFrame, framework: Framework | None, *, file: str
+) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """The typed table and every failure of the long-format contract (no coverage).
+
+    Without a framework, only the table's own rules are checked (columns, numbers,
+    years, codes, flags, duplicates); with one, also its units, indicators and bounds.
+    The typed table is empty when columns are missing.
+    """
+    failures = list(_column_failures(frame, file))
+    if failures:
+        return pd.DataFrame(), failures
+    typed = _coerce(frame, file, failures)
+    typed["country"] = _spelled(typed, framework, file, failures)
+    failures.extend(_code_failures(typed, file))
+    failures.extend(_schema_failures(typed, framework, file))
+    return typed, failures
+
+
+def _column_failures(frame: pd.DataFrame, file: str) -> Iterable[dict[str, object]]:
+    for col in LONG_COLUMNS:
+        if col not in frame.columns and col not in ("flag", "source"):
+            yield _failure(
+                Reason.MISSING_COLUMN, file, None, col, f"a column named {col!r}", "no such column"
+            )
+    for col in frame.columns:
+        if col not in (*LONG_COLUMNS, *OPTIONAL_COLUMNS):
+            expected = f"only the columns {[*LONG_COLUMNS, *OPTIONAL_COLUMNS]}"
+            yield _failure(Reason.EXTRA_COLUMN, file, None, str(col), expected, "extra column")
+
+
 def _failure(
+    reason: Reason,
     file: str,
     row: object,
     column: str,
@@ -134,6 +185,7 @@ def _failure(
     year: object = None,
 ) -> dict[str, object]:
     return {
+        "reason": reason.value,
         "file": file,
         "row": row,
         "column": column,
@@ -141,12 +193,19 @@ def _failure(
         "country": country,
         "year": year,
         "expected": expected,
-        "found": found,
+        "found": _short(found),
     }
 
 
+def _short(value: object, limit: int = 80) -> object:
+    """Long text in a failure is cut (messages stay short whatever the file holds)."""
+    if isinstance(value, str) and len(value) > limit:
+        return value[: limit - 3] + "..."
+    return value
+
+
 def _coerce(frame: pd.DataFrame, file: str, failures: list[dict[str, object]]) -> pd.DataFrame:
-    """Type the columns; text in a number or a fractional year becomes a failure."""
+    """Type the columns; text in a number or a year that is not whole becomes a failure."""
     out = pd.DataFrame(index=frame.index)
     out["country"] = frame["country"].astype("string").str.strip()
     out["indicator"] = frame["indicator"].astype("string").str.strip()
@@ -154,17 +213,128 @@ def _coerce(frame: pd.DataFrame, file: str, failures: list[dict[str, object]]) -
         if col in frame.columns or col in ("flag", "source"):
             raw = frame[col] if col in frame.columns else pd.Series("", index=frame.index)
             out[col] = raw.astype("string").fillna("").str.strip()
-    out["value"] = _numeric(
-        frame, "value", "a number (or an empty cell for missing)", file, failures
-    )
-    year = _numeric(frame, "year", "a whole year such as 2024", file, failures)
-    fractional = year.notna() & (year != year.round())
-    for row in year.index[fractional | (year.isna() & frame["year"].notna())]:
-        if not fractional.loc[row]:
-            continue
-        failures.append(_row_failure(frame, row, "year", "a whole year such as 2024", file))
-    out["year"] = year.round().astype("Int64")
+    expected = "a number (or an empty cell for missing)"
+    out["value"] = _numeric(frame, "value", expected, file, failures)
+    out["year"] = _years(frame, file, failures)
     return out[[c for c in (*LONG_COLUMNS, *OPTIONAL_COLUMNS) if c in out.columns]]
+
+
+def _numeric(
+    frame: pd.DataFrame, col: str, expected: str, file: str, failures: list[dict[str, object]]
+) -> pd.Series:
+    """Numbers of a column; text that is not a number (``nan`` and ``n/a`` included)
+    is a failure, an empty cell is missing."""
+    raw = frame[col]
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        return raw.astype("float64")
+    text = raw.astype("string").str.strip()
+    values = pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
+    bad = values.isna() & text.fillna("").ne("")
+    for row in frame.index[bad.to_numpy()]:
+        failures.append(_row_failure(Reason.NOT_A_NUMBER, frame, row, col, expected, file))
+    return values
+
+
+def _years(frame: pd.DataFrame, file: str, failures: list[dict[str, object]]) -> pd.Series:
+    """Whole years within :data:`YEARS`; any other year is a failure and left missing."""
+    year = _numeric(frame, "year", "a whole year such as 2024", file, failures)
+    lo, hi = YEARS
+    whole = "a whole year such as 2024"
+    blank = frame["year"].astype("string").str.strip().fillna("").eq("")
+    checks = (
+        (year.notna() & (year != year.round()), Reason.NOT_WHOLE_YEAR, whole),
+        (
+            year.notna() & ((year < lo) | (year > hi)),
+            Reason.YEAR_RANGE,
+            f"a year from {lo} to {hi}",
+        ),
+        (blank, Reason.MISSING_VALUE, whole),
+    )
+    bad = np.zeros(len(year), dtype=bool)
+    for check, reason, expected in checks:
+        mask = np.asarray(check, dtype=bool) & ~bad
+        for row in frame.index[mask]:
+            failures.append(_row_failure(reason, frame, row, "year", expected, file))
+        bad |= mask
+    return year.mask(bad).round().astype("Int64")
+
+
+def _row_failure(
+    reason: Reason, frame: pd.DataFrame, row: object, column: str, expected: str, file: str
+) -> dict[str, object]:
+    record = frame.loc[row]  # type: ignore[call-overload]
+    return _failure(
+        reason, file, row, column, expected, record[column],
+        indicator=record.get("indicator"), country=record.get("country"), year=record.get("year"),
+    )  # fmt: skip
+
+
+def spell_units(codes: pd.Series, declared: Iterable[str] = ()) -> tuple[pd.Series, list[str]]:
+    """Unit codes spelled by :data:`UNIT_CASE_RULE`, and the codes that stay ambiguous.
+
+    Examples
+    --------
+    >>> spell_units(pd.Series(["at", "At", "AT", "DE"]))[0].tolist()
+    ['AT', 'AT', 'AT', 'DE']
+    >>> spell_units(pd.Series(["r1", "R1"]))[1]
+    ['R1', 'r1']
+    >>> spell_units(pd.Series(["aut"]), ["AUT"])[0].tolist()
+    ['AUT']
+    """
+    units = {unit_key(code): code for code in declared}
+    spelling: dict[str, str] = {}
+    for code in codes.dropna().unique():
+        text = str(code)
+        if text in units.values() or (not units and text == text.upper()):
+            continue
+        if units:
+            spelling[text] = units.get(unit_key(text), text)
+        elif _is_country_code(text):
+            spelling[text] = text.upper()
+    spelled = codes.replace(spelling) if spelling else codes
+    if units:
+        return spelled, []
+    groups: dict[str, set[str]] = {}
+    for code in spelled.dropna().unique():
+        groups.setdefault(unit_key(str(code)), set()).add(str(code))
+    return spelled, sorted(code for same in groups.values() if len(same) > 1 for code in same)
+
+
+def _is_country_code(text: str) -> bool:
+    from readiness_index.model.countries import EXCEPTIONS
+
+    if len(text) not in (2, 3) or not text.isalpha():
+        return False
+    if text.upper() in EXCEPTIONS:
+        return True
+    import pycountry
+
+    code = text.upper()
+    found = (
+        pycountry.countries.get(alpha_2=code)
+        if len(text) == 2
+        else pycountry.countries.get(alpha_3=code)
+    )
+    return found is not None
+
+
+def _spelled(
+    typed: pd.DataFrame, framework: Framework | None, file: str, failures: list[dict[str, object]]
+) -> pd.Series:
+    declared = [u.code for u in framework.units] if framework is not None else []
+    spelled, ambiguous = spell_units(typed["country"], declared)
+    for row in typed.index[spelled.isin(ambiguous).to_numpy()]:
+        record = typed.loc[row]
+        failures.append(
+            _failure(
+                Reason.CODE_CASE, file, row, "country",
+                "one spelling per unit (codes are case-insensitive: "
+                f"{', '.join(c for c in ambiguous if unit_key(c) == unit_key(str(spelled[row])))} "
+                "would be one unit)",
+                record["country"], indicator=record["indicator"], year=record["year"],
+            )
+        )  # fmt: skip
+    return spelled
 
 
 def _code_failures(typed: pd.DataFrame, file: str) -> Iterable[dict[str, object]]:
@@ -175,62 +345,69 @@ def _code_failures(typed: pd.DataFrame, file: str) -> Iterable[dict[str, object]
         for row in typed.index[bad.to_numpy()]:
             record = typed.loc[row]
             yield _failure(
-                file, row, column, f"a code: {CODE_RULE}", record[column],
+                Reason.INVALID_CODE, file, row, column, f"a code: {CODE_RULE}", record[column],
                 indicator=record["indicator"], country=record["country"], year=record["year"],
             )  # fmt: skip
 
 
-def _numeric(
-    frame: pd.DataFrame, col: str, expected: str, file: str, failures: list[dict[str, object]]
-) -> pd.Series:
-    raw = frame[col]
-    text = raw.astype("string").str.strip()
-    values = pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
-    bad = values.isna() & text.fillna("").ne("")
-    for row in frame.index[bad.to_numpy()]:
-        failures.append(_row_failure(frame, row, col, expected, file))
-    return values
+# -- the schema ----------------------------------------------------------------------------
+def _finite(values: pd.Series) -> pd.Series:
+    return pd.Series(~np.isinf(values.to_numpy(dtype="float64")), index=values.index)
 
 
-def _row_failure(
-    frame: pd.DataFrame, row: object, column: str, expected: str, file: str
-) -> dict[str, object]:
-    record = frame.loc[row]  # type: ignore[call-overload]
-    return _failure(
-        file,
-        row,
-        column,
-        expected,
-        record[column],
-        indicator=record.get("indicator"),
-        country=record.get("country"),
-        year=record.get("year"),
-    )
+def _not_huge(values: pd.Series) -> pd.Series:
+    magnitude = np.abs(values.to_numpy(dtype="float64"))
+    ok = np.isnan(magnitude) | np.isinf(magnitude) | (magnitude <= MAX_MAGNITUDE)
+    return pd.Series(ok, index=values.index)
 
 
-def _schema(framework: Framework) -> pa.DataFrameSchema:
+def _flags_valid(flags: pd.Series) -> pd.Series:
+    return flags.str.fullmatch(_FLAG_PATTERN.pattern).fillna(False).astype(bool)
+
+
+def _not_empty(codes: pd.Series) -> pd.Series:
+    return codes.fillna("").ne("")
+
+
+def _schema(framework: Framework | None) -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
-    indicators = [*framework.indicator_codes, *(d.code for d in framework.denominators)]
-    country_checks = [pa.Check.str_length(min_value=1)]
-    if framework.units:
-        country_checks.append(pa.Check.isin([u.code for u in framework.units]))
+    def named(check: Callable[[pd.Series], pd.Series], reason: Reason) -> pa.Check:
+        return pa.Check(check, name=reason.value)
+
+    country = [named(_not_empty, Reason.CODE_EMPTY)]
+    indicator = [named(_not_empty, Reason.CODE_EMPTY)]
+    table_checks = []
+    if framework is not None:
+        units, codes = _units(framework), _indicators(framework)
+        if units:
+            country.append(named(lambda s: s.isin(units), Reason.UNKNOWN_UNIT))
+        indicator.append(named(lambda s: s.isin(codes), Reason.UNKNOWN_INDICATOR))
+        table_checks.append(pa.Check(_within_bounds(framework), name=Reason.OUT_OF_BOUNDS.value))
     return pa.DataFrameSchema(
         {
-            "country": pa.Column("string", country_checks),
-            "year": pa.Column("Int64", pa.Check.in_range(1900, 2200), nullable=False),
-            "indicator": pa.Column("string", pa.Check.isin(indicators)),
+            "country": pa.Column("string", country),
+            "year": pa.Column("Int64", nullable=True),
+            "indicator": pa.Column("string", indicator),
             "value": pa.Column(
                 "float64",
-                pa.Check(lambda s: ~np.isinf(s), element_wise=False, error="finite (not inf)"),
+                [named(_finite, Reason.NOT_FINITE), named(_not_huge, Reason.TOO_LARGE)],
                 nullable=True,
             ),
-            "flag": pa.Column("string", pa.Check.str_matches(_FLAG_PATTERN.pattern)),
+            "flag": pa.Column("string", named(_flags_valid, Reason.FLAG)),
         },
-        checks=[pa.Check(_within_bounds(framework), error="within the indicator's bounds")],
+        checks=table_checks,
         unique=["country", "year", "indicator"],
         report_duplicates="all",
     )
+
+
+def _units(framework: Framework) -> set[str]:
+    return {u.code for u in framework.units}
+
+
+def _indicators(framework: Framework) -> set[str]:
+    return {*framework.indicator_codes, *(d.code for d in framework.denominators)}
 
 
 def _within_bounds(framework: Framework) -> Callable[[pd.DataFrame], pd.Series]:
@@ -247,45 +424,35 @@ def _within_bounds(framework: Framework) -> Callable[[pd.DataFrame], pd.Series]:
     return check
 
 
-def _passes_schema(typed: pd.DataFrame, framework: Framework) -> bool:
+def _passes_schema(typed: pd.DataFrame, framework: Framework | None) -> bool:
     """Whether every check of :func:`_schema` passes, each over a whole column at once.
 
-    A ``False`` only means that pandera must be run to say what failed, so each test
-    errs on the side of failing: a missing key, a year outside 1900-2200, an infinite
-    value, an unknown flag letter, a value outside its bounds or a duplicate row.
+    A ``False`` only means that pandera must be run to say what failed.
     """
     keys = typed[["country", "year", "indicator"]]
     if keys.isna().to_numpy().any():
         return False
-    codes = {*framework.indicator_codes, *(d.code for d in framework.denominators)}
-    countries = set(typed["country"].unique())
-    year = typed["year"].to_numpy(dtype="int64")
-    value = typed["value"].to_numpy(dtype="float64")
-    flags = typed["flag"].unique()
-    return bool(
-        "" not in countries
-        and (not framework.units or countries <= {u.code for u in framework.units})
-        and set(typed["indicator"].unique()) <= codes
-        and year.min(initial=1900) >= 1900
-        and year.max(initial=2200) <= 2200
-        and not np.isinf(value).any()
-        and all(isinstance(f, str) and _FLAG_PATTERN.match(f) for f in flags)
-        and _within_bounds(framework)(typed).all()
+    value = typed["value"]
+    passes = bool(
+        _not_empty(typed["country"]).all()
+        and _not_empty(typed["indicator"]).all()
+        and _finite(value).all()
+        and _not_huge(value).all()
+        and _flags_valid(typed["flag"]).all()
         and not keys.duplicated().any()
+    )
+    if framework is None or not passes:
+        return passes
+    units = _units(framework)
+    return bool(
+        (not units or set(typed["country"].unique()) <= units)
+        and set(typed["indicator"].unique()) <= _indicators(framework)
+        and _within_bounds(framework)(typed).all()
     )
 
 
-_EXPECTED = {
-    "country": "a unit declared in the framework",
-    "indicator": "an indicator or denominator code of the framework",
-    "year": "a year between 1900 and 2200",
-    "value": "a finite number",
-    "flag": f"Eurostat flag letters among {''.join(FLAG_CODES)!r}",
-}
-
-
 def _schema_failures(
-    typed: pd.DataFrame, framework: Framework, file: str
+    typed: pd.DataFrame, framework: Framework | None, file: str
 ) -> Iterable[dict[str, object]]:
     if _passes_schema(typed, framework):
         return
@@ -294,61 +461,84 @@ def _schema_failures(
     try:
         _schema(framework).validate(typed, lazy=True)
     except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases
+        cases = err.failure_cases.drop_duplicates(subset=["index", "check"])
         for case in cases.itertuples(index=False):
             row = case.index
             if row is None or (isinstance(row, float) and math.isnan(row)):
                 continue
             record = typed.loc[row]
-            check = str(case.check)
-            column = _column_of(check, case.column)
-            expected, found = _describe(check, column, record, framework)
+            reason = _REASONS.get(str(case.check), Reason.INVALID_VALUE)
+            column, expected, found = _describe(reason, str(case.column), record, framework)
             yield _failure(
-                file,
-                row,
-                column,
-                expected,
-                found,
-                indicator=record["indicator"],
-                country=record["country"],
-                year=record["year"],
-            )
+                reason, file, row, column, expected, found,
+                indicator=record["indicator"], country=record["country"], year=record["year"],
+            )  # fmt: skip
 
 
-def _column_of(check: str, column: object) -> str:
-    if "uniqueness" in check or "duplicate" in check:
-        return "country, year, indicator"
-    if "bounds" in check:
-        return "value"
-    return str(column)
+#: pandera's name of a failed check -> the reason (checks are named after their reason).
+_REASONS: dict[str, Reason] = {
+    **{reason.value: reason for reason in Reason},
+    "multiple_fields_uniqueness": Reason.DUPLICATE_ROW,
+    "field_uniqueness": Reason.DUPLICATE_ROW,
+    "not_nullable": Reason.MISSING_VALUE,
+}
+
+_EXPECTED = {
+    Reason.CODE_EMPTY: "a code (the cell is empty)",
+    Reason.UNKNOWN_UNIT: "a unit declared in the framework",
+    Reason.UNKNOWN_INDICATOR: "an indicator or denominator code of the framework",
+    Reason.NOT_FINITE: "a finite number",
+    Reason.TOO_LARGE: f"a number of magnitude at most {MAX_MAGNITUDE:g}",
+    Reason.FLAG: f"Eurostat flag letters among {''.join(FLAG_CODES)!r}",
+    Reason.MISSING_VALUE: "a value (the cell is empty)",
+}
 
 
 def _describe(
-    check: str, column: str, record: pd.Series, framework: Framework
-) -> tuple[str, object]:
-    if "uniqueness" in check or "duplicate" in check:
-        return "one row per country, year and indicator", "a duplicate row"
-    if "bounds" in check:
+    reason: Reason, column: str, record: pd.Series, framework: Framework | None
+) -> tuple[str, str, object]:
+    """Column, expected and found of a schema failure, from its reason."""
+    if reason is Reason.DUPLICATE_ROW:
+        return (
+            "country, year, indicator",
+            "one row per country, year and indicator",
+            ("a duplicate row"),
+        )
+    if reason is Reason.OUT_OF_BOUNDS and framework is not None:
         bounds = framework.indicator(str(record["indicator"])).bounds
         lo = bounds.lower if bounds else None
         hi = bounds.upper if bounds else None
-        return f"a value within the plausible bounds [{lo}, {hi}]", record["value"]
-    if column == "country" and framework.units:
-        return _country_hint(str(record["country"]), framework), record["country"]
-    return _EXPECTED.get(column, check), record.get(column)
+        return "value", f"a value within the plausible bounds [{lo}, {hi}]", record["value"]
+    if reason is Reason.UNKNOWN_UNIT and framework is not None:
+        return "country", _country_hint(str(record["country"]), framework), record["country"]
+    if reason is Reason.UNKNOWN_INDICATOR and framework is not None:
+        return (
+            "indicator",
+            _indicator_hint(str(record["indicator"]), framework),
+            record["indicator"],
+        )
+    return column, _EXPECTED.get(reason, reason.value), record.get(column)
 
 
 def _country_hint(code: str, framework: Framework) -> str:
     """What was expected, with the framework's code for a known alias (EL, UK, AUT...)."""
     from readiness_index.model.countries import to_iso2
 
+    expected = _EXPECTED[Reason.UNKNOWN_UNIT]
     try:
         canonical = to_iso2(code)
     except (ValueError, LookupError):
-        return _EXPECTED["country"]
-    if canonical in {u.code for u in framework.units} and canonical != code:
-        return f"{_EXPECTED['country']} (did you mean {canonical!r}?)"
-    return _EXPECTED["country"]
+        return expected
+    if canonical in _units(framework) and canonical != code:
+        return f"{expected} (did you mean {canonical!r}?)"
+    return expected
+
+
+def _indicator_hint(code: str, framework: Framework) -> str:
+    """What was expected, with the framework's spelling of a code given in another case."""
+    expected = _EXPECTED[Reason.UNKNOWN_INDICATOR]
+    same = [c for c in _indicators(framework) if unit_key(c) == unit_key(code)]
+    return f"{expected} (did you mean {same[0]!r}?)" if same else expected
 
 
 def _coverage_failures(
@@ -358,18 +548,14 @@ def _coverage_failures(
     for code in framework.indicator_codes:
         if code not in present:
             yield _failure(
-                file,
-                None,
-                "indicator",
-                "at least one value for every indicator",
-                "no data",
-                indicator=code,
-            )
+                Reason.NO_DATA, file, None, "indicator", "at least one value for every indicator",
+                "no data", indicator=code,
+            )  # fmt: skip
 
 
 def _raise(failures: list[dict[str, object]], file: str) -> None:
     table = pd.DataFrame(failures, columns=list(FAILURE_COLUMNS), dtype=object)
-    table = table.drop_duplicates(subset=["row", "column", "indicator", "expected"])
+    table = table.drop_duplicates(subset=["reason", "row", "column", "indicator", "expected"])
     lines = [
         _sentence({str(k): v for k, v in rec.items()}) for rec in table.head(20).to_dict("records")
     ]

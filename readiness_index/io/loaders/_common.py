@@ -10,7 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from readiness_index.errors import DataFileError, DataFileNotFoundError, DataValidationError
+from readiness_index.errors import (
+    DataFileError,
+    DataFileNotFoundError,
+    DataValidationError,
+    Reason,
+)
 from readiness_index.model.contract import FAILURE_COLUMNS
 from readiness_index.model.countries import is_aggregate, to_iso2
 
@@ -25,12 +30,25 @@ class Failures:
         self.file = file
         self.rows: list[dict[str, object]] = []
 
-    def add(self, row: object, column: str, expected: str, found: object, **who: object) -> None:
+    def add(
+        self,
+        row: object,
+        column: str,
+        expected: str,
+        found: object,
+        *,
+        reason: Reason = Reason.INVALID_VALUE,
+        **who: object,
+    ) -> None:
         """Record one failure (``who`` may name indicator, country, year)."""
         record = dict.fromkeys(FAILURE_COLUMNS)
-        record.update(file=self.file.name, row=row, column=column, expected=expected)
-        record.update(found=found, **who)
+        record.update(reason=reason.value, file=self.file.name, row=row, column=column)
+        record.update(expected=expected, found=found, **who)
         self.rows.append(record)
+
+    def extend(self, records: Iterable[dict[str, object]]) -> None:
+        """Record failures already made as data (by the data contract)."""
+        self.rows.extend(records)
 
     def raise_if_any(self) -> None:
         """Raise one :class:`DataFileError` listing every failure recorded."""
@@ -68,8 +86,9 @@ def require_columns(frame: pd.DataFrame, needed: Iterable[str], failures: Failur
     for column in needed:
         if column not in frame.columns:
             failures.add(
-                None, column, f"a column named {column!r}", f"columns {list(frame.columns)}"
-            )
+                None, column, f"a column named {column!r}", f"columns {list(frame.columns)}",
+                reason=Reason.MISSING_COLUMN,
+            )  # fmt: skip
     failures.raise_if_any()
 
 
@@ -96,8 +115,9 @@ def to_numbers(text: pd.Series, failures: Failures, column: str, rows: pd.Index)
     values = pd.Series(pd.to_numeric(clean.mask(clean.eq("")), errors="coerce"), dtype="float64")
     for pos in np.flatnonzero((values.isna() & clean.ne("")).to_numpy()):
         failures.add(
-            rows[int(pos)], column, "a number (or ':' / an empty cell for missing)", clean.iloc[pos]
-        )
+            rows[int(pos)], column, "a number (or ':' / an empty cell for missing)",
+            clean.iloc[pos], reason=Reason.NOT_A_NUMBER,
+        )  # fmt: skip
     return values
 
 
@@ -130,6 +150,7 @@ def resolve_countries(
             column,
             "an ISO 3166-1 country code or name (or Eurostat's EL/UK)",
             geo.iloc[pos],
+            reason=Reason.UNKNOWN_UNIT,
         )
     return iso, iso.notna()
 
@@ -139,21 +160,6 @@ def _iso2_or_none(text: str) -> str | None:
         return to_iso2(text)
     except DataValidationError:
         return None
-
-
-def duplicate_failures(frame: pd.DataFrame, failures: Failures) -> None:
-    """Record every row that repeats a ``country, year, indicator`` of another row."""
-    dup = frame.duplicated(["country", "year", "indicator"], keep=False)
-    for row in frame.index[dup.to_numpy()]:
-        failures.add(
-            row,
-            "country, year, indicator",
-            "one row per country, year and indicator",
-            "a duplicate row",
-            country=frame.loc[row, "country"],
-            year=frame.loc[row, "year"],
-            indicator=frame.loc[row, "indicator"],
-        )
 
 
 def finish(frame: pd.DataFrame, failures: Failures) -> pd.DataFrame:
@@ -224,6 +230,7 @@ def _period_duplicates(frame: pd.DataFrame, failures: Failures) -> None:
             "country, period",
             "one row per country and period (filter the series)",
             "a duplicate row",
+            reason=Reason.DUPLICATE_ROW,
             country=frame.loc[row, "country"],
             year=frame.loc[row, "_period"],
             indicator=frame.loc[row, "indicator"],
@@ -240,7 +247,8 @@ def _years(
     for row, text in zip(period.index, period.astype(str), strict=True):
         value = parse_period(text)
         if value is None:
-            failures.add(row, column, "a period such as 2024, 2024-S1 or 2024-06", text)
+            failures.add(row, column, "a period such as 2024, 2024-S1 or 2024-06", text,
+                         reason=Reason.YEAR_RANGE)  # fmt: skip
         elif not text.strip().isdigit() and rule != "latest_in_year":
             failures.add(
                 row,
@@ -248,6 +256,7 @@ def _years(
                 "an annual period such as 2024 (pass period_rule='latest_in_year' to take the "
                 "latest half-year, quarter or month of each year)",
                 text,
+                reason=Reason.YEAR_RANGE,
             )
         else:
             # position 0 marks an annual period; sub-annual ones count months 1-12
@@ -266,7 +275,8 @@ def _check_flags(flags: pd.Series, failures: Failures, column: str) -> None:
     allowed = set(FLAG_CODES)
     for row, flag in flags.items():
         if not set(flag) <= allowed:
-            failures.add(row, column, f"Eurostat flag letters among {''.join(FLAG_CODES)!r}", flag)
+            expected = f"Eurostat flag letters among {''.join(FLAG_CODES)!r}"
+            failures.add(row, column, expected, flag, reason=Reason.FLAG)
 
 
 def _latest_periods(frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,16 +12,10 @@ import os
 
 import pandas as pd
 
+from readiness_index.errors import Reason
 from readiness_index.io.files import read_table
-from readiness_index.io.loaders._common import (
-    Failures,
-    duplicate_failures,
-    existing,
-    finish,
-    resolve_countries,
-    to_numbers,
-)
-from readiness_index.model.contract import FLAG_CODES, LONG_COLUMNS, OPTIONAL_COLUMNS
+from readiness_index.io.loaders._common import Failures, existing, finish, resolve_countries
+from readiness_index.model.contract import LONG_COLUMNS, OPTIONAL_COLUMNS, long_failures
 
 __all__ = ["read_long"]
 
@@ -62,56 +56,36 @@ def read_long(
     iso, _ = resolve_countries(
         table["country"], failures, "country", rows, None, drop_aggregates=False
     )
-    frame = pd.DataFrame(index=rows)
-    frame["country"] = iso
-    frame["year"] = _whole_years(table, failures)
-    frame["indicator"] = table.get("indicator", indicator)
-    frame["value"] = to_numbers(table["value"], failures, "value", rows)
-    frame["flag"] = table["flag"].str.strip() if "flag" in table else ""
-    frame["source"] = table.get("source", file.name)
-    for column in OPTIONAL_COLUMNS:
-        if column in table.columns:
-            frame[column] = table[column]
-    _check_rows(frame, indicator, failures)
-    duplicate_failures(frame, failures)
-    return finish(frame, failures)
+    frame = table.drop(columns=["country"]).assign(country=iso.fillna(table["country"]))
+    if "indicator" not in frame:
+        frame["indicator"] = indicator
+    if "source" not in frame:
+        frame["source"] = file.name
+    typed, contract = long_failures(frame, None, file=file.name)
+    failures.extend(contract)
+    _check_indicator(frame, indicator, failures)
+    failures.raise_if_any()
+    return finish(typed, failures)
 
 
 def _check_columns(table: pd.DataFrame, indicator: str | None, failures: Failures) -> None:
     needed = ["country", "year", "value"] + ([] if indicator else ["indicator"])
     for column in needed:
         if column not in table.columns:
-            failures.add(None, column, f"a column named {column!r}", "no such column")
+            failures.add(None, column, f"a column named {column!r}", "no such column",
+                         reason=Reason.MISSING_COLUMN)  # fmt: skip
     for column in table.columns:
         if column not in (*LONG_COLUMNS, *OPTIONAL_COLUMNS):
             allowed = [*LONG_COLUMNS, *OPTIONAL_COLUMNS]
-            failures.add(None, str(column), f"only the columns {allowed}", "an extra column")
+            failures.add(None, str(column), f"only the columns {allowed}", "an extra column",
+                         reason=Reason.EXTRA_COLUMN)  # fmt: skip
     failures.raise_if_any()
 
 
-def _whole_years(table: pd.DataFrame, failures: Failures) -> pd.Series:
-    years = to_numbers(table["year"], failures, "year", table.index)
-    for row in years.index[(years.notna() & (years != years.round())).to_numpy()]:
-        failures.add(row, "year", "a whole year such as 2024", table.loc[row, "year"])
-    for row in years.index[(years.isna() & table["year"].str.strip().eq("")).to_numpy()]:
-        failures.add(row, "year", "a whole year such as 2024", "an empty cell")
-    return years
-
-
-def _check_rows(frame: pd.DataFrame, indicator: str | None, failures: Failures) -> None:
-    allowed = set(FLAG_CODES)
-    for row in frame.index:
-        if indicator and frame.loc[row, "indicator"] != indicator:
-            failures.add(
-                row,
-                "indicator",
-                f"{indicator!r} (the indicator named)",
-                frame.loc[row, "indicator"],
-            )
-        if not set(str(frame.loc[row, "flag"])) <= allowed:
-            failures.add(
-                row,
-                "flag",
-                f"Eurostat flag letters among {''.join(FLAG_CODES)!r}",
-                frame.loc[row, "flag"],
-            )
+def _check_indicator(frame: pd.DataFrame, indicator: str | None, failures: Failures) -> None:
+    """Every row names the indicator the caller named, when one was named."""
+    if not indicator:
+        return
+    for row in frame.index[(frame["indicator"] != indicator).to_numpy()]:
+        failures.add(row, "indicator", f"{indicator!r} (the indicator named)",
+                     frame.loc[row, "indicator"], reason=Reason.UNKNOWN_INDICATOR)  # fmt: skip
