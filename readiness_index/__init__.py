@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from readiness_index.model.data import IndicatorData, prepare_data
     from readiness_index.model.framework import Framework
     from readiness_index.model.methodology import Methodology
+    from readiness_index.report import plot
     from readiness_index.report.site import render_reports
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "load_file",
     "load_framework",
     "load_methodology",
+    "plot",
     "prepare_data",
     "read_coinr",
     "read_data",
@@ -87,8 +89,16 @@ _HOMES = {
 }
 
 
+#: Modules of the public API: ``ri.plot`` is :mod:`readiness_index.report.plot`.
+_MODULES = {"plot": "readiness_index.report.plot"}
+
+
 def __getattr__(name: str) -> Any:
     """Load a name of the public API from its module on first use."""
+    if name in _MODULES:
+        module = importlib.import_module(_MODULES[name])
+        globals()[name] = module
+        return module
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'readiness_index' has no attribute {name!r}")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
 from readiness_index.model.framework import Framework
 from readiness_index.steps.treat import kurtosis, skewness
@@ -69,8 +70,8 @@ class Thresholds:
     weight_ratio: float = 2.0
 
 
-@dataclass(frozen=True)
-class AuditResult:
+@dataclass(frozen=True, repr=False)
+class AuditResult(Displayed):
     """The outcome of :func:`audit`: tables, and flags in plain words.
 
     Attributes
@@ -118,6 +119,18 @@ class AuditResult:
             "Flags\n" + ("\n".join(f"- {m}" for m in self.flags["message"]) or "- none"),
         ]
         return "\n\n".join(parts)
+
+    def _summary(self) -> Summary:
+        flags = tuple(f"flag: {m}" for m in self.flags["message"].head(5))
+        more = len(self.flags) - len(flags)
+        lines = (
+            f"{len(self.statistics)} indicators, {len(self.coherence)} aggregates, "
+            f"{len(self.flags)} flag(s)",
+            *flags,
+            *((f"... and {more} more flag(s)",) if more > 0 else ()),
+            "see .table(), .statistics, .correlations, .coherence, .weights, .plot",
+        )
+        return Summary(f"statistical audit of {self.year}", lines, self.coherence.reset_index())
 
 
 # -- pure statistics -----------------------------------------------------------------------

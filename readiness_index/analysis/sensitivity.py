@@ -37,6 +37,7 @@ from SALib.sample import sobol as sobol_sample
 from readiness_index.analysis.assumptions import Assumptions
 from readiness_index.analysis.montecarlo import Plan, prepare, run
 from readiness_index.analysis.replicate import Floats, rank_descending
+from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import AssumptionError
 from readiness_index.model.data import IndicatorData
@@ -96,8 +97,8 @@ def sobol_indices(a: Floats, ab: Floats, b: Floats) -> tuple[Floats, Floats]:
     return first, total
 
 
-@dataclass(frozen=True)
-class SensitivityResult:
+@dataclass(frozen=True, repr=False)
+class SensitivityResult(Displayed):
     """The outcome of :func:`sensitivity`.
 
     Attributes
@@ -146,6 +147,15 @@ class SensitivityResult:
             + ("" if self.converged else " (NOT converged: intervals wider than 0.1; raise n)")
         )
         return head + "\n" + self.summary.to_string(float_format=lambda v: f"{v:.3f}")
+
+    def _summary(self) -> Summary:
+        state = "converged" if self.converged else "NOT converged (intervals wider than 0.1)"
+        lines = (
+            f"N = {self.n} base rows, {self.n_runs} runs, {self.n_failed} failed; {state}",
+            "see .table(), .indices, .summary, .convergence, .plot",
+        )
+        title = f"sensitivity of the ranks of {self.target!r} in {self.year}"
+        return Summary(title, lines, self.summary.reset_index())
 
 
 def sensitivity(

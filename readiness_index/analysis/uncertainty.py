@@ -36,6 +36,7 @@ from numpy.typing import NDArray
 from readiness_index.analysis.assumptions import Assumptions
 from readiness_index.analysis.montecarlo import EARLY_STEPS, Draws, Plan, prepare, run
 from readiness_index.analysis.replicate import Floats, rank_descending
+from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import AssumptionError
 from readiness_index.model.data import IndicatorData
@@ -45,8 +46,8 @@ from readiness_index.model.methodology import Methodology
 __all__ = ["UncertaintyResult", "uncertainty"]
 
 
-@dataclass(frozen=True)
-class UncertaintyResult:
+@dataclass(frozen=True, repr=False)
+class UncertaintyResult(Displayed):
     """The outcome of :func:`uncertainty`.
 
     Attributes
@@ -98,6 +99,15 @@ class UncertaintyResult:
             f"{self.n_failed} failed; varied: {', '.join(self.assumptions.varied) or 'nothing'}"
         )
         return head + "\n" + stats[cols].to_string(float_format=lambda v: f"{v:.4g}")
+
+    def _summary(self) -> Summary:
+        lines = (
+            f"{self.n} replications, {self.n_failed} failed, seed {self.seed}",
+            f"varied: {', '.join(self.assumptions.varied) or 'nothing'}",
+            "see .table(), .rank_stats, .scores, .ranks, .parameters, .plot",
+        )
+        stats = self.rank_stats.sort_values("nominal_rank").reset_index()
+        return Summary(f"uncertainty of {self.target!r} in {self.year}", lines, stats)
 
 
 def uncertainty(

@@ -9,8 +9,9 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from readiness_index.engine.ranking import ranking_table
-from readiness_index.errors import ComputationError, UnknownCodeError
+from readiness_index.engine.display import Displayed, Summary
+from readiness_index.engine.ranking import ranking_table, year_span
+from readiness_index.errors import ComputationError, ReadinessIndexError, UnknownCodeError
 from readiness_index.model.data import IndicatorData
 from readiness_index.model.framework import Framework, Indicator
 from readiness_index.model.methodology import Methodology
@@ -25,8 +26,8 @@ def _cell(frame: pd.DataFrame, key: tuple[str, int], code: str) -> float:
     return float(cast(float, frame.at[key, code]))
 
 
-@dataclass(frozen=True, eq=False)
-class IndexResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class IndexResult(Displayed):
     """Everything a build produced, and what it was built from.
 
     Attributes
@@ -101,6 +102,25 @@ class IndexResult:
     def years(self) -> list[int]:
         """Years (or editions) in the result."""
         return sorted(int(y) for y in self.scores["year"].unique())
+
+    def _summary(self) -> Summary:
+        fw = self.framework
+        units = self.datasets["aggregated"].index.unique(level="country")
+        lines = (
+            f"{len(units)} units, {len(fw.indicators)} indicators, "
+            f"{len(fw.aggregates)} aggregates in {fw.max_level} levels",
+            f"hashes: framework {self.framework_hash[:12]}, data {self.data_hash[:12]}, "
+            f"methodology {self.methodology_hash[:12]}",
+            f"{len(self.notes)} note(s) on values left missing; "
+            f"{len(self.screened_out)} unit-year(s) screened out",
+            "see .table(), .scores, .datasets, .explain(), .plot",
+        )
+        try:
+            table = self.table().head(10)
+        except ReadinessIndexError:
+            table = None
+        title = f"{fw.name}, {year_span(self.years)}"
+        return Summary(title, lines, table)
 
     def record(self) -> dict[str, object]:
         """The replay record: hashes, versions and every parameter."""
