@@ -80,6 +80,7 @@ _HOMES = {
     "load_file": "readiness_index.io.loaders",
     "load_framework": "readiness_index.io.files",
     "load_methodology": "readiness_index.io.files",
+    "plot": "readiness_index.report",
     "prepare_data": "readiness_index.model.data",
     "read_coinr": "readiness_index.io.coinr",
     "read_data": "readiness_index.io.files",
@@ -89,16 +90,8 @@ _HOMES = {
 }
 
 
-#: Modules of the public API: ``ri.plot`` is :mod:`readiness_index.report.plot`.
-_MODULES = {"plot": "readiness_index.report.plot"}
-
-
 def __getattr__(name: str) -> Any:
     """Load a name of the public API from its module on first use."""
-    if name in _MODULES:
-        module = importlib.import_module(_MODULES[name])
-        globals()[name] = module
-        return module
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'readiness_index' has no attribute {name!r}")

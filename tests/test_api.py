@@ -169,6 +169,7 @@ def _calls(
         "load_file": lambda: ri.load_file(tmp / "hpc.csv"),
         "load_framework": lambda: ri.load_framework(FIXTURE / "framework.yaml"),
         "load_methodology": lambda: ri.load_methodology(),
+        "plot": lambda: ri.plot.bar(result),
         "prepare_data": lambda: ri.prepare_data(rows, fw),
         "read_coinr": lambda: ri.read_coinr(*_coinr_tables()),
         "read_data": lambda: ri.read_data(FIXTURE / "data.csv", framework=fw),
