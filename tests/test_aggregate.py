@@ -8,7 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from readiness_index.errors import ComputationError
 from readiness_index.model.methodology import LevelAggregateSpec
 from readiness_index.steps import aggregate as a
 
@@ -57,14 +56,50 @@ def test_all_children_missing_gives_missing() -> None:
 
 def test_min_coverage_sets_score_missing() -> None:
     spec = LevelAggregateSpec(min_coverage=0.75)
-    got = a.aggregate_level(V, W, spec)
+    got, invalid = a.aggregate_values(V, W, spec)
     assert np.isnan(got[0]) and got[1] == pytest.approx(30.0)
+    assert not invalid.any()
 
 
-@pytest.mark.parametrize("func", [a.geometric_mean, a.harmonic_mean])
-def test_non_positive_values_are_rejected_with_advice(func) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ComputationError, match=r"lower: 1, upper: 100"):
-        func(np.array([[0.0, 5.0]]), np.ones(2))
+# Domains (the rule changed: a zero under a geometric mean gives 0 instead of an error, and
+# the validity of the inputs is checked by the step, after coverage, not by the formula).
+def test_geometric_mean_of_a_zero_is_zero_and_of_a_negative_is_invalid() -> None:
+    values = np.array([[0.0, 5.0], [-1.0, 4.0], [1.0, 4.0]])
+    got, invalid = a.aggregate_values(values, np.ones(2), LevelAggregateSpec(method="geometric"))
+    np.testing.assert_array_equal(got, [0.0, np.nan, 2.0])
+    assert invalid.tolist() == [False, True, False]
+
+
+def test_harmonic_mean_refuses_zero_and_negative() -> None:
+    values = np.array([[0.0, 5.0], [-1.0, 4.0], [1.0, 4.0]])
+    got, invalid = a.aggregate_values(values, np.ones(2), LevelAggregateSpec(method="harmonic"))
+    np.testing.assert_allclose(got, [np.nan, np.nan, 1.6])
+    assert invalid.tolist() == [True, True, False]
+
+
+def test_generalised_mean_domain_depends_on_p() -> None:
+    values = np.array([[0.0, 2.0], [-1.0, 2.0]])
+    square = LevelAggregateSpec(method="generalised", p=2)
+    got, invalid = a.aggregate_values(values, np.ones(2), square)
+    # sqrt((0^2 + 2^2) / 2) = sqrt(2); a negative value is outside the power mean's domain
+    np.testing.assert_allclose(got, [np.sqrt(2), np.nan])
+    assert invalid.tolist() == [False, True]
+    inverse = LevelAggregateSpec(method="generalised", p=-1)
+    assert a.aggregate_values(values, np.ones(2), inverse)[1].tolist() == [True, True]
+
+
+def test_a_unit_missing_by_coverage_is_never_invalid() -> None:
+    values = np.array([[-5.0, np.nan, np.nan], [-5.0, 4.0, 2.0]])
+    spec = LevelAggregateSpec(method="geometric", min_coverage=0.5)
+    got, invalid = a.aggregate_values(values, np.ones(3), spec)
+    assert np.isnan(got).all() and invalid.tolist() == [False, True]
+
+
+def test_arithmetic_median_and_copeland_take_signed_values() -> None:
+    values = np.array([[-4.0, 2.0, 5.0]])
+    for method, expected in (("arithmetic", 1.0), ("median", 2.0)):
+        got, invalid = a.aggregate_values(values, np.ones(3), LevelAggregateSpec(method=method))
+        assert got.tolist() == [expected] and not invalid.any()
 
 
 matrices = arrays(

@@ -155,7 +155,7 @@ def _one_indicator(**indicator: object) -> tuple[Framework, pd.DataFrame]:
 def test_log_transform_applies_to_values_and_goalposts() -> None:
     fw, wide = _one_indicator(transform="log", goalposts={"lower": 10, "upper": 10000})
     spec = NormaliseSpec(method="goalposts", scale=1)
-    out = n.Normaliser.for_framework(spec, fw).transform(wide)
+    out = n.Normaliser.for_framework(fw, spec).transform(wide)
     # ln 100 is a third of the way from ln 10 to ln 10000, ln 1000 two thirds
     assert out["a"].tolist() == pytest.approx([1 / 3, 2 / 3])
 
@@ -165,13 +165,14 @@ def test_goalposts_and_distance_to_target_map_onto_a_range() -> None:
     ranged = {"range": {"lower": 1, "upper": 100}}
     posts = NormaliseSpec.model_validate({"method": "goalposts", **ranged})
     target = NormaliseSpec.model_validate({"method": "distance_to_target", **ranged})
-    assert n.Normaliser.for_framework(posts, fw).transform(wide)["a"].tolist() == [10.9, 100.0]
+    assert n.Normaliser.for_framework(fw, posts).transform(wide)["a"].tolist() == [10.9, 100.0]
     # (x - min) / (target - min): 0 and 1
-    assert n.Normaliser.for_framework(target, fw).transform(wide)["a"].tolist() == [1.0, 100.0]
+    assert n.Normaliser.for_framework(fw, target).transform(wide)["a"].tolist() == [1.0, 100.0]
 
 
 def test_a_range_is_refused_where_it_does_not_apply() -> None:
-    with pytest.raises(ValueError, match="'range' applies to"):
+    # the registry says which settings apply: range only to goalposts and distance_to_target
+    with pytest.raises(ValueError, match=r"\['range'\] do not apply to method 'minmax'"):
         NormaliseSpec.model_validate({"method": "minmax", "range": {"lower": 1, "upper": 2}})
     with pytest.raises(ValueError, match="either 'scale'"):
         NormaliseSpec.model_validate(
@@ -184,7 +185,7 @@ def test_values_outside_the_transform_domain_are_named() -> None:
     wide.loc[("X", 2024), "a"] = -3.0
     spec = NormaliseSpec(method="goalposts")
     with pytest.raises(ComputationError) as err:
-        n.Normaliser.for_framework(spec, fw).transform(wide)
+        n.Normaliser.for_framework(fw, spec).transform(wide)
     assert "X 2024 has value -3" in str(err.value)
     assert "the lower goalpost is 0" in str(err.value)
 

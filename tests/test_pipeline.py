@@ -90,13 +90,43 @@ def test_explain_contributions_add_up(small: Small) -> None:
     assert steps["weight share in p1"] == 0.5
 
 
-def test_geometric_mean_over_zeros_is_a_clear_error(small: Small) -> None:
-    with pytest.raises(ComputationError, match=r"Aggregating 'p1' in 2023.*lower: 1"):
-        build(*small, {"aggregate": {"method": "geometric"}})
-    result = build(
+def test_geometric_mean_over_a_zero_is_zero(small: Small) -> None:
+    # Formerly an error: the geometric mean of a zero child is 0 (the formula's limit).
+    # 2023: X has a = 0 (the minimum) and b = 100, so p1 = 0.
+    result = build(*small, {"aggregate": {"method": "geometric"}})
+    agg = result.datasets["aggregated"].xs(2023, level="year")
+    assert agg.loc["X", "p1"] == 0.0
+    assert agg.loc["Y", "p1"] == pytest.approx(np.sqrt(100.0 * 50.0))
+    shifted = build(
         *small, {"normalise": {"lower": 1, "upper": 100}, "aggregate": {"method": "geometric"}}
     )
-    assert result.scores["score"].min() >= 1
+    assert shifted.scores["score"].min() >= 1
+
+
+def test_geometric_mean_over_a_negative_is_an_error_naming_every_score(small: Small) -> None:
+    # z-scores are signed: 2023, a: X -1, Y 1, Z 0; b (lower is better): X 1, Y 0, Z -1
+    methodology = {"normalise": {"method": "zscore"}, "aggregate": {"method": "geometric"}}
+    with pytest.raises(
+        ComputationError,
+        match=r"'p1' for X in 2023: aggregation 'geometric' "
+        r"needs values >= 0; found \{'a': -1.0\}(.|\n)*invalid: missing",
+    ):
+        build(*small, methodology)
+
+
+def test_invalid_missing_leaves_the_score_missing_with_a_note(small: Small) -> None:
+    methodology = {
+        "normalise": {"method": "zscore"},
+        "aggregate": {"method": "arithmetic", "by_level": {2: {"method": "geometric",
+                                                              "invalid": "missing"}}},
+    }  # fmt: skip
+    result = build(*small, methodology)
+    agg = result.datasets["aggregated"].xs(2023, level="year")
+    assert np.isnan(agg.loc["X", "p1"]) and np.isnan(agg.loc["Z", "p1"])
+    assert agg.loc["Y", "p1"] == 0.0  # a = 1, b = 0: a zero child gives 0
+    notes = result.notes[result.notes["step"] == "aggregate"]
+    row = notes[(notes["country"] == "X") & (notes["year"] == 2023)].iloc[0]
+    assert row["indicator"] == "p1" and "needs values >= 0" in row["note"]
 
 
 def test_per_level_aggregation(small: Small) -> None:

@@ -74,7 +74,8 @@ def test_unknown_assumption_name_fails_first_listing_valid_names(
         ({"weights_noise": {2: 1.5}}, "weights_noise.2", "less than 1"),
         ({"weights_noise": {5: 0.2}}, "weights_noise.5", "valid levels are [1, 2]"),
         ({"weights_noise": {3: 0.2}}, "weights_noise.3", "valid levels are [1, 2]"),
-        ({"aggregate": [{"method": "median"}]}, "aggregate[0]", "'geometric'"),
+        ({"aggregate": [{"method": "medain"}]}, "aggregate.0.method", "did you mean 'median'"),
+        ({"aggregate": [{"method": "arithmetic", "p": 3}]}, "aggregate.0", "do not apply"),
         ({"aggregate": [{"method": "arithmetic", "q": 1}]}, "aggregate.0.q", "Extra inputs"),
     ],
 )
@@ -169,7 +170,9 @@ def test_early_step_alternatives_equal_full_builds(
     assert result.parameters[list(spec)].drop_duplicates().shape[0] > 4
 
 
-@pytest.mark.parametrize("method", ["arithmetic", "geometric", "harmonic", "generalised"])
+@pytest.mark.parametrize(
+    "method", ["arithmetic", "geometric", "harmonic", "generalised", "median", "copeland"]
+)
 def test_uneven_tree_mixes_indicators_and_aggregates(method: str) -> None:
     """An indicator beside a pillar under the index: both kinds of child in one level."""
     fw = Framework(
@@ -193,9 +196,8 @@ def test_uneven_tree_mixes_indicators_and_aggregates(method: str) -> None:
         }
     )
     data = prepare_data(rows, fw)
-    m = Methodology.from_mapping(
-        {"normalise": {"lower": 1, "upper": 100}, "aggregate": {"method": method, "p": 3}}
-    )
+    aggregate = {"method": method, "p": 3} if method == "generalised" else {"method": method}
+    m = Methodology.from_mapping({"normalise": {"lower": 1, "upper": 100}, "aggregate": aggregate})
     result = uncertainty(fw, data, m, {"weights_noise": {1: 0.5, 2: 0.5}}, n=5, seed=2)
     for r in result.weights.index:
         chosen = m.model_copy(update={"weights": result.weights.loc[r].to_dict()})

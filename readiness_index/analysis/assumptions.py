@@ -30,7 +30,6 @@ from typing import Annotated, Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from readiness_index.analysis.replicate import VECTORISED_METHODS
 from readiness_index.engine.pipeline import check_fits
 from readiness_index.errors import AssumptionError, MethodologyError
 from readiness_index.model.framework import Framework
@@ -93,8 +92,8 @@ class Assumptions(BaseModel):
         """Check the assumptions fit ``framework`` and ``methodology``; raise at the first run.
 
         Every problem is collected before raising: weight-noise levels that the
-        framework does not have (the root's weight is meaningless), and aggregation
-        methods that the vectorised engine cannot replicate.
+        framework does not have (the root's weight is meaningless), and alternatives
+        that do not fit the framework. Every registered aggregation replicates.
 
         Raises
         ------
@@ -103,7 +102,6 @@ class Assumptions(BaseModel):
         """
         rows = [
             *_level_problems(self, framework),
-            *_method_problems(self, methodology),
             *_fit_problems(self, framework, methodology),
         ]
         if rows:
@@ -129,26 +127,6 @@ def _level_problems(assumptions: Assumptions, framework: Framework) -> list[dict
         for level in sorted(assumptions.weights_noise)
         if level not in valid
     ]
-
-
-def _method_problems(assumptions: Assumptions, methodology: Methodology) -> list[dict[str, Any]]:
-    specs = [(f"aggregate[{i}]", s) for i, s in enumerate(assumptions.aggregate)]
-    if not specs:
-        specs = [("methodology.aggregate", methodology.aggregate)]
-    rows = []
-    for path, spec in specs:
-        methods = {"": spec.method} | {f".by_level.{k}": v.method for k, v in spec.by_level.items()}
-        for suffix, method in methods.items():
-            if method not in VECTORISED_METHODS:
-                rows.append(
-                    {
-                        "path": path + suffix,
-                        "problem": f"uncertainty analysis replicates the aggregation methods "
-                        f"{list(VECTORISED_METHODS)}",
-                        "found": method,
-                    }
-                )
-    return rows
 
 
 def _fit_problems(

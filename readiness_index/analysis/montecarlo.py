@@ -14,8 +14,14 @@ Speed by design, instead of replaying the whole build per replication as COINr's
    (:mod:`readiness_index.analysis.replicate`), which bounds memory; batches are independent
    and may be mapped over processes with joblib.
 
-A replication whose methods cannot compute (a geometric mean of a value <= 0, as
-COINr's ``Regen`` fails there) is marked failed; callers count and report it.
+The aggregations are the build's own registered functions
+(:func:`readiness_index.steps.aggregate.aggregate_values`), and the normalisations are
+set up as the build sets them up
+(:meth:`~readiness_index.steps.normalise.Normaliser.for_framework`), so the nominal
+replication is the build. A replication that the build would refuse (an aggregation
+meeting a value outside its domain where a score is computed, with
+``invalid: error``) is marked failed, with the aggregate and unit where it failed, and
+never altered; callers count and report it (:func:`failure_reasons`).
 """
 
 from __future__ import annotations
@@ -39,10 +45,15 @@ from readiness_index.engine.results import IndexResult
 from readiness_index.errors import AssumptionError
 from readiness_index.model.data import IndicatorData
 from readiness_index.model.framework import Framework
-from readiness_index.model.methodology import AggregateSpec, Methodology, NormaliseSpec
+from readiness_index.model.methodology import (
+    AggregateSpec,
+    Methodology,
+    NormaliseSpec,
+)
+from readiness_index.steps.aggregate import ACCEPTS, AGGREGATIONS
 from readiness_index.steps.normalise import Normaliser
 
-__all__ = ["EARLY_STEPS", "Draws", "Plan", "evaluate", "prepare", "run"]
+__all__ = ["EARLY_STEPS", "Draws", "Plan", "evaluate", "failure_reasons", "prepare", "run"]
 
 Ints = NDArray[np.intp]
 #: The early steps whose alternatives are built once, in the order they run.
@@ -181,9 +192,9 @@ def prepare(
     >>> plan = prepare(fw, prepare_data(rows, fw), Methodology(), spec)
     >>> plan.matrices.shape, plan.dimensions
     ((2, 2, 2), ('normalise',))
-    >>> scores, failed = run(plan, plan.draws(np.array([[0.2], [0.7]])))
-    >>> scores.tolist(), failed.tolist()
-    ([[50.5, 50.5], [1.5, 1.5]], [False, False])
+    >>> scores, failure = run(plan, plan.draws(np.array([[0.2], [0.7]])))
+    >>> scores.tolist(), failure.tolist()
+    ([[50.5, 50.5], [1.5, 1.5]], [[-1, -1], [-1, -1]])
     """
     nominal = _nominal_build(framework, data, methodology, nominal)
     active = nominal.framework
@@ -218,19 +229,20 @@ def prepare(
 
 def run(
     plan: Plan, draws: Draws, *, batch_size: int = 1000, n_jobs: int = 1, progress: bool = False
-) -> tuple[Floats, NDArray[np.bool_]]:
-    """Evaluate every replication of ``draws``: the target's scores and which failed.
+) -> tuple[Floats, Ints]:
+    """Evaluate every replication of ``draws``: the target's scores and where each failed.
 
     Returns
     -------
     scores : ndarray ``[replication, country]``
-    failed : ndarray of bool ``[replication]``
+    failure : ndarray of int ``[replication, 2]``
+        The node position of the aggregate where a replication failed and the unit
+        (country position); ``-1`` for a replication that computed. ``failure[:, 0] >= 0``
+        marks the failed replications.
     """
     slices = [slice(i, i + batch_size) for i in range(0, len(draws), batch_size)]
     if n_jobs == 1:
-        parts: Iterator[tuple[Floats, NDArray[np.bool_]]] = (
-            evaluate(plan, draws.take(s)) for s in slices
-        )
+        parts: Iterator[tuple[Floats, Ints]] = (evaluate(plan, draws.take(s)) for s in slices)
     else:
         parallel = Parallel(n_jobs=n_jobs, return_as="generator")
         parts = parallel(delayed(evaluate)(plan, draws.take(s)) for s in slices)
@@ -238,13 +250,13 @@ def run(
     with _one_blas_thread():
         outcome = list(bar)
     if not outcome:
-        return np.empty((0, len(plan.countries))), np.empty(0, dtype=bool)
+        return np.empty((0, len(plan.countries))), np.empty((0, 2), dtype=np.intp)
     scores = np.concatenate([o[0] for o in outcome])
     return scores, np.concatenate([o[1] for o in outcome])
 
 
-def evaluate(plan: Plan, draws: Draws) -> tuple[Floats, NDArray[np.bool_]]:
-    """Scores of the target in one batch of replications, and which replications failed.
+def evaluate(plan: Plan, draws: Draws) -> tuple[Floats, Ints]:
+    """Scores of the target in one batch of replications, and where replications failed.
 
     Replications are grouped by early alternative and aggregation method, so that each
     group shares one indicator matrix (:func:`readiness_index.analysis.replicate.aggregate_batch`).
@@ -254,16 +266,36 @@ def evaluate(plan: Plan, draws: Draws) -> tuple[Floats, NDArray[np.bool_]]:
     rows = np.flatnonzero(excluded > 0)
     weights[rows, excluded[rows] - 1] = 0.0
     scores = np.full((len(draws), len(plan.countries)), np.nan)
-    failed = np.zeros(len(draws), dtype=bool)
+    failure = np.full((len(draws), 2), -1, dtype=np.intp)
     groups = draws.early * len(plan.aggregates) + draws.picks["aggregate"]
     for group in np.unique(groups):
         rows = np.flatnonzero(groups == group)
         early, k = divmod(int(group), len(plan.aggregates))
-        methods = {lv.level: _method(plan.aggregates[k], lv.level) for lv in plan.tree.levels}
-        values, bad = aggregate_batch(plan.tree, plan.matrices[early], weights[rows], methods)
+        methods = {lv.level: plan.aggregates[k].for_level(lv.level) for lv in plan.tree.levels}
+        values, where = aggregate_batch(plan.tree, plan.matrices[early], weights[rows], methods)
         scores[rows] = values[:, :, plan.target - plan.tree.n_indicators]
-        failed[rows] = bad
-    return scores, failed
+        failure[rows] = where
+    return scores, failure
+
+
+def failure_reasons(plan: Plan, draws: Draws, failure: Ints) -> list[str]:
+    """Why each replication failed (an empty text for one that computed).
+
+    The reason names the aggregate, the unit, the aggregation and the values it accepts,
+    e.g. ``"'P1' for AT: aggregation 'harmonic' needs values > 0"``.
+    """
+    reasons = []
+    for r, (node, unit) in enumerate(failure):
+        if node < 0:
+            reasons.append("")
+            continue
+        level = int(plan.tree.node_levels[node])
+        spec = plan.aggregates[int(draws.picks["aggregate"][r])].for_level(level)
+        reasons.append(
+            f"{plan.tree.codes[node]!r} for {plan.countries[unit]}: aggregation "
+            f"{spec.method!r} needs {ACCEPTS[AGGREGATIONS[spec.method].accepts(spec)]}"
+        )
+    return reasons
 
 
 # -- preparation ----------------------------------------------------------------------------
@@ -335,7 +367,7 @@ def _normalised(
     """
     in_year = treated.index.get_level_values("year") == year
     rows = treated if spec.scope == "pooled" else treated.loc[in_year]
-    frame = Normaliser.for_framework(spec, framework).transform(rows)
+    frame = Normaliser.for_framework(framework, spec).transform(rows)
     frame = frame.loc[frame.index.get_level_values("year") == year].droplevel("year")
     frame = frame.reindex(index=list(countries), columns=list(framework.indicator_codes))
     return frame.to_numpy(dtype=np.float64)
@@ -359,11 +391,6 @@ def _nominal(
     rows = scores[(scores["code"] == target) & (scores["year"] == year)]
     frame = rows.set_index("country")[["score", "rank"]].reindex(list(countries))
     return frame.astype("float64")
-
-
-def _method(spec: AggregateSpec, level: int) -> tuple[str, float, float | None]:
-    chosen = spec.for_level(level)
-    return chosen.method, chosen.p, chosen.min_coverage
 
 
 def _one_blas_thread() -> contextlib.AbstractContextManager[object]:

@@ -226,9 +226,10 @@ def sensitivity(
     )
     groups = list(dict.fromkeys(plan.dimensions))
     unit = _saltelli(plan.dimensions, n, seed)
-    scores, failed = run(
+    scores, failure = run(
         plan, plan.draws(unit), batch_size=batch_size, n_jobs=n_jobs, progress=progress
     )
+    failed = failure[:, 0] >= 0
     outputs, labels = _outputs(plan, scores)
     blocks_ok = ~failed.reshape(n, len(groups) + 2).any(axis=1)
     a, ab, b = (part[blocks_ok] for part in saltelli_blocks(outputs, len(groups)))

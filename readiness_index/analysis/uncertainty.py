@@ -34,7 +34,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from readiness_index.analysis.assumptions import Assumptions
-from readiness_index.analysis.montecarlo import EARLY_STEPS, Draws, Plan, prepare, run
+from readiness_index.analysis.montecarlo import (
+    EARLY_STEPS,
+    Draws,
+    Plan,
+    failure_reasons,
+    prepare,
+    run,
+)
 from readiness_index.analysis.replicate import Floats, rank_descending
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
@@ -193,10 +200,10 @@ def uncertainty(
     )
     clock.lap("prepare")
     draws = plan.draws(np.random.default_rng(seed).random((n, len(plan.dimensions))))
-    scores, failed = run(plan, draws, batch_size=batch_size, n_jobs=n_jobs, progress=progress)
+    scores, failure = run(plan, draws, batch_size=batch_size, n_jobs=n_jobs, progress=progress)
     clock.lap("replicate")
     ranks = rank_descending(scores)
-    result = _result(plan, draws, scores, ranks, failed, n=n, seed=seed)
+    result = _result(plan, draws, scores, ranks, failure, n=n, seed=seed)
     clock.lap("summarise")
     return replace(result, elapsed=clock.laps)
 
@@ -272,7 +279,7 @@ def _labels(alternatives: tuple[Any, ...]) -> list[str]:
     return labels
 
 
-def _parameters(plan: Plan, draws: Draws, failed: NDArray[np.bool_]) -> pd.DataFrame:
+def _parameters(plan: Plan, draws: Draws, failure: NDArray[np.intp]) -> pd.DataFrame:
     columns: dict[str, Any] = {}
     for name in (*EARLY_STEPS, "aggregate"):
         labels = _labels(plan.alternatives[name])
@@ -281,14 +288,8 @@ def _parameters(plan: Plan, draws: Draws, failed: NDArray[np.bool_]) -> pd.DataF
     columns["excluded_indicator"] = pd.Categorical.from_codes(
         draws.picks["exclude_indicator"], categories=pd.Index(excluded)
     )
-    columns["failed"] = failed
-    reasons = np.where(
-        failed,
-        "an aggregation met values it cannot take (<= 0 for a geometric "
-        "mean, 0 for a harmonic mean); COINr's Regen fails there too",
-        "",
-    )
-    columns["reason"] = reasons
+    columns["failed"] = failure[:, 0] >= 0
+    columns["reason"] = failure_reasons(plan, draws, failure)
     index = pd.RangeIndex(1, len(draws) + 1, name="replication")
     return pd.DataFrame(columns, index=index)
 
@@ -298,7 +299,7 @@ def _result(
     draws: Draws,
     scores: Floats,
     ranks: Floats,
-    failed: NDArray[np.bool_],
+    failure: NDArray[np.intp],
     *,
     n: int,
     seed: int,
@@ -312,8 +313,8 @@ def _result(
         seed=seed,
         year=plan.year,
         target=plan.tree.codes[plan.target],
-        rank_stats=_rank_stats(plan, scores, ranks, failed),
-        parameters=_parameters(plan, draws, failed),
+        rank_stats=_rank_stats(plan, scores, ranks, failure[:, 0] >= 0),
+        parameters=_parameters(plan, draws, failure),
         weights=pd.DataFrame(
             draws.weights[:, : plan.tree.root],
             index=index,

@@ -70,7 +70,9 @@ def build(
     DataValidationError
         If ``year`` lies outside the data years.
     ComputationError
-        If a method cannot be computed (a geometric mean over zeros, say).
+        If an aggregation meets values outside its domain where a score is computed (a
+        geometric mean over a negative value, say) and the level's ``invalid`` is
+        ``error``; with ``invalid: missing`` the score is left missing with a note.
 
     Examples
     --------
@@ -204,10 +206,11 @@ def _run_steps(
     if methodology.treat is not None and methodology.treat.method != "none":
         current, steps.treatment = Treater(methodology.treat).transform(current)
     datasets["treated"] = current
-    normalised = Normaliser.for_framework(methodology.normalise, fw).transform(current)
+    normalised = Normaliser.for_framework(fw, methodology.normalise).transform(current)
     steps.notes.append(_lost(current, normalised, "normalise", _UNDEFINED))
     datasets["normalised"] = normalised
-    datasets["aggregated"] = aggregate_tree(normalised, fw, weights, methodology.aggregate)
+    datasets["aggregated"], invalid = aggregate_tree(normalised, fw, weights, methodology.aggregate)
+    steps.notes.append(invalid)
     return datasets, steps
 
 

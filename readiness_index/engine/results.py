@@ -15,6 +15,7 @@ from readiness_index.errors import ComputationError, ReadinessIndexError, Unknow
 from readiness_index.model.data import IndicatorData
 from readiness_index.model.framework import Framework, Indicator
 from readiness_index.model.methodology import Methodology
+from readiness_index.steps.aggregate import contributions
 
 __all__ = ["STEPS", "IndexResult"]
 
@@ -22,7 +23,7 @@ __all__ = ["STEPS", "IndexResult"]
 STEPS = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
 
 
-def _cell(frame: pd.DataFrame, key: tuple[str, int], code: str) -> float:
+def _cell(frame: pd.DataFrame, key: tuple[str, int] | str, code: str) -> float:
     return float(cast(float, frame.at[key, code]))
 
 
@@ -161,9 +162,16 @@ class IndexResult(Displayed):
         return built
 
     def ranking(self, year: int | None = None, code: str | None = None) -> pd.DataFrame:
-        """Scores and ranks of one node (the index by default) in one year (the latest)."""
+        """Scores and ranks of one node (the index by default) in one year (the latest).
+
+        Raises
+        ------
+        UnknownCodeError
+            If ``year`` is not in the result or ``code`` not in the framework.
+        """
         year = self.years[-1] if year is None else year
         code = self.framework.root if code is None else code
+        self._check_known(None, year, code)
         rows = self.scores[(self.scores["year"] == year) & (self.scores["code"] == code)]
         return rows.sort_values(["rank", "country"], na_position="last").reset_index(drop=True)
 
@@ -177,13 +185,25 @@ class IndexResult(Displayed):
     def explain(self, country: str, year: int, code: str) -> pd.DataFrame:
         """How one score came about.
 
+        For an aggregate: each child's score, weight share among the children present
+        and contribution; the contributions add up to the score under every
+        aggregation method (:func:`~readiness_index.steps.aggregate.contributions`
+        defines them: ``w x`` under the arithmetic mean, the score shared out in
+        proportion to weight x value under the geometric, harmonic and generalised
+        means, the middle child under the median, weighted pairwise wins under
+        Copeland).
+
         For an indicator: its value after every step, its weight share within each
-        ancestor's children, and its contribution to every ancestor (its normalised
-        score times the product of the shares up to that ancestor; under the
-        arithmetic mean the contributions of all indicators add up to the ancestor's
-        score). For an aggregate: each child's score,
-        weight share among the children present, and contribution (weight share x
-        score; the contributions add up to the score under the arithmetic mean).
+        ancestor's children, and its contribution to every ancestor: its contribution
+        to its parent, then, at each level up, its share of the parent's score times
+        the parent's contribution to the next ancestor (by weight share where the
+        parent's score is 0). The contributions of all indicators to an ancestor add
+        up to the ancestor's score.
+
+        Raises
+        ------
+        UnknownCodeError
+            If the country, year or code is not in the result.
         """
         key = (country, year)
         self._check_known(country, year, code)
@@ -191,12 +211,12 @@ class IndexResult(Displayed):
             return self._explain_indicator(key, code)
         return self._explain_aggregate(key, code)
 
-    def _check_known(self, country: str, year: int, code: str) -> None:
+    def _check_known(self, country: str | None, year: int, code: str) -> None:
         index = self.datasets["aggregated"].index
         problems = []
         if code not in self.framework.nodes:
             problems.append(f"code {code!r} is not in the framework")
-        if country not in index.get_level_values("country"):
+        if country is not None and country not in index.get_level_values("country"):
             problems.append(f"country {country!r} is not in the result")
         if year not in self.years:
             problems.append(f"year {year} is not in the result (years: {self.years})")
@@ -211,32 +231,49 @@ class IndexResult(Displayed):
             rows.append({"item": step, "value": value})
         rows.append({"item": "flag", "value": self.flags.at[key, code]})
         child, share = code, 1.0
-        score = _cell(self.datasets["aggregated"], key, code)
         for parent in self.framework.parents(code):
-            within = self._share(key, parent, child)
-            share *= within  # the indicator's effective weight in this ancestor
-            rows.append({"item": f"weight share in {parent}", "value": within})
-            rows.append({"item": f"contribution to {parent}", "value": share * score})
+            within = self._contribution(key, parent, child)
+            rows.append(
+                {"item": f"weight share in {parent}", "value": self._share(key, parent, child)}
+            )
+            rows.append({"item": f"contribution to {parent}", "value": share * within})
+            share *= self._part_of(key, parent, child, within)
             child = parent
         return pd.DataFrame(rows)
 
+    def _part_of(self, key: tuple[str, int], parent: str, child: str, part: float) -> float:
+        """The share of ``parent``'s score that ``child`` contributes (its weight share
+        where the score is 0), so that the shares of the children add up to 1."""
+        score = _cell(self.datasets["aggregated"], key, parent)
+        return part / score if score != 0 else self._share(key, parent, child)
+
     def _explain_aggregate(self, key: tuple[str, int], code: str) -> pd.DataFrame:
         aggregated = self.datasets["aggregated"]
-        rows = []
-        for child in self.framework.children(code):
-            share = self._share(key, code, child)
-            score = _cell(aggregated, key, child)
-            rows.append(
-                {
-                    "child": child,
-                    "score": score,
-                    "weight_share": share,
-                    "contribution": share * score,
-                }
-            )
+        parts = self._contributions(key[1], code)
+        rows = [
+            {
+                "child": child,
+                "score": _cell(aggregated, key, child),
+                "weight_share": self._share(key, code, child),
+                "contribution": _cell(parts, key[0], child),
+            }
+            for child in self.framework.children(code)
+        ]
         table = pd.DataFrame(rows)
         table.attrs["score"] = aggregated.at[key, code]
         return table
+
+    def _contribution(self, key: tuple[str, int], parent: str, child: str) -> float:
+        return _cell(self._contributions(key[1], parent), key[0], child)
+
+    def _contributions(self, year: int, parent: str) -> pd.DataFrame:
+        """Each child's contribution to ``parent``'s score, per unit of ``year``."""
+        aggregated = self.datasets["aggregated"].xs(year, level="year")
+        children = list(self.framework.children(parent))
+        spec = self.methodology.aggregate.for_level(self.framework.levels[parent])
+        weights = np.array([self.weights[c] for c in children], dtype="float64")
+        parts = contributions(aggregated[children].to_numpy(dtype="float64"), weights, spec)
+        return pd.DataFrame(parts, index=aggregated.index, columns=children)
 
     def _share(self, key: tuple[str, int], parent: str, child: str) -> float:
         """Weight share of ``child`` among the children of ``parent`` present for ``key``."""

@@ -17,11 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from readiness_index.errors import MethodologyError
+from readiness_index.model.registry import registry
 
 __all__ = [
     "AggregateSpec",
@@ -35,28 +36,53 @@ __all__ = [
     "TreatSpec",
 ]
 
-ImputeMethod = Literal["none", "mean", "median", "group_mean", "group_median", "latest", "linear"]
-NormaliseMethod = Literal[
-    "none",
-    "minmax",
-    "zscore",
-    "scaled",
-    "rank",
-    "borda",
-    "percentile_rank",
-    "fraction_of_max",
-    "distance_to_max",
-    "distance_to_reference",
-    "distance_to_target",
-    "goalposts",
-]
-AggregateMethod = Literal[
-    "arithmetic", "geometric", "harmonic", "generalised", "median", "copeland"
-]
+#: Settings introduced after methodology version 3; left out of :meth:`Methodology.to_mapping`
+#: at their default, so that the content hash of an earlier methodology stays what it was.
+_LATER_DEFAULTS: dict[str, object] = {"invalid": "error", "options": {}, "range": None}
 
 
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _MethodSpec(_Spec):
+    """A step's specification whose ``method`` names a method of the step's registry.
+
+    A setting that does not apply to the chosen method (``p`` with the arithmetic mean,
+    ``reference`` with min-max) is refused unless it keeps its default value;
+    ``options`` passes keyword arguments to a user's own method.
+    """
+
+    _step: ClassVar[str]
+    _always: ClassVar[frozenset[str]] = frozenset({"method"})
+
+    method: str
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("method")
+    @classmethod
+    def _registered(cls, name: str) -> str:
+        methods = registry(cls._step)
+        if name not in methods:
+            raise ValueError(methods.unknown(name))
+        return name
+
+    @model_validator(mode="after")
+    def _settings_apply(self) -> _MethodSpec:
+        applies = registry(self._step)[self.method].parameters | self._always
+        fields = type(self).model_fields
+        stray = sorted(
+            name
+            for name in self.model_fields_set - applies
+            if getattr(self, name) != fields[name].get_default(call_default_factory=True)
+        )
+        if stray:
+            takes = sorted(applies - self._always) or "no settings"
+            raise ValueError(
+                f"{self._step} setting(s) {stray} do not apply to method {self.method!r} "
+                f"(it takes {takes}); remove them or choose a method that uses them"
+            )
+        return self
 
 
 class EditionsSpec(_Spec):
@@ -78,7 +104,7 @@ class DenominateSpec(_Spec):
     enabled: bool = False
 
 
-class ImputeSpec(_Spec):
+class ImputeSpec(_MethodSpec):
     """Fill missing values; every imputed cell is flagged ``i`` in the result.
 
     ``mean``/``median`` work column-wise over the units of one year, the ``group_``
@@ -87,7 +113,9 @@ class ImputeSpec(_Spec):
     years of the same unit.
     """
 
-    method: ImputeMethod = "mean"
+    _step = "impute"
+
+    method: str = "mean"
     group: str | None = None
     max_years: int | None = Field(default=None, ge=1)
 
@@ -106,13 +134,16 @@ class ScreenSpec(_Spec):
     min_nonzero: float = Field(default=0.05, ge=0, le=1)
 
 
-class TreatSpec(_Spec):
+class TreatSpec(_MethodSpec):
     """Outlier treatment: COINr's skewness/kurtosis-driven winsorisation.
 
     ``by_indicator`` gives other parameters (or ``method: none``) to named indicators.
     """
 
-    method: Literal["none", "winsorise"] = "winsorise"
+    _step = "treat"
+    _always = frozenset({"method", "by_indicator"})
+
+    method: str = "winsorise"
     skew: float = Field(default=2.0, gt=0)
     kurtosis: float = 3.5
     max_points: int = Field(default=5, ge=0)
@@ -145,7 +176,7 @@ class OutputRange(_Spec):
         return self
 
 
-class NormaliseSpec(_Spec):
+class NormaliseSpec(_MethodSpec):
     """Bring indicators onto a common scale (after multiplying by their direction).
 
     ``by_indicator`` gives another method or parameters to named indicators.
@@ -153,7 +184,10 @@ class NormaliseSpec(_Spec):
     ``distance_to_target`` (instead of ``0-1``).
     """
 
-    method: NormaliseMethod = "minmax"
+    _step = "normalise"
+    _always = frozenset({"method", "scope", "by_indicator"})
+
+    method: str = "minmax"
     scope: Literal["per_year", "pooled"] = "per_year"
     lower: float = 0.0
     upper: float = 100.0
@@ -180,11 +214,6 @@ class NormaliseSpec(_Spec):
             )
         if self.method in ("minmax", "scaled") and self.lower == self.upper:
             raise ValueError(f"normalise 'lower' and 'upper' must differ; both are {self.lower}")
-        if self.range is not None and self.method not in _RANGED:
-            raise ValueError(
-                f"normalise 'range' applies to {sorted(_RANGED)}; method {self.method!r} "
-                "sets its output with 'lower' and 'upper' (minmax) or has a fixed scale"
-            )
         if self.range is not None and self.method == "goalposts" and self.scale != 100.0:
             raise ValueError("give goalposts either 'scale' (0 to scale) or 'range', not both")
         return self
@@ -194,15 +223,23 @@ class NormaliseSpec(_Spec):
         return None if self.range is None else (self.range.lower, self.range.upper)
 
 
-_RANGED = frozenset({"goalposts", "distance_to_target"})
+class LevelAggregateSpec(_MethodSpec):
+    """The aggregation used at one level.
 
+    ``min_coverage`` leaves a unit's score missing when fewer than that share of its
+    children have a value. ``invalid`` says what happens where a covered unit has a
+    child outside the method's domain (a negative value under a geometric mean):
+    ``error`` stops the build naming every such unit, ``missing`` leaves the score
+    missing with a note in ``result.notes``.
+    """
 
-class LevelAggregateSpec(_Spec):
-    """The aggregation used at one level."""
+    _step = "aggregate"
+    _always = frozenset({"method", "min_coverage", "invalid"})
 
-    method: AggregateMethod = "arithmetic"
+    method: str = "arithmetic"
     p: float = 2.0
     min_coverage: float | None = Field(default=None, ge=0, le=1)
+    invalid: Literal["error", "missing"] = "error"
 
     @model_validator(mode="after")
     def _p_nonzero(self) -> LevelAggregateSpec:
@@ -214,13 +251,16 @@ class LevelAggregateSpec(_Spec):
 class AggregateSpec(LevelAggregateSpec):
     """Aggregation: one method for every level, optionally overridden per level."""
 
+    _always = frozenset({"method", "min_coverage", "invalid", "by_level"})
+
     by_level: dict[int, LevelAggregateSpec] = Field(default_factory=dict)
 
     def for_level(self, level: int) -> LevelAggregateSpec:
         """The specification that applies when computing nodes of ``level``."""
-        return self.by_level.get(
-            level, LevelAggregateSpec(method=self.method, p=self.p, min_coverage=self.min_coverage)
-        )
+        own = self.model_dump(include={"method", "min_coverage", "invalid", "options"})
+        if "p" in registry("aggregate")[self.method].parameters:
+            own["p"] = self.p
+        return self.by_level.get(level) or LevelAggregateSpec(**own)
 
 
 class Methodology(_Spec):
@@ -228,13 +268,13 @@ class Methodology(_Spec):
 
     version: str = "1"
     editions: EditionsSpec | None = None
-    denominate: DenominateSpec = DenominateSpec()
+    denominate: DenominateSpec = Field(default_factory=DenominateSpec)
     impute: ImputeSpec | None = None
     screen: ScreenSpec | None = None
     treat: TreatSpec | None = None
-    normalise: NormaliseSpec = NormaliseSpec()
+    normalise: NormaliseSpec = Field(default_factory=NormaliseSpec)
     weights: Literal["nominal", "equal"] | dict[str, float] = "nominal"
-    aggregate: AggregateSpec = AggregateSpec()
+    aggregate: AggregateSpec = Field(default_factory=AggregateSpec)
 
     @model_validator(mode="after")
     def _positive_weights(self) -> Methodology:
@@ -264,10 +304,9 @@ class Methodology(_Spec):
         A methodology without editions leaves the entry out, so that its hash is the
         one it had before editions were a methodology choice.
         """
-        mapping = self.model_dump(mode="json")
+        mapping = _without_later_defaults(self.model_dump(mode="json"))
         if mapping["editions"] is None:
             del mapping["editions"]
-        _drop_unset_ranges(mapping["normalise"])
         return mapping
 
     @property
@@ -277,12 +316,13 @@ class Methodology(_Spec):
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _drop_unset_ranges(normalise: dict[str, Any]) -> None:
-    """Leave an unset ``range`` out of the mapping (and the hash), as before it existed."""
-    if normalise.get("range", 0) is None:
-        del normalise["range"]
-    for spec in normalise.get("by_indicator", {}).values():
-        _drop_unset_ranges(spec)
+def _without_later_defaults(mapping: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in mapping.items():
+        if key in _LATER_DEFAULTS and value == _LATER_DEFAULTS[key]:
+            continue
+        out[key] = _without_later_defaults(value) if isinstance(value, dict) else value
+    return out
 
 
 def _methodology_error(err: ValidationError) -> MethodologyError:

@@ -1,14 +1,24 @@
 """Aggregation: roll children up into their parent, level by level.
 
-Every function takes ``values`` of shape ``(units, children)`` (``NaN`` = missing
-child) and ``weights`` of shape ``(children,)``. Missing children are skipped and
-the weights renormalised over the children that are present, as COINr does.
-A unit with no child present gets ``NaN``.
+Every method is registered once in :data:`AGGREGATIONS` with its formula (the
+function's docstring), the values it accepts (its *domain*) and how it splits a
+score into the children's contributions. The build (:func:`aggregate_tree`) and the
+uncertainty engine (:mod:`readiness_index.analysis.replicate`) both call
+:func:`aggregate_values`, so one rule decides everywhere.
+
+Every function takes ``values`` of shape ``(..., units, children)`` (``NaN`` = missing
+child; leading axes are stacked replications) and ``weights`` broadcastable to it
+(``(children,)``, or ``(replications, 1, children)``). Missing children, and children
+of weight 0, are skipped and the weights renormalised over the others, as COINr does.
+A unit with no child present gets ``NaN``; so does a unit with a child outside the
+method's domain (the step reports it, see :func:`aggregate_values`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -16,24 +26,38 @@ import pandas as pd
 from readiness_index.errors import ComputationError
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import AggregateSpec, LevelAggregateSpec
+from readiness_index.model.registry import Method, Registry
 
 __all__ = [
-    "AGGREGATORS",
+    "AGGREGATIONS",
+    "Aggregation",
     "aggregate_tree",
+    "aggregate_values",
     "arithmetic_mean",
+    "contributions",
     "copeland",
     "coverage",
     "generalised_mean",
     "geometric_mean",
     "harmonic_mean",
     "median",
+    "register_aggregation",
 ]
 
 Array = np.ndarray
+Domain = Literal["any", "non_negative", "positive"]
+
+#: What each domain accepts, in words (for messages and the documentation).
+ACCEPTS: dict[str, str] = {
+    "any": "any value",
+    "non_negative": "values >= 0",
+    "positive": "values > 0",
+}
 
 
-def _present_weights(values: Array, weights: Array) -> Array:
-    """Weights broadcast to ``values`` with zeros where a child is missing."""
+# -- helpers ---------------------------------------------------------------------------------
+def _active_weights(values: Array, weights: Array) -> Array:
+    """Weights broadcast to ``values``, zero where a child is missing."""
     return np.where(np.isnan(values), 0.0, np.broadcast_to(weights, values.shape))
 
 
@@ -42,86 +66,103 @@ def _divide(num: Array, den: Array) -> Array:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
+def _quasi_mean(
+    values: Array, weights: Array, forward: Callable[[Array], Array], domain: Domain
+) -> tuple[Array, Array]:
+    """``sum(w f(x)) / sum(w)`` over the active children, and which units left the domain."""
+    w = _active_weights(values, weights)
+    active = w != 0
+    outside = (active & _outside(values, domain)).any(axis=-1)
+    safe = np.where(active & ~_outside(values, domain), values, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        f = np.where(active, forward(safe), 0.0)
+    mean = _divide((w * f).sum(axis=-1), w.sum(axis=-1))
+    return np.where(outside, np.nan, mean), outside
+
+
+def _outside(values: Array, domain: Domain) -> Array:
+    """Cells outside ``domain`` (missing cells are never outside)."""
+    with np.errstate(invalid="ignore"):
+        if domain == "positive":
+            return np.asarray(values <= 0)
+        if domain == "non_negative":
+            return np.asarray(values < 0)
+    return np.zeros(values.shape, dtype=bool)
+
+
+# -- the formulas ----------------------------------------------------------------------------
 def arithmetic_mean(values: Array, weights: Array) -> Array:
-    """Weighted arithmetic mean: ``sum(w x) / sum(w)`` over present children.
+    """Weighted arithmetic mean: ``sum(w x) / sum(w)`` over present children; any value.
 
     >>> arithmetic_mean(np.array([[1.0, 3.0], [2.0, np.nan]]), np.array([1.0, 3.0]))
     array([2.5, 2. ])
     """
-    w = _present_weights(values, weights)
-    return _divide(np.nansum(w * values, axis=-1), w.sum(axis=-1))
-
-
-def _require_positive(values: Array, name: str) -> None:
-    if np.any(values[~np.isnan(values)] <= 0):
-        raise ComputationError(
-            f"The {name} mean needs values > 0, but zero or negative values were found. "
-            "Normalise onto a strictly positive scale first, e.g. "
-            "normalise: {method: minmax, lower: 1, upper: 100}, or choose another aggregation."
-        )
+    return _quasi_mean(values, weights, lambda x: x, "any")[0]
 
 
 def geometric_mean(values: Array, weights: Array) -> Array:
-    """Weighted geometric mean: ``exp(sum(w log x) / sum(w))`` over present children.
+    """Weighted geometric mean: ``exp(sum(w log x) / sum(w))``; values >= 0.
 
-    Raises
-    ------
-    ComputationError
-        If a present value is zero or negative.
+    A zero child gives 0 (the limit of the formula); a unit with a negative child gets
+    ``NaN``.
 
-    >>> geometric_mean(np.array([[1.0, 4.0]]), np.array([1.0, 1.0]))
-    array([2.])
+    >>> geometric_mean(np.array([[1.0, 4.0], [0.0, 4.0], [-1.0, 4.0]]), np.array([1.0, 1.0]))
+    array([ 2.,  0., nan])
     """
-    _require_positive(values, "geometric")
-    w = _present_weights(values, weights)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        logs = np.where(np.isnan(values), 0.0, np.log(np.where(np.isnan(values), 1.0, values)))
-    return np.asarray(np.exp(_divide((w * logs).sum(axis=-1), w.sum(axis=-1))), dtype="float64")
+    zero = ((_active_weights(values, weights) != 0) & (values == 0)).any(axis=-1)
+    logs, negative = _quasi_mean(np.where(values == 0, 1.0, values), weights, np.log, "positive")
+    mean = np.where(zero, 0.0, np.exp(logs))
+    return np.asarray(np.where(negative, np.nan, mean), dtype="float64")
 
 
 def harmonic_mean(values: Array, weights: Array) -> Array:
-    """Weighted harmonic mean: ``sum(w) / sum(w / x)`` over present children.
+    """Weighted harmonic mean: ``sum(w) / sum(w / x)``; values > 0.
 
-    >>> harmonic_mean(np.array([[1.0, 4.0]]), np.array([1.0, 1.0]))
-    array([1.6])
+    >>> harmonic_mean(np.array([[1.0, 4.0], [0.0, 4.0]]), np.array([1.0, 1.0]))
+    array([1.6, nan])
     """
-    _require_positive(values, "harmonic")
-    w = _present_weights(values, weights)
-    inverse = np.where(np.isnan(values), 0.0, 1.0 / np.where(np.isnan(values), 1.0, values))
-    return _divide(w.sum(axis=-1), (w * inverse).sum(axis=-1))
+    inverse, _ = _quasi_mean(values, weights, lambda x: 1.0 / x, "positive")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.asarray(1.0 / inverse, dtype="float64")
+
+
+def _power_domain(p: float) -> Domain:
+    return "non_negative" if p > 0 else "positive"
 
 
 def generalised_mean(values: Array, weights: Array, p: float = 2.0) -> Array:
-    """Weighted generalised (power) mean: ``(sum(w x^p) / sum(w))^(1/p)``.
+    """Weighted generalised (power) mean: ``(sum(w x^p) / sum(w))^(1/p)``, ``p != 0``.
 
-    >>> generalised_mean(np.array([[1.0, 7.0]]), np.array([1.0, 1.0]), p=2)
-    array([5.])
+    Values >= 0 for ``p > 0`` (a zero adds ``0^p = 0``), values > 0 for ``p < 0``.
+
+    >>> generalised_mean(np.array([[1.0, 7.0], [0.0, 2.0]]), np.array([1.0, 1.0]), p=2)
+    array([5.        , 1.41421356])
     """
-    if p < 0 or p != int(p):
-        _require_positive(values, "generalised")
-    w = _present_weights(values, weights)
-    powered = np.where(np.isnan(values), 0.0, np.power(np.where(np.isnan(values), 1.0, values), p))
-    with np.errstate(invalid="ignore"):
-        mean = _divide((w * powered).sum(axis=-1), w.sum(axis=-1))
-        return np.asarray(np.power(mean, 1.0 / p), dtype="float64")
+    powered, _ = _quasi_mean(values, weights, lambda x: np.power(x, p), _power_domain(p))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.power(powered, 1.0 / p), dtype="float64")
 
 
 def median(values: Array, weights: Array) -> Array:
-    """Median of the present children (weights play no part).
+    """Median of the present children (weights play no part, but a weight of 0 drops a
+    child); any value.
 
     >>> median(np.array([[1.0, 5.0, 2.0, np.nan]]), np.ones(4))
     array([2.])
     """
-    del weights
-    present = ~np.isnan(values)
-    out = np.full(values.shape[0], np.nan)
-    rows = present.any(axis=-1)
-    out[rows] = np.nanmedian(values[rows], axis=-1)
-    return out
+    present = np.where(_active_weights(values, weights) != 0, values, np.nan)
+    return _nanmedian(present)
+
+
+def _nanmedian(values: Array) -> Array:
+    """``nanmedian`` along the last axis, ``NaN`` (and no warning) where nothing is present."""
+    rows = ~np.isnan(values).all(axis=-1)
+    filled = np.where(rows[..., None], values, 0.0)
+    return np.where(rows, np.nanmedian(filled, axis=-1), np.nan)
 
 
 def copeland(values: Array, weights: Array) -> Array:
-    """Copeland score: row sums of the weighted outranking matrix.
+    """Copeland score: row sums of the weighted outranking matrix; any value.
 
     ``O[i, j] = sum(w_k [x_ik > x_jk]) + sum(w_k [x_ik = x_jk]) / 2`` for ``i < j``
     with weights summing to one, ``O[j, i] = 1 - O[i, j]`` and ``O[i, i] = 0``
@@ -132,14 +173,26 @@ def copeland(values: Array, weights: Array) -> Array:
     >>> copeland(np.array([[3.0, 1.0], [2.0, 2.0], [1.0, 3.0]]), np.ones(2))
     array([1., 1., 1.])
     """
-    w = weights / weights.sum()
-    x_i, x_j = values[:, None, :], values[None, :, :]
-    upper = (w * (x_i > x_j)).sum(axis=-1) + (w * (x_i == x_j)).sum(axis=-1) / 2
-    n = values.shape[0]
-    outrank = np.triu(upper, k=1)
-    outrank = outrank + np.tril(1 - outrank.T, k=-1)
-    outrank[np.diag_indices(n)] = 0.0
-    return np.asarray(outrank.sum(axis=1), dtype="float64")
+    return np.asarray(_copeland_parts(values, weights).sum(axis=-1), dtype="float64")
+
+
+def _copeland_parts(values: Array, weights: Array) -> Array:
+    """Each child's part of each unit's Copeland score, ``(..., units, children)``.
+
+    For ``j > i`` child ``k`` adds ``w_k ([x_ik > x_jk] + [x_ik = x_jk] / 2)``; for
+    ``j < i`` it adds ``w_k (1 - [x_jk > x_ik] - [x_jk = x_ik] / 2)`` (the row of
+    ``O[i, j] = 1 - O[j, i]``).
+    """
+    w = np.asarray(weights, dtype="float64")
+    w = np.expand_dims(w / w.sum(axis=-1, keepdims=True), -2)
+    x_i, x_j = values[..., :, None, :], values[..., None, :, :]
+    n = values.shape[-2]
+    later = np.triu(np.ones((n, n), dtype=bool), k=1)[..., None]
+    earlier = np.tril(np.ones((n, n), dtype=bool), k=-1)[..., None]
+    wins = (x_i > x_j) + (x_i == x_j) / 2
+    losses = (x_j > x_i) + (x_j == x_i) / 2
+    pairs = np.where(later, wins, 0.0) + np.where(earlier, 1.0 - losses, 0.0)
+    return np.asarray((w * pairs).sum(axis=-2), dtype="float64")
 
 
 def coverage(values: Array) -> Array:
@@ -152,24 +205,243 @@ def coverage(values: Array) -> Array:
     return np.asarray(present / values.shape[-1], dtype="float64")
 
 
-AGGREGATORS = {
-    "arithmetic": arithmetic_mean,
-    "geometric": geometric_mean,
-    "harmonic": harmonic_mean,
-    "median": median,
-    "copeland": copeland,
-}
+# -- contributions ---------------------------------------------------------------------------
+def _value_shares(values: Array, weights: Array, scores: Array) -> Array:
+    """``score * w x / sum(w x)``: the score shared out in proportion to weight x value.
+
+    Where ``sum(w x) = 0`` the score is shared out by weight.
+    """
+    w = _active_weights(values, weights)
+    wx = np.where(w != 0, w * np.nan_to_num(values), 0.0)
+    total = wx.sum(axis=-1, keepdims=True)
+    share = np.where(total != 0, wx / np.where(total != 0, total, 1.0), _weight_shares(w))
+    return _only_present(scores[..., None] * share, values, w)
 
 
-def aggregate_level(values: Array, weights: Array, spec: LevelAggregateSpec) -> Array:
-    """Aggregate one parent's children with ``spec``, applying its ``min_coverage``."""
-    if spec.method == "generalised":
-        scores = generalised_mean(values, weights, spec.p)
-    else:
-        scores = AGGREGATORS[spec.method](values, weights)
+def _weight_shares(w: Array) -> Array:
+    total = w.sum(axis=-1, keepdims=True)
+    return np.where(total > 0, w / np.where(total > 0, total, 1.0), 0.0)
+
+
+def _only_present(parts: Array, values: Array, w: Array) -> Array:
+    return np.where(np.isnan(values), np.nan, np.where(w != 0, parts, 0.0))
+
+
+def _arithmetic_parts(values: Array, weights: Array, scores: Array) -> Array:
+    """``w x / sum(w)``: each child's term of the arithmetic mean."""
+    w = _active_weights(values, weights)
+    parts = _weight_shares(w) * np.nan_to_num(values)
+    return _only_present(np.where(np.isnan(scores)[..., None], np.nan, parts), values, w)
+
+
+def _median_parts(values: Array, weights: Array, scores: Array) -> Array:
+    """The median's middle child gets the score; with an even count the two middle
+    children get half their own value each (ties broken by position)."""
+    w = _active_weights(values, weights)
+    present = np.where(w != 0, values, np.nan)
+    order = np.argsort(np.where(np.isnan(present), np.inf, present), axis=-1, kind="stable")
+    count = (~np.isnan(present)).sum(axis=-1, keepdims=True)
+    rank = np.argsort(order, axis=-1)  # position of each child in the sorted order
+    low, high = (count - 1) // 2, count // 2
+    halves = np.where(rank == low, 0.5, 0.0) + np.where(rank == high, 0.5, 0.0)
+    parts = halves * np.nan_to_num(present)
+    parts = np.where(np.isnan(scores)[..., None] | (count == 0), np.nan, parts)
+    return _only_present(parts, values, w)
+
+
+def _copeland_contributions(values: Array, weights: Array, scores: Array) -> Array:
+    del scores
+    parts = _copeland_parts(values, weights)
+    return np.where(np.isnan(values), np.nan, parts)
+
+
+# -- the registry ----------------------------------------------------------------------------
+Contribution = Callable[[Array, Array, Array], Array]
+
+
+@dataclass(frozen=True)
+class Aggregation(Method):
+    """A registered aggregation method.
+
+    Attributes
+    ----------
+    domain : callable
+        ``domain(**parameters)`` gives ``"any"``, ``"non_negative"`` or ``"positive"``:
+        the values the method accepts.
+    contribution : callable
+        ``contribution(values, weights, scores)``: each child's part of each score; the
+        parts of a unit add up to its score.
+    """
+
+    domain: Callable[..., Domain] = field(default=lambda **_: "any", repr=False)
+    contribution: Contribution = field(default=_value_shares, repr=False)
+
+    def compute(self, values: Array, weights: Array, spec: LevelAggregateSpec) -> Array:
+        """The scores of ``values`` under this method with the settings of ``spec``."""
+        return np.asarray(self.function(values, weights, **self.settings(spec)), dtype="float64")
+
+    def accepts(self, spec: LevelAggregateSpec) -> Domain:
+        """The domain of this method with the settings of ``spec``."""
+        return self.domain(**self.settings(spec))
+
+    def settings(self, spec: LevelAggregateSpec) -> dict[str, Any]:
+        """The keyword arguments ``spec`` gives the function."""
+        kwargs = {name: getattr(spec, name) for name in self.parameters - {"options"}}
+        return kwargs | dict(spec.options)
+
+
+#: Every aggregation method, by name.
+AGGREGATIONS: Registry[Aggregation] = Registry("aggregate")
+
+
+def register_aggregation(
+    name: str,
+    *,
+    accepts: Domain = "any",
+    contribution: Contribution | None = None,
+) -> Callable[[Callable[..., Array]], Callable[..., Array]]:
+    """Register a user's aggregation method under ``name`` (a decorator).
+
+    The function is called as ``function(values, weights, **options)`` with ``values``
+    of shape ``(..., units, children)`` (``NaN`` = missing) and ``weights``
+    broadcastable to it, and returns the scores ``(..., units)``; ``options`` come from
+    the methodology (``aggregate: {method: name, options: {...}}``).
+
+    Parameters
+    ----------
+    name : str
+        The name the methodology uses.
+    accepts : {"any", "non_negative", "positive"}, default "any"
+        The values the method accepts; elsewhere the build applies ``invalid``.
+    contribution : callable, optional
+        ``contribution(values, weights, scores)``; by default the score is shared out
+        in proportion to weight x value.
+
+    Examples
+    --------
+    >>> @register_aggregation("weakest")
+    ... def weakest(values, weights):
+    ...     '''The lowest child: ``min(x)``.'''
+    ...     return np.nanmin(values, axis=-1)
+    >>> AGGREGATIONS["weakest"].compute(np.array([[3.0, 1.0]]), np.ones(2),
+    ...                                 LevelAggregateSpec(method="weakest")).tolist()
+    [1.0]
+    """
+
+    def register(function: Callable[..., Array]) -> Callable[..., Array]:
+        AGGREGATIONS.add(
+            Aggregation(
+                name,
+                function,
+                frozenset({"options"}),
+                builtin=False,
+                domain=lambda **_: accepts,
+                contribution=contribution or _value_shares,
+            )
+        )
+        return function
+
+    return register
+
+
+def _builtin(
+    name: str,
+    function: Callable[..., Array],
+    domain: Callable[..., Domain],
+    contribution: Contribution = _value_shares,
+    parameters: frozenset[str] = frozenset(),
+) -> None:
+    AGGREGATIONS.add(Aggregation(name, function, parameters, True, domain, contribution))
+
+
+_builtin("arithmetic", arithmetic_mean, lambda: "any", _arithmetic_parts)
+_builtin("geometric", geometric_mean, lambda: "non_negative")
+_builtin("harmonic", harmonic_mean, lambda: "positive")
+_builtin("generalised", generalised_mean, _power_domain, parameters=frozenset({"p"}))
+_builtin("median", median, lambda: "any", _median_parts)
+_builtin("copeland", copeland, lambda: "any", _copeland_contributions)
+
+
+# -- the step --------------------------------------------------------------------------------
+def aggregate_values(
+    values: Array, weights: Array, spec: LevelAggregateSpec
+) -> tuple[Array, Array]:
+    """Aggregate with ``spec``: the scores and the units where the method met invalid values.
+
+    Coverage comes first: a unit below ``min_coverage`` is missing and never invalid.
+    A covered unit with an active child outside the method's domain is *invalid*: its
+    score is ``NaN``, and the caller decides (the build raises or notes it as
+    ``spec.invalid`` says; a replication fails).
+
+    Returns
+    -------
+    scores : ndarray ``(..., units)``
+    invalid : ndarray of bool ``(..., units)``
+
+    Examples
+    --------
+    >>> v = np.array([[4.0, -1.0, np.nan], [1.0, np.nan, np.nan]])
+    >>> spec = LevelAggregateSpec(method="geometric", min_coverage=0.5)
+    >>> aggregate_values(v, np.ones(3), spec)
+    (array([nan, nan]), array([ True, False]))
+    """
+    method = AGGREGATIONS[spec.method]
+    covered = np.ones(values.shape[:-1], dtype=bool)
     if spec.min_coverage is not None:
-        scores = np.where(coverage(values) < spec.min_coverage, np.nan, scores)
-    return scores
+        covered = coverage(values) >= spec.min_coverage
+    domain = _domain(spec)
+    active = _active_weights(values, weights) != 0
+    invalid = covered & (active & _outside(values, domain)).any(axis=-1)
+    scores = method.compute(values, weights, spec)
+    return np.where(covered & ~invalid, scores, np.nan), invalid
+
+
+def contributions(values: Array, weights: Array, spec: LevelAggregateSpec) -> Array:
+    """Each child's contribution to each unit's score, ``(..., units, children)``.
+
+    The contributions of a unit add up to its score, under every method:
+
+    - ``arithmetic``: ``w_i x_i / sum(w)``, the child's term of the mean;
+    - ``geometric``, ``harmonic``, ``generalised`` and a user's method: the score shared
+      out in proportion to weight x value, ``score * w_i x_i / sum(w x)`` (by weight
+      where ``sum(w x) = 0``);
+    - ``median``: the middle child gets the score; with an even count the two middle
+      children get half their value each;
+    - ``copeland``: child ``k``'s weighted wins and half-ties against every other unit.
+
+    A missing child, or a unit without a score, has ``NaN``.
+
+    >>> spec = LevelAggregateSpec(method="geometric")
+    >>> contributions(np.array([[1.0, 4.0]]), np.ones(2), spec).tolist()
+    [[0.4, 1.6]]
+    """
+    scores, _ = aggregate_values(values, weights, spec)
+    parts = AGGREGATIONS[spec.method].contribution(values, weights, scores)
+    return np.where(np.isnan(scores)[..., None], np.nan, parts)
+
+
+def _invalid_notes(
+    code: str, spec: LevelAggregateSpec, units: pd.Index, values: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per unit whose score ``code`` met invalid values: where and what."""
+    domain = _domain(spec)
+    notes = []
+    for key in units:
+        row = values.loc[key]
+        bad = {str(c): float(v) for c, v in row.items() if _outside(np.array(v), domain)}
+        notes.append(
+            {
+                "country": key[0],
+                "year": key[1],
+                "indicator": code,
+                "note": f"aggregation {spec.method!r} needs {ACCEPTS[domain]}; found {bad}",
+            }
+        )
+    return pd.DataFrame(notes, columns=["country", "year", "indicator", "note"])
+
+
+def _domain(spec: LevelAggregateSpec) -> Domain:
+    return AGGREGATIONS[spec.method].accepts(spec)
 
 
 def aggregate_tree(
@@ -177,24 +449,56 @@ def aggregate_tree(
     framework: Framework,
     weights: Mapping[str, float],
     spec: AggregateSpec,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Add every aggregate of ``framework`` to the normalised indicators, level by level.
 
     Each year is aggregated on its own (Copeland compares units of the same year).
-    Returns the indicators followed by the aggregates, lowest level first.
+    Returns the indicators followed by the aggregates, lowest level first, and the
+    notes of scores left missing because of invalid values (``invalid: missing``).
+
+    Raises
+    ------
+    ComputationError
+        Listing every aggregate, unit and value outside a method's domain, when the
+        level's ``invalid`` is ``error``.
     """
     years = normalised.index.get_level_values("year")
     out = normalised.copy()
+    notes = []
     for code in framework.aggregate_codes:
         children = list(framework.children(code))
         level_spec = spec.for_level(framework.levels[code])
         w = np.array([weights[c] for c in children], dtype="float64")
         column = np.full(len(out), np.nan)
+        invalid = np.zeros(len(out), dtype=bool)
         for year in pd.unique(years):
             rows = np.asarray(years == year)
-            try:
-                column[rows] = aggregate_level(out.loc[rows, children].to_numpy(), w, level_spec)
-            except ComputationError as err:
-                raise ComputationError(f"Aggregating {code!r} in {year}: {err}") from err
+            values = out.loc[rows, children].to_numpy()
+            column[rows], invalid[rows] = aggregate_values(values, w, level_spec)
         out[code] = column
-    return out
+        if invalid.any():
+            notes.append(_invalid_notes(code, level_spec, out.index[invalid], out[children]))
+    found = pd.concat(notes, ignore_index=True) if notes else pd.DataFrame()
+    _raise_invalid(found, spec, framework)
+    return out, found.assign(step="aggregate") if len(found) else _no_notes()
+
+
+def _no_notes() -> pd.DataFrame:
+    return pd.DataFrame(columns=["step", "country", "year", "indicator", "note"])
+
+
+def _raise_invalid(found: pd.DataFrame, spec: AggregateSpec, framework: Framework) -> None:
+    if found.empty:
+        return
+    levels = found["indicator"].map(framework.levels)
+    errors = found[np.array([spec.for_level(int(lv)).invalid == "error" for lv in levels])]
+    if errors.empty:
+        return
+    lines = [f"{r.indicator!r} for {r.country} in {r.year}: {r.note}" for r in errors.itertuples()]
+    raise ComputationError(
+        f"{len(lines)} score(s) cannot be aggregated:\n  "
+        + "\n  ".join(lines)
+        + "\nNormalise onto a scale the method accepts (e.g. normalise: {method: minmax, "
+        "lower: 1, upper: 100}), choose another aggregation, or set aggregate: "
+        "{invalid: missing} to leave these scores missing with a note."
+    )

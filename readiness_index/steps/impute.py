@@ -13,21 +13,26 @@ every imputed value is flagged in the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from readiness_index.errors import MethodologyError
 from readiness_index.model.methodology import ImputeSpec
+from readiness_index.model.registry import Method, Registry
 
 __all__ = [
+    "IMPUTATIONS",
+    "Imputation",
     "Imputer",
     "impute_group",
     "impute_latest",
     "impute_linear",
     "impute_mean",
     "impute_median",
+    "register_imputation",
 ]
 
 
@@ -96,9 +101,73 @@ def impute_linear(panel: pd.DataFrame) -> pd.DataFrame:
     return inside.ffill().bfill()
 
 
-def _column_rule(column: pd.Series, rule: str) -> pd.Series:
-    fill = impute_mean if rule == "mean" else impute_median
-    return pd.Series(fill(column.to_numpy(dtype="float64")), index=column.index)
+def _column_rule(
+    column: pd.Series, rule: Callable[..., np.ndarray], **options: object
+) -> pd.Series:
+    return pd.Series(rule(column.to_numpy(dtype="float64"), **options), index=column.index)
+
+
+@dataclass(frozen=True)
+class Imputation(Method):
+    """A registered imputation rule.
+
+    ``kind`` says what the function works on: ``column`` (one indicator's values over
+    the units of one year, ``f(x) -> x``), ``group`` (a column and the units' groups) or
+    ``panel`` (one indicator as ``year x country``).
+    """
+
+    kind: str = field(default="column")
+
+
+#: Every imputation rule, by name.
+IMPUTATIONS: Registry[Imputation] = Registry("impute")
+
+
+def register_imputation(
+    name: str,
+) -> Callable[[Callable[..., np.ndarray]], Callable[..., np.ndarray]]:
+    """Register a user's imputation rule under ``name`` (a decorator).
+
+    The function is called as ``function(x, **options)`` with ``x`` one indicator's
+    values over the units of one year (``NaN`` = missing) and returns them filled;
+    ``options`` come from the methodology (``impute: {method: name, options: {...}}``).
+    Every cell it fills is flagged ``i``, as with a built-in rule.
+
+    Examples
+    --------
+    >>> @register_imputation("minimum")
+    ... def minimum(x):
+    ...     '''Fill with the lowest value present: ``x_i <- min(x)``.'''
+    ...     return np.where(np.isnan(x), np.nanmin(x), x)
+    >>> idx = pd.MultiIndex.from_tuples([("A", 2024), ("B", 2024)], names=["country", "year"])
+    >>> filled, _ = Imputer(ImputeSpec(method="minimum"), pd.DataFrame()).transform(
+    ...     pd.DataFrame({"x": [2.0, np.nan]}, index=idx))
+    >>> filled["x"].tolist()
+    [2.0, 2.0]
+    """
+
+    def register(function: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+        IMPUTATIONS.add(Imputation(name, function, frozenset({"options"}), builtin=False))
+        return function
+
+    return register
+
+
+def _no_imputation(x: np.ndarray) -> np.ndarray:
+    """No imputation: missing values stay missing."""
+    return x.copy()
+
+
+for _name, _function, _kind, _parameters in (
+    ("none", _no_imputation, "column", ()),
+    ("mean", impute_mean, "column", ()),
+    ("median", impute_median, "column", ()),
+    ("group_mean", impute_group, "group", ("group",)),
+    ("group_median", impute_group, "group", ("group",)),
+    ("latest", impute_latest, "panel", ("max_years",)),
+    ("linear", impute_linear, "panel", ()),
+):
+    IMPUTATIONS.add(Imputation(_name, _function, frozenset(_parameters), True, _kind))
 
 
 @dataclass(frozen=True)
@@ -108,7 +177,7 @@ class Imputer:
     Parameters
     ----------
     spec : ImputeSpec
-        The rule.
+        The rule (a name of :data:`IMPUTATIONS`).
     groups : pandas.DataFrame
         Unit groups (index ``country``), needed by the ``group_`` rules.
     """
@@ -118,24 +187,25 @@ class Imputer:
 
     def transform(self, wide: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Return ``(filled, imputed_mask)``; the input is not changed."""
-        method = self.spec.method
-        if method == "none":
+        kind = IMPUTATIONS[self.spec.method].kind
+        if self.spec.method == "none":
             filled = wide.copy()
-        elif method in ("latest", "linear"):
+        elif kind == "panel":
             filled = self._panel(wide)
         else:
             filled = self._cross_section(wide)
         return filled, filled.notna() & wide.isna()
 
     def _cross_section(self, wide: pd.DataFrame) -> pd.DataFrame:
-        method = self.spec.method
-        parts = []
+        method = IMPUTATIONS[self.spec.method]
+        parts: list[pd.DataFrame] = []
         for _, year_rows in wide.groupby(level="year", sort=False):
-            if method in ("mean", "median"):
-                parts.append(year_rows.apply(_column_rule, rule=method))
+            if method.kind == "column":
+                rule = method.function
+                parts.append(year_rows.apply(_column_rule, rule=rule, **self.spec.options))
             else:
                 groups = self._group_of(year_rows)
-                statistic = method.removeprefix("group_")
+                statistic = method.name.removeprefix("group_")
                 parts.append(year_rows.apply(impute_group, groups=groups, statistic=statistic))
         return pd.concat(parts).reindex(wide.index)
 

@@ -11,8 +11,9 @@ COINr's global normalisation of a purse), which makes scores comparable over tim
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,8 +21,11 @@ import pandas as pd
 from readiness_index.errors import ComputationError
 from readiness_index.model.framework import Framework, Transform
 from readiness_index.model.methodology import NormaliseSpec
+from readiness_index.model.registry import Method, Registry
 
 __all__ = [
+    "NORMALISATIONS",
+    "Normalisation",
     "Normaliser",
     "apply_transform",
     "borda",
@@ -33,6 +37,7 @@ __all__ = [
     "minmax",
     "percentile_rank",
     "rank",
+    "register_normalisation",
     "rescale",
     "scaled",
     "zscore",
@@ -220,8 +225,168 @@ def rescale(y: Array, lower: float, upper: float) -> Array:
 
 
 @dataclass(frozen=True)
+class Column:
+    """What a normalisation may use besides the values of one indicator in one group of rows.
+
+    ``target`` arrives multiplied by ``direction``, like the values.
+    """
+
+    code: str
+    direction: int
+    countries: np.ndarray
+    posts: tuple[float, float] | None = None
+    target: Array | None = None
+
+
+Apply = Callable[[Array, NormaliseSpec, Column], Array]
+
+
+def _identity(x: Array, spec: NormaliseSpec, column: Column) -> Array:
+    return x
+
+
+@dataclass(frozen=True)
+class Normalisation(Method):
+    """A registered normalisation.
+
+    Attributes
+    ----------
+    apply : callable
+        ``apply(x, spec, column)``: the formula called with the settings of ``spec`` and
+        what ``column`` holds (goalposts, a target, the units).
+    needs : str, optional
+        ``"goalposts"`` or ``"a target"``: what every indicator normalised with this
+        method must declare in the framework.
+    """
+
+    apply: Apply = field(default=_identity, repr=False)
+    needs: str | None = None
+
+
+#: Every normalisation method, by name.
+NORMALISATIONS: Registry[Normalisation] = Registry("normalise")
+
+
+def register_normalisation(name: str) -> Callable[[Callable[..., Array]], Callable[..., Array]]:
+    """Register a user's normalisation under ``name`` (a decorator).
+
+    The function is called as ``function(x, **options)`` with ``x`` one indicator's
+    values in one year (or all years with ``scope: pooled``), already multiplied by
+    the indicator's direction (higher is better), ``NaN`` for a missing value; it
+    returns the normalised values. ``options`` come from the methodology
+    (``normalise: {method: name, options: {...}}``).
+
+    Examples
+    --------
+    >>> @register_normalisation("share_of_total")
+    ... def share_of_total(x, scale=100.0):
+    ...     '''Share of the total: ``x / sum(x) * scale``.'''
+    ...     return x / np.nansum(x) * scale
+    >>> spec = NormaliseSpec(method="share_of_total", options={"scale": 1})
+    >>> idx = pd.MultiIndex.from_tuples([("A", 2024), ("B", 2024)], names=["country", "year"])
+    >>> Normaliser(spec, {"x": 1}).transform(pd.DataFrame({"x": [1.0, 3.0]}, idx))["x"].tolist()
+    [0.25, 0.75]
+    """
+
+    def register(function: Callable[..., Array]) -> Callable[..., Array]:
+        def apply(x: Array, spec: NormaliseSpec, column: Column) -> Array:
+            return np.asarray(function(x, **spec.options), dtype="float64")
+
+        NORMALISATIONS.add(
+            Normalisation(name, function, frozenset({"options"}), builtin=False, apply=apply)
+        )
+        return function
+
+    return register
+
+
+def _builtin(
+    name: str,
+    function: Callable[..., Any],
+    apply: Apply,
+    *parameters: str,
+    needs: str | None = None,
+) -> None:
+    NORMALISATIONS.add(
+        Normalisation(name, function, frozenset(parameters), True, apply=apply, needs=needs)
+    )
+
+
+def _reference_value(x: Array, spec: NormaliseSpec, column: Column) -> float:
+    hits = np.flatnonzero(column.countries == spec.reference)
+    return float(x[hits[-1]]) if hits.size else float("nan")
+
+
+def _posts(column: Column) -> tuple[float, float]:
+    assert column.posts is not None  # checked for every column before normalising
+    return column.posts
+
+
+def _no_normalisation(x: Array) -> Array:
+    """No normalisation: the direction-adjusted values ``x`` as they are."""
+    return x
+
+
+_builtin("none", _no_normalisation, _identity)
+_builtin("minmax", minmax, lambda x, s, c: minmax(x, s.lower, s.upper), "lower", "upper")
+_builtin("zscore", zscore, lambda x, s, c: zscore(x, s.mean, s.sd), "mean", "sd")
+_builtin(
+    "scaled",
+    scaled,
+    lambda x, s, c: scaled(x, s.lower, s.upper, s.factor),
+    "lower",
+    "upper",
+    "factor",
+)
+_builtin("rank", rank, lambda x, s, c: rank(x))
+_builtin("borda", borda, lambda x, s, c: borda(x))
+_builtin("percentile_rank", percentile_rank, lambda x, s, c: percentile_rank(x))
+_builtin("fraction_of_max", fraction_of_max, lambda x, s, c: fraction_of_max(x))
+_builtin("distance_to_max", distance_to_max, lambda x, s, c: distance_to_max(x))
+_builtin(
+    "distance_to_reference",
+    distance_to_reference,
+    lambda x, s, c: distance_to_reference(x, _reference_value(x, s, c), s.cap),
+    "reference",
+    "cap",
+)
+
+
+def _in_range(y: Array, spec: NormaliseSpec) -> Array:
+    """A 0-1 score onto ``spec.range`` when one is set."""
+    out_range = spec.output_range()
+    return y if out_range is None else rescale(y, *out_range)
+
+
+def _distance_to_target(x: Array, spec: NormaliseSpec, column: Column) -> Array:
+    target = np.nan if column.target is None else column.target
+    return _in_range(distance_to_target(x, target, spec.cap), spec)
+
+
+def _goalposts(x: Array, spec: NormaliseSpec, column: Column) -> Array:
+    scale = spec.scale if spec.range is None else 1.0
+    y = goalposts(x, *_posts(column), direction=column.direction, scale=scale,
+                  truncate=spec.truncate)  # fmt: skip
+    return y if spec.range is None else _in_range(y, spec)
+
+
+_builtin(
+    "distance_to_target",
+    distance_to_target,
+    _distance_to_target,
+    "cap",
+    "range",
+    needs="a target",
+)
+_builtin("goalposts", goalposts, _goalposts, "scale", "truncate", "range", needs="goalposts")
+
+
+@dataclass(frozen=True)
 class Normaliser:
     """Normalise a wide table with one :class:`~readiness_index.model.methodology.NormaliseSpec`.
+
+    Each method comes from :data:`NORMALISATIONS`; the build and the uncertainty engine
+    set the normaliser up the same way, with :meth:`for_framework`.
 
     Parameters
     ----------
@@ -251,7 +416,7 @@ class Normaliser:
     transforms: Mapping[str, Transform] = field(default_factory=dict)
 
     @classmethod
-    def for_framework(cls, spec: NormaliseSpec, framework: Framework) -> Normaliser:
+    def for_framework(cls, framework: Framework, spec: NormaliseSpec) -> Normaliser:
         """The normaliser of ``spec`` with the framework's directions, targets, goalposts
         and transforms (as every build and replication sets it up).
 
@@ -259,7 +424,7 @@ class Normaliser:
         >>> fw = Framework(aggregates=(Aggregate(code="i", name="I"),),
         ...                indicators=(Indicator(code="a", name="A", parent="i",
         ...                            transform="log", goalposts={"lower": 1, "upper": 100}),))
-        >>> Normaliser.for_framework(NormaliseSpec(method="goalposts"), fw).posts
+        >>> Normaliser.for_framework(fw, NormaliseSpec(method="goalposts")).posts
         {'a': (1.0, 100.0)}
         """
         return cls(
@@ -300,38 +465,21 @@ class Normaliser:
     def _column(self, raw: Array, countries: np.ndarray, code: str) -> Array:
         direction = self.directions.get(code, 1)
         x = self._transformed(raw, code) * direction
-        spec = self.spec.for_indicator(code)
-        method = spec.method
-        if method == "none" or np.isnan(x).all():
+        if np.isnan(x).all():
             return x  # nothing to scale: an indicator with no value in this year stays missing
-        if method == "minmax":
-            return minmax(x, spec.lower, spec.upper)
-        if method == "zscore":
-            return zscore(x, spec.mean, spec.sd)
-        if method == "scaled":
-            return scaled(x, spec.lower, spec.upper, spec.factor)
-        if method in ("goalposts", "distance_to_target"):
-            return self._ranged(x, countries, code, spec, direction)
-        if method == "distance_to_reference":
-            return distance_to_reference(x, self._reference(countries, x), spec.cap)
-        return _RANK_METHODS[method](x)
-
-    def _ranged(
-        self, x: Array, countries: np.ndarray, code: str, spec: NormaliseSpec, direction: int
-    ) -> Array:
-        """Goalposts or distance to target, mapped onto ``spec.range`` when one is set."""
-        out_range = spec.output_range()
-        if spec.method == "goalposts":
-            lower, upper = (self._transformed(np.array(p), code) for p in self.posts[code])
-            scale = spec.scale if out_range is None else 1.0
-            y = goalposts(
-                x, float(lower), float(upper), direction=direction, scale=scale,
-                truncate=spec.truncate,
-            )  # fmt: skip
-        else:
+        column = Column(code, direction, countries, self._posts_of(code))
+        if code in self.targets:
             target = self._transformed(self._target(countries, code), code) * direction
-            y = distance_to_target(x, target, spec.cap)
-        return y if out_range is None else rescale(y, *out_range)
+            column = replace(column, target=target)
+        spec = self.spec.for_indicator(code)
+        return np.asarray(NORMALISATIONS[spec.method].apply(x, spec, column), dtype="float64")
+
+    def _posts_of(self, code: str) -> tuple[float, float] | None:
+        """The goalposts of ``code`` through its transform (in the transformed unit)."""
+        if code not in self.posts:
+            return None
+        lower, upper = (float(self._transformed(np.array(p), code)) for p in self.posts[code])
+        return lower, upper
 
     def _transformed(self, values: Array, code: str) -> Array:
         """``values`` through the indicator's transform (unchanged without one)."""
@@ -388,32 +536,14 @@ class Normaliser:
         elif target is not None:
             found.append(("target", float(target)))
         return found
-
-    def _reference(self, countries: np.ndarray, x: Array) -> float:
-        hits = np.flatnonzero(countries == self.spec.reference)
-        return float(x[hits[-1]]) if hits.size else float("nan")
-
     def _check_parameters(self, wide: pd.DataFrame) -> None:
         methods = {str(c): self.spec.for_indicator(str(c)).method for c in wide.columns}
-        for method, needed in (("goalposts", self.posts), ("distance_to_target", self.targets)):
-            self._check_needed(method, needed, [c for c, m in methods.items() if m == method])
-
-    @staticmethod
-    def _check_needed(method: str, needed: Mapping[str, object], codes: list[str]) -> None:
-        missing = [c for c in codes if c not in needed]
-        if missing:
-            what = "goalposts" if method == "goalposts" else "a target"
-            raise ComputationError(
-                f"Normalisation {method!r} needs {what} for every indicator; "
-                f"these indicators have none in the framework: {missing}. "
-                f"Declare {what} in their definitions or choose another method."
-            )
-
-
-_RANK_METHODS = {
-    "rank": rank,
-    "borda": borda,
-    "percentile_rank": percentile_rank,
-    "fraction_of_max": fraction_of_max,
-    "distance_to_max": distance_to_max,
-}
+        for what, declared in (("goalposts", self.posts), ("a target", self.targets)):
+            codes = [c for c, m in methods.items() if NORMALISATIONS[m].needs == what]
+            missing = [c for c in codes if c not in declared]
+            if missing:
+                raise ComputationError(
+                    f"Normalisation {methods[missing[0]]!r} needs {what} for every indicator; "
+                    f"these indicators have none in the framework: {missing}. "
+                    f"Declare {what} in their definitions or choose another method."
+                )

@@ -10,6 +10,7 @@ applied to the original values instead. Each year is treated on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,12 +18,15 @@ import numpy as np
 import pandas as pd
 
 from readiness_index.model.methodology import TreatSpec
+from readiness_index.model.registry import Method, Registry
 
 __all__ = [
+    "TREATMENTS",
     "Treater",
     "kurtosis",
     "log_transform",
     "passes",
+    "register_treatment",
     "skewness",
     "treat_column",
     "winsorise",
@@ -127,6 +131,46 @@ def log_transform(x: np.ndarray) -> np.ndarray:
         return np.asarray(np.log(x - lo + 0.01 * (hi - lo)), dtype="float64")
 
 
+def _no_treatment(x: np.ndarray) -> np.ndarray:
+    """No treatment: the values as they are."""
+    return x
+
+
+#: Every outlier treatment, by name.
+TREATMENTS: Registry[Method] = Registry("treat")
+TREATMENTS.add(Method("none", _no_treatment))
+TREATMENTS.add(
+    Method("winsorise", winsorise, frozenset({"skew", "kurtosis", "max_points", "fallback"}))
+)
+
+
+def register_treatment(
+    name: str,
+) -> Callable[[Callable[..., np.ndarray]], Callable[..., np.ndarray]]:
+    """Register a user's outlier treatment under ``name`` (a decorator).
+
+    The function is called as ``function(x, **options)`` with ``x`` one indicator's
+    values over the units of one year (``NaN`` = missing) and returns the treated
+    values; ``options`` come from the methodology (``treat: {method: name, options:
+    {...}}``). The treatment log records each indicator and year it changed.
+
+    Examples
+    --------
+    >>> @register_treatment("cap_at")
+    ... def cap_at(x, upper=100.0):
+    ...     '''Cap at a fixed value: ``min(x, upper)``.'''
+    ...     return np.minimum(x, upper)
+    >>> treat_column(np.array([50.0, 150.0]), TreatSpec(method="cap_at"))[0]
+    array([ 50., 100.])
+    """
+
+    def register(function: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
+        TREATMENTS.add(Method(name, function, frozenset({"options"}), builtin=False))
+        return function
+
+    return register
+
+
 def treat_column(x: np.ndarray, spec: TreatSpec) -> tuple[np.ndarray, dict[str, Any]]:
     """Treat one indicator of one year; return the values and a record of what was done."""
     record: dict[str, Any] = {
@@ -136,7 +180,10 @@ def treat_column(x: np.ndarray, spec: TreatSpec) -> tuple[np.ndarray, dict[str, 
         "points": 0,
     }
     y = x
-    if spec.method == "winsorise" and not passes(x, spec.skew, spec.kurtosis):
+    if not TREATMENTS[spec.method].builtin:
+        y = np.asarray(TREATMENTS[spec.method].function(x, **spec.options), dtype="float64")
+        record["treatment"] = spec.method
+    elif spec.method == "winsorise" and not passes(x, spec.skew, spec.kurtosis):
         y, record["points"] = winsorise(x, spec.skew, spec.kurtosis, spec.max_points)
         record["treatment"] = "winsorise"
         if not passes(y, spec.skew, spec.kurtosis) and spec.fallback == "log":
