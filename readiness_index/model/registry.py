@@ -2,9 +2,11 @@
 
 A step module registers its methods in its own :class:`Registry` (the formula lives with
 the step); the methodology validates the names it is given against the registries, so a
-method a user registers by name is as valid as a built-in one. A registry knows, for
-every method, the settings of the step that apply to it, so that a setting which does
-not apply is refused instead of being silently ignored.
+method a user registers by name is as valid as a built-in one. Asking for a step's
+registry (:func:`registry`) loads the step's module by name first, as the package root
+loads its names on first use: the model never imports a step, so the layers stay one
+way. A registry knows, for every method, the settings of the step that apply to it, so
+that a setting which does not apply is refused instead of being silently ignored.
 
 Examples
 --------
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import importlib
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -86,6 +89,14 @@ M = TypeVar("M", bound=Method)
 
 _REGISTRIES: dict[str, Registry[Any]] = {}
 
+#: The module that creates each step's registry (loaded on first use).
+_HOMES = {
+    "impute": "readiness_index.steps.impute",
+    "treat": "readiness_index.steps.treat",
+    "normalise": "readiness_index.steps.normalise",
+    "aggregate": "readiness_index.steps.aggregate",
+}
+
 
 class Registry(Generic[M]):
     """The methods of one step, by name (created once per step, in the step's module)."""
@@ -147,6 +158,8 @@ def registry(step: str) -> Registry[Method]:
     MethodologyError
         If the step has no registry (its module is not loaded).
     """
+    if step not in _REGISTRIES and step in _HOMES:
+        importlib.import_module(_HOMES[step])
     try:
         return _REGISTRIES[step]
     except KeyError:

@@ -536,6 +536,7 @@ class Normaliser:
         elif target is not None:
             found.append(("target", float(target)))
         return found
+
     def _check_parameters(self, wide: pd.DataFrame) -> None:
         methods = {str(c): self.spec.for_indicator(str(c)).method for c in wide.columns}
         for what, declared in (("goalposts", self.posts), ("a target", self.targets)):
