@@ -15,12 +15,13 @@ indicators' goalposts (for ``normalise: {method: goalposts}``).
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
-from readiness_index.errors import DataFileError, DefinitionError
+from readiness_index.errors import DataFileError, DefinitionError, Reason
 from readiness_index.io.files import read_table
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import (
@@ -69,6 +70,8 @@ def read_coinr(
     missing = sorted(_META_COLUMNS - set(meta.columns))
     if missing:
         raise DefinitionError(f"iMeta lacks the columns {missing}; found {list(meta.columns)}")
+    if "uCode" not in values.columns:
+        raise DataFileError(f"iData lacks the column 'uCode'; found {list(values.columns)[:20]}")
     framework = _framework(meta, values)
     long = _long(values, meta, year)
     groups = _groups(values, meta)
@@ -95,28 +98,85 @@ def _maybe_numeric(column: pd.Series) -> pd.Series:
     return converted if converted.notna().sum() == column.notna().sum() else column
 
 
-def _rows(meta: pd.DataFrame, kind: str) -> list[dict[str, Any]]:
-    return [
-        {str(k): (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
-        for row in meta[meta["Type"] == kind].to_dict("records")
-    ]
+def _rows(meta: pd.DataFrame, kind: str) -> dict[Any, dict[str, Any]]:
+    """The ``iMeta`` rows of one type by row label (the file's line number)."""
+    return {
+        label: {
+            str(k): (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()
+        }
+        for label, row in meta[meta["Type"] == kind].to_dict("index").items()
+    }
+
+
+def _built(
+    meta: pd.DataFrame, kind: str, build: Any, problems: list[dict[str, str]]
+) -> tuple[Any, ...]:
+    """Each row of ``kind`` built into a model; a row that breaks a rule is a problem."""
+    made = []
+    for label, row in _rows(meta, kind).items():
+        try:
+            made.append(build(row))
+        except (ValidationError, ValueError, TypeError, KeyError) as err:
+            problems.append({
+                "reason": Reason.INVALID_VALUE.value, "row": str(label),
+                "code": _short(row.get("iCode")), "problem": _why(err),
+            })  # fmt: skip
+    return tuple(made)
+
+
+def _why(err: Exception) -> str:
+    if isinstance(err, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']} "
+            f"(found {_short(e.get('input'))})"
+            for e in err.errors()
+        )
+    return f"{type(err).__name__}: {_short(err)}"
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value) if not isinstance(value, Exception) else str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _framework(meta: pd.DataFrame, values: pd.DataFrame) -> Framework:
-    aggregates = tuple(_aggregate(r) for r in _rows(meta, "Aggregate"))
-    root = next(a for a in aggregates if a.parent is None)
+    problems: list[dict[str, str]] = []
+    aggregates = _built(meta, "Aggregate", _aggregate, problems)
+    indicators = _built(meta, "Indicator", _indicator, problems)
+    denominators = _built(meta, "Denominator", _denominator, problems)
     names = dict(zip(values["uCode"], values.get("uName", values["uCode"]), strict=True))
-    return Framework(
-        code=root.code,
-        name=root.name,
-        aggregates=aggregates,
-        indicators=tuple(_indicator(r) for r in _rows(meta, "Indicator")),
-        denominators=tuple(
-            Denominator(code=str(r["iCode"]), name=str(r["iName"]), unit=_text(r, "Unit"))
-            for r in _rows(meta, "Denominator")
-        ),
-        units=tuple(Unit(code=str(c), name=str(n)) for c, n in names.items()),
+    units = _built(
+        pd.DataFrame([{"Type": "Unit", "iCode": c, "iName": n} for c, n in names.items()]),
+        "Unit", lambda r: Unit(code=r["iCode"], name=str(r["iName"])), problems,
+    ) if names else ()  # fmt: skip
+    root = next((a for a in aggregates if a.parent is None), None)
+    if problems or root is None:
+        _raise_meta(problems, "iMeta has no aggregate without a parent (the index)")
+    try:
+        return Framework(
+            code=root.code, name=root.name, aggregates=aggregates, indicators=indicators,
+            denominators=denominators, units=units,
+        )  # fmt: skip
+    except ValidationError as err:
+        cause = (err.errors()[0].get("ctx") or {}).get("error")
+        if isinstance(cause, DefinitionError):
+            raise DefinitionError(f"iMeta: {cause}", failures=cause.failures) from err
+        raise DefinitionError(f"iMeta: {_why(err)}") from err
+
+
+def _raise_meta(problems: list[dict[str, str]], missing_root: str) -> NoReturn:
+    lines = [f"row {p['row']} ({p['code']}): {p['problem']}" for p in problems[:50]]
+    if not problems:
+        lines = [missing_root]
+    raise DefinitionError(
+        f"{len(lines)} problem(s) in iMeta:\n  " + "\n  ".join(lines),
+        failures=pd.DataFrame(problems, columns=["reason", "row", "code", "problem"]),
     )
+
+
+def _denominator(r: dict[str, Any]) -> Denominator:
+    """An ``iMeta`` row of type ``Denominator``."""
+    return Denominator(code=str(r["iCode"]), name=str(r["iName"]), unit=_text(r, "Unit"))
 
 
 def _text(row: dict[str, Any], key: str) -> str | None:
@@ -131,7 +191,7 @@ def _indicator(r: dict[str, Any]) -> Indicator:
         parent=str(r["Parent"]),
         weight=float(r["Weight"]),
         level=int(r["Level"]),
-        direction=1 if int(r["Direction"]) == 1 else -1,
+        direction=r["Direction"],
         unit=_text(r, "Unit"),
         target=None if r.get("Target") is None else Target(value=float(r["Target"])),
         denominator=_text(r, "Denominator"),
@@ -160,6 +220,12 @@ def _goalposts(row: dict[str, Any]) -> Goalposts | None:
 
 def _long(values: pd.DataFrame, meta: pd.DataFrame, year: int | None) -> pd.DataFrame:
     codes = meta.loc[meta["Type"].isin(["Indicator", "Denominator"]), "iCode"].astype(str).tolist()
+    absent = [code for code in codes if code not in values.columns]
+    if absent:
+        raise DataFileError(
+            f"iData has no column for the iMeta codes {absent[:20]}; every indicator and "
+            "denominator of iMeta needs a column of values"
+        )
     frame = values.copy()
     if "Time" not in frame.columns:
         if year is None:

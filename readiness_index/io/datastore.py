@@ -23,14 +23,14 @@ import pandas as pd
 from readiness_index.errors import DataConflictError
 from readiness_index.io.files import atomic_file, read_table
 from readiness_index.io.loaders import load_file, sniff_format
-from readiness_index.io.safe import file_in_folder
+from readiness_index.io.safe import file_in_folder, folder_lock
+from readiness_index.io.tables import DATA_SUFFIXES
 from readiness_index.model.contract import LONG_COLUMNS, OPTIONAL_COLUMNS, validate_long
 from readiness_index.model.framework import Framework
 
 __all__ = ["DataChange", "add_data", "compare_rows"]
 
 KEY = ["country", "year", "indicator"]
-_SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
 
 
 @dataclass(frozen=True)
@@ -141,11 +141,12 @@ def add_data(
     """
     folder = Path(data_dir)
     new = _load(Path(file), indicator, framework, format, options)
-    stored = _stored(folder)
-    added, changed, unchanged = compare_rows(new, stored)
-    if len(changed) and not replace:
-        raise _conflict(Path(file), folder, changed)
-    files = _write(folder, stored, pd.concat([added, changed[new.columns]]), changed)
+    with folder_lock(folder):  # another process adding to the folder waits
+        stored = _stored(folder)
+        added, changed, unchanged = compare_rows(new, stored)
+        if len(changed) and not replace:
+            raise _conflict(Path(file), folder, changed)
+        files = _write(folder, stored, pd.concat([added, changed[new.columns]]), changed)
     return DataChange(folder, files, added, changed, unchanged)
 
 
@@ -174,7 +175,7 @@ def _stored(folder: Path) -> pd.DataFrame:
     """Every row stored in the folder, as text plus parsed ``value``, with its ``file``."""
     frames = []
     files = (
-        sorted(p for p in folder.rglob("*") if p.suffix.lower() in _SUFFIXES)
+        sorted(p for p in folder.rglob("*") if p.suffix.lower() in DATA_SUFFIXES)
         if folder.exists()
         else []
     )

@@ -29,8 +29,9 @@ from readiness_index.errors import (
     ReadinessIndexError,
     Reason,
 )
-from readiness_index.io.safe import sanitise_frame, sheet_name
+from readiness_index.io.safe import folder_lock, sanitise_frame, sheet_name
 from readiness_index.io.safe_yaml import load_yaml
+from readiness_index.io.tables import DATA_SUFFIXES, read_table
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
@@ -58,7 +59,6 @@ __all__ = [
 #: A framework folder may hold its default methodology in ``methodology.yaml``.
 METHODOLOGY_FILE = "methodology"
 _FILE_KEYS = {"index", "aggregates", "indicators", "denominators", "units", "map"}
-_DATA_SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
 
 
 def bundled_path(name: str) -> Path:
@@ -297,36 +297,6 @@ def _short(value: object, limit: int = 60) -> str:
 
 
 # -- data ----------------------------------------------------------------------------------
-def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read one long-format table (CSV, Excel or Parquet) without converting any value.
-
-    The index of the result is the row's line number in the file (header = line 1)
-    for CSV and Excel, so that failures can name the row.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise DataFileNotFoundError(f"Data file {path} does not exist.")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
-        elif suffix in {".xlsx", ".xls"}:
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-        elif suffix == ".parquet":
-            frame = pd.read_parquet(path)
-        else:
-            raise DataFileError(
-                f"{path}: unsupported file type {suffix!r}; "
-                f"expected one of {sorted(_DATA_SUFFIXES)}"
-            )
-    except (ValueError, OSError, ImportError) as err:
-        if isinstance(err, DataFileError):
-            raise
-        raise DataFileError(f"{path}: cannot be read as {suffix} ({err})") from err
-    frame.index = pd.RangeIndex(2, len(frame) + 2) if suffix != ".parquet" else frame.index
-    return frame
-
-
 def read_data(*paths: str | os.PathLike[str], framework: Framework | None = None) -> IndicatorData:
     """Read and validate long-format indicator data from files or folders.
 
@@ -364,7 +334,17 @@ def _data_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         if not path.exists():
             raise DataFileNotFoundError(f"Data path {path} does not exist.")
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in _DATA_SUFFIXES))
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith(".")
+            )
+            if not found:
+                raise DataFileNotFoundError(
+                    f"The data folder {path} holds no data file (expected "
+                    f"{', '.join(DATA_SUFFIXES)} files)."
+                )
+            files.extend(found)
         else:
             files.append(path)
     return files
@@ -495,23 +475,29 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
         If ``path`` is a file, or a folder holding files not written by this function.
     """
     target = Path(path).resolve()
-    _check_replaceable(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        yield tmp
-        (tmp / FOLDER_MARKER).write_text("Written by readiness-index; replaced on the next run.\n")
-        os.chmod(tmp, 0o777 & ~_umask())
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-            os.replace(target, old / "previous")
-            os.replace(tmp, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with folder_lock(target):
+        _check_replaceable(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            yield tmp
+            _replace_folder(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+
+def _replace_folder(tmp: Path, target: Path) -> None:
+    """Move the finished folder ``tmp`` to ``target`` (the previous one is removed)."""
+    (tmp / FOLDER_MARKER).write_text("Written by readiness-index; replaced on the next run.\n")
+    os.chmod(tmp, 0o777 & ~_umask())
+    if not target.exists():
+        os.replace(tmp, target)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+    os.replace(target, old / "previous")
+    os.replace(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _check_replaceable(target: Path) -> None:

@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -155,10 +157,12 @@ def sheet_name(text: str, taken: set[str] | None = None) -> str:
 
 @contextlib.contextmanager
 def folder_lock(folder: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the lock of ``folder`` (a ``.<name>.lock`` file beside it) for the block.
+    """Hold the lock of ``folder`` for the block.
 
     Processes that replace or update the same folder wait for each other, so none
-    fails half-way or leaves copies behind.
+    fails half-way or leaves copies behind. The lock file lives in the system's
+    temporary folder (named after the folder's resolved path), so that no file is
+    left beside the user's folder.
 
     Raises
     ------
@@ -168,8 +172,10 @@ def folder_lock(folder: str | os.PathLike[str], timeout: float = LOCK_TIMEOUT) -
     from filelock import FileLock, Timeout
 
     target = Path(folder).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(target.parent / f".{target.name}.lock"))
+    locks = Path(tempfile.gettempdir()) / "readiness-index-locks"
+    locks.mkdir(mode=0o777, exist_ok=True)
+    digest = hashlib.sha256(str(target).encode()).hexdigest()[:32]
+    lock = FileLock(str(locks / f"{digest}.lock"), mode=0o666)
     try:
         lock.acquire(timeout=timeout)
     except Timeout as err:

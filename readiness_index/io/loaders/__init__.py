@@ -79,9 +79,14 @@ def sniff_format(path: str | os.PathLike[str]) -> str:
 
 
 def _first_line(file: Path) -> str:
+    """The first line, for sniffing only (bytes that are not UTF-8 are replaced)."""
     opener: Any = gzip.open if file.name.lower().endswith(".gz") else open
-    with opener(file, "rt", encoding="utf-8-sig") as handle:
-        return str(handle.readline())
+    try:
+        with opener(file, "rb") as handle:
+            head = handle.read(65536)
+    except (OSError, EOFError) as err:
+        raise DataFileError(f"{file}: cannot be read ({type(err).__name__}: {err})") from err
+    return str(head.decode("utf-8-sig", errors="replace").split("\n", 1)[0])
 
 
 def load_file(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import re
+import zlib
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from readiness_index.errors import (
     DataValidationError,
     Reason,
 )
+from readiness_index.io.safe_yaml import decode_text
 from readiness_index.model.contract import FAILURE_COLUMNS
 from readiness_index.model.countries import is_aggregate, to_iso2
 
@@ -175,13 +179,34 @@ def finish(frame: pd.DataFrame, failures: Failures) -> pd.DataFrame:
     return out[[*LOADED_COLUMNS, *extra]]
 
 
+#: The most bytes a (decompressed) text file may hold.
+MAX_TEXT_BYTES = 2_000_000_000
+
+
+def read_text(path: Path) -> str:
+    """A text file (gzipped when its name ends in ``.gz``) decoded as UTF-8, or a
+    :class:`DataFileError` naming the file, the place and the encoding to use."""
+    try:
+        if path.name.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as handle:
+                data = handle.read(MAX_TEXT_BYTES + 1)
+        else:
+            data = path.read_bytes()
+    except (OSError, EOFError, zlib.error) as err:
+        raise DataFileError(f"{path}: cannot be read ({type(err).__name__}: {err})") from err
+    if len(data) > MAX_TEXT_BYTES:
+        raise DataFileError(f"{path}: holds more than {MAX_TEXT_BYTES:,} bytes of text.")
+    return decode_text(data, path, DataFileError)
+
+
 def read_text_table(path: Path, *, sep: str = ",", skiprows: int = 0) -> pd.DataFrame:
     """Read a delimited file as text; the index is the line number of each row."""
+    text = read_text(path)
     try:
         frame = pd.read_csv(
-            path, sep=sep, dtype=str, keep_default_na=False, skiprows=skiprows, encoding="utf-8-sig"
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skiprows=skiprows
         )
-    except (ValueError, OSError, UnicodeDecodeError) as err:
+    except (ValueError, pd.errors.ParserError) as err:
         raise DataFileError(f"{path}: cannot be read as a delimited text file ({err})") from err
     frame.index = pd.RangeIndex(skiprows + 2, skiprows + 2 + len(frame))
     return frame

@@ -22,6 +22,7 @@ from readiness_index.io.loaders._common import (
     assemble,
     existing,
     finish,
+    read_text,
     read_text_table,
     require_columns,
 )
@@ -92,8 +93,8 @@ def read_worldbank_csv(
 
 def _metadata(file: Path) -> tuple[int, str]:
     """Lines to skip before the header, and the ``Last Updated Date`` if present."""
-    with file.open(encoding="utf-8-sig", newline="") as handle:
-        head = [row for _, row in zip(range(6), csv.reader(handle), strict=False)]
+    lines = read_text(file).splitlines()[:6]
+    head = list(csv.reader(lines))
     if not head or not head[0] or head[0][0] != "Data Source":
         return 0, ""
     vintage = next((r[1] for r in head if len(r) > 1 and r[0] == "Last Updated Date"), "")
