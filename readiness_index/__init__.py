@@ -1,6 +1,9 @@
 """readiness-index: transparent, reproducible composite indicators.
 
-Build an index from a framework, data and a methodology, with COINr's methods::
+Build an index from a framework, data and a methodology, with COINr's methods;
+``build()`` with no argument is the shipped European AI Readiness Index, exactly as
+``readiness-index build`` prints it. Every function that takes a framework, data and a
+methodology takes them in that order::
 
     >>> import readiness_index as ri
     >>> "build" in ri.__all__ and "read_coinr" in ri.__all__

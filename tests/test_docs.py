@@ -18,9 +18,11 @@ A block is left out only after a visible ``<!-- no-test: reason -->`` line.
 from __future__ import annotations
 
 import difflib
+import pkgutil
 import re
 import shlex
 import shutil
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,3 +240,39 @@ def test_the_readme_ranking_is_what_the_library_prints() -> None:
             pytrace=False,
         )
     assert f"framework {result.framework_hash[:12]}, data {result.data_hash[:12]}" in heading
+
+
+def _packages() -> list[str]:
+    """The sub-packages and top-level modules of the package (``api.py``, ``cli/``...)."""
+    package = ROOT / "readiness_index"
+    folders = [f"{p.name}/" for p in package.iterdir() if (p / "__init__.py").exists()]
+    modules = [p.name for p in package.glob("*.py") if not p.name.startswith("_")]
+    return sorted(folders + modules)
+
+
+@pytest.mark.parametrize("page", ["README.md", "docs/architecture.md"])
+def test_the_layout_shown_is_the_packages_layout(page: str) -> None:
+    text = (ROOT / page).read_text(encoding="utf-8")
+    missing = [name for name in _packages() if f"  {name}" not in text]
+    assert not missing, f"{page} does not show {missing} in its package diagram"
+
+
+def test_the_architecture_page_names_every_import_contract() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    names = [c["name"] for c in config["tool"]["importlinter"]["contracts"]]
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert [n for n in names if n not in text] == []
+
+
+def test_the_api_reference_shows_every_public_module() -> None:
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"^::: (\S+)", text, flags=re.MULTILINE))
+    modules = {
+        m.name
+        for m in pkgutil.walk_packages(ri.__path__, "readiness_index.")
+        if not any(part.startswith("_") for part in m.name.split("."))
+        and not m.ispkg
+        and (not m.name.startswith("readiness_index.cli.") or m.name.endswith(".main"))
+    }
+    missing = sorted(modules - shown)
+    assert not missing, f"add '::: <module>' for {missing} to docs/api.md"
