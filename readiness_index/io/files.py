@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pydantic import BaseModel, ValidationError
 
 from readiness_index.errors import (
@@ -314,17 +316,33 @@ def read_data(*paths: str | os.PathLike[str], framework: Framework | None = None
     frames = []
     for file in files:
         frame = read_table(file)
-        frame.index = [f"{file.name}:{row}" for row in frame.index]
+        frame.index = _row_labels(file.name, frame.index)
         frames.append(frame)
-    combined = (
-        pd.concat(frames)
-        if frames
-        else pd.DataFrame(columns=["country", "year", "indicator", "value"])
-    )
+    combined = _combine(frames)
+    del frames  # the rows now live in `combined` alone
     label = (
         str(files[0]) if len(files) == 1 else f"{len(files)} files under {Path(files[0]).parent}"
     )
     return prepare_data(combined, framework, file=label)
+
+
+def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """One table of the files' rows (one file's table as it is: no copy)."""
+    if not frames:
+        return pd.DataFrame(columns=["country", "year", "indicator", "value"])
+    return frames[0] if len(frames) == 1 else pd.concat(frames)
+
+
+def _row_labels(name: str, rows: pd.Index) -> pd.Index:
+    """``file.csv:LINE`` for each row, as failures name it (built by Arrow, not Python)."""
+    try:
+        lines = pa.array(rows.to_numpy()).cast(pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return pd.Index([f"{name}:{row}" for row in rows])
+    labels: pd.Index = pd.Index(
+        pd.array(pc.binary_join_element_wise(name + ":", lines, ""), dtype="string")
+    )
+    return labels
 
 
 def _data_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:

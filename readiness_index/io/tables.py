@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow
 
 from readiness_index.errors import DataFileError, DataFileNotFoundError, Reason
 from readiness_index.io.safe_yaml import decode_text
@@ -74,14 +75,39 @@ def _refused(file: Path, reason: Reason, text: str) -> DataFileError:
     return DataFileError(f"{file}: {text}", failures=table)
 
 
+#: CSV files from this size on are parsed by Arrow's reader (C++, several threads).
+ARROW_CSV_BYTES = 1 << 20
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
 def _read_csv(file: Path) -> pd.DataFrame:
-    text = decode_text(file.read_bytes(), file, DataFileError)
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (ValueError, pd.errors.ParserError) as err:
-        raise _refused(file, Reason.SYNTAX, f"cannot be read as CSV ({_short(err)})") from err
+    data = file.read_bytes()
+    text = decode_text(data, file, DataFileError)
+    frame = _read_large_csv(data) if text and len(data) >= ARROW_CSV_BYTES else None
+    if frame is None:
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        except (ValueError, pd.errors.ParserError) as err:
+            raise _refused(file, Reason.SYNTAX, f"cannot be read as CSV ({_short(err)})") from err
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     return frame
+
+
+def _read_large_csv(data: bytes) -> pd.DataFrame | None:
+    """A large UTF-8 CSV file read by Arrow: the same frame as pandas' reader gives.
+
+    ``None`` for UTF-16 text or anything Arrow's reader refuses, which pandas' reader
+    then reads, or reports why it cannot.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    try:
+        return pd.read_csv(
+            io.BytesIO(data.removeprefix(_UTF8_BOM)), dtype=str, keep_default_na=False,
+            engine="pyarrow",
+        )  # fmt: skip
+    except (ValueError, pyarrow.ArrowException):
+        return None
 
 
 # -- Excel -----------------------------------------------------------------------------------

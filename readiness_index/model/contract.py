@@ -20,6 +20,7 @@ pandera import and a per-check pass.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -27,6 +28,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow
+import pyarrow.compute as pc
 
 from readiness_index.errors import DataValidationError, Reason
 from readiness_index.model.framework import Framework
@@ -34,6 +37,7 @@ from readiness_index.model.identifiers import CODE_RULE, unit_key, valid_codes
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
+    from numpy.typing import NDArray
 
 __all__ = [
     "FAILURE_COLUMNS",
@@ -228,11 +232,40 @@ def _numeric(
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         return raw.astype("float64")
     text = raw.astype("string").str.strip()
-    values = pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
+    values = _parse_floats(text.where(text != ""))
     bad = values.isna() & text.fillna("").ne("")
     for row in frame.index[bad.to_numpy()]:
         failures.append(_row_failure(Reason.NOT_A_NUMBER, frame, row, col, expected, file))
     return values
+
+
+def _parse_floats(text: pd.Series) -> pd.Series:
+    """Text to float64, missing text to NaN, unreadable text to NaN.
+
+    Arrow's cast parses the whole column in C++ and gives the same (correctly
+    rounded) numbers as pandas' parser; it refuses a column with any unreadable
+    text, which pandas' parser then reads cell by cell. A negative zero becomes 0.0,
+    as pandas' parser reads it.
+    """
+    if getattr(text.dtype, "storage", None) == "pyarrow":
+        with contextlib.suppress(pyarrow.ArrowInvalid, pyarrow.ArrowNotImplementedError):
+            parsed = pc.cast(pyarrow.array(text.array), pyarrow.float64())
+            return pd.Series(parsed.to_numpy(zero_copy_only=False) + 0.0, index=text.index)
+    return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
+def _distinct(text: pd.Series, where: NDArray[np.bool_] | None = None) -> pd.Series:
+    """The distinct non-missing texts of a string column (of the rows ``where`` is true).
+
+    Arrow hashes the texts where the column is Arrow-backed, without copying the index.
+    """
+    if getattr(text.dtype, "storage", None) == "pyarrow":
+        array = pyarrow.array(text.array)
+        if where is not None:
+            array = array.filter(pyarrow.array(where))
+        return pd.Series(pd.array(array.unique().drop_null(), dtype=text.dtype))
+    kept = text.to_numpy()[where] if where is not None else text.to_numpy()
+    return pd.Series(pd.unique(kept), dtype="string").dropna()
 
 
 def _years(frame: pd.DataFrame, file: str, failures: list[dict[str, object]]) -> pd.Series:
@@ -283,7 +316,8 @@ def spell_units(codes: pd.Series, declared: Iterable[str] = ()) -> tuple[pd.Seri
     """
     units = {unit_key(code): code for code in declared}
     spelling: dict[str, str] = {}
-    for code in codes.dropna().unique():
+    distinct = _distinct(codes)
+    for code in distinct:
         text = str(code)
         if text in units.values() or (not units and text == text.upper()):
             continue
@@ -295,7 +329,7 @@ def spell_units(codes: pd.Series, declared: Iterable[str] = ()) -> tuple[pd.Seri
     if units:
         return spelled, []
     groups: dict[str, set[str]] = {}
-    for code in spelled.dropna().unique():
+    for code in _distinct(spelled) if spelling else distinct:
         groups.setdefault(unit_key(str(code)), set()).add(str(code))
     return spelled, sorted(code for same in groups.values() if len(same) > 1 for code in same)
 
@@ -341,7 +375,9 @@ def _code_failures(typed: pd.DataFrame, file: str) -> Iterable[dict[str, object]
     """Unit and indicator codes must follow the code rule (never paths or formulas)."""
     for column in ("country", "indicator"):
         text = typed[column]
-        bad = text.notna() & text.ne("") & ~valid_codes(text)
+        distinct = _distinct(text)
+        invalid = distinct[distinct.ne("") & ~valid_codes(distinct)]
+        bad = text.isin(invalid) if len(invalid) else pd.Series(False, index=text.index)
         for row in typed.index[bad.to_numpy()]:
             record = typed.loc[row]
             yield _failure(
@@ -412,13 +448,18 @@ def _indicators(framework: Framework) -> set[str]:
 
 def _within_bounds(framework: Framework) -> Callable[[pd.DataFrame], pd.Series]:
     """A table check: each value is missing or inside its indicator's plausible bounds."""
-    lower = {i.code: i.bounds.lower for i in framework.indicators if i.bounds}
-    upper = {i.code: i.bounds.upper for i in framework.indicators if i.bounds}
+    bounds = [(i.code, i.bounds) for i in framework.indicators if i.bounds]
+    lower = {code: b.lower for code, b in bounds if b.lower is not None}
+    upper = {code: b.upper for code, b in bounds if b.upper is not None}
 
     def check(df: pd.DataFrame) -> pd.Series:
-        lo = df["indicator"].map(lower).astype("float64").fillna(-math.inf)
-        hi = df["indicator"].map(upper).astype("float64").fillna(math.inf)
         value = df["value"]
+        if not lower and not upper:
+            return pd.Series(True, index=df.index)
+        # one bound per distinct code, then spread to the rows (code -1: missing code)
+        codes, distinct = pd.factorize(df["indicator"])
+        lo = np.array([*(lower.get(c, -math.inf) for c in distinct), -math.inf])[codes]
+        hi = np.array([*(upper.get(c, math.inf) for c in distinct), math.inf])[codes]
         return value.isna() | ((value >= lo) & (value <= hi))
 
     return check
@@ -438,15 +479,16 @@ def _passes_schema(typed: pd.DataFrame, framework: Framework | None) -> bool:
         and _not_empty(typed["indicator"]).all()
         and _finite(value).all()
         and _not_huge(value).all()
-        and _flags_valid(typed["flag"]).all()
+        and typed["flag"].notna().all()
+        and _flags_valid(_distinct(typed["flag"])).all()
         and not keys.duplicated().any()
     )
     if framework is None or not passes:
         return passes
     units = _units(framework)
     return bool(
-        (not units or set(typed["country"].unique()) <= units)
-        and set(typed["indicator"].unique()) <= _indicators(framework)
+        (not units or set(_distinct(typed["country"])) <= units)
+        and set(_distinct(typed["indicator"])) <= _indicators(framework)
         and _within_bounds(framework)(typed).all()
     )
 
@@ -544,7 +586,7 @@ def _indicator_hint(code: str, framework: Framework) -> str:
 def _coverage_failures(
     typed: pd.DataFrame, framework: Framework, file: str
 ) -> Iterable[dict[str, object]]:
-    present = set(typed["indicator"][typed["value"].notna()].dropna().unique())
+    present = set(_distinct(typed["indicator"], where=typed["value"].notna().to_numpy()))
     for code in framework.indicator_codes:
         if code not in present:
             yield _failure(
