@@ -93,7 +93,7 @@ def _debugging() -> bool:
 
 _MAX_LINE = 300
 _MAX_MESSAGE = 200_000
-_MAX_TABLE_ROWS = 1000
+_MAX_TABLE_ROWS = 200
 
 
 def _bounded(text: str, limit: int) -> str:

@@ -467,7 +467,12 @@ def atomic_file(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Any]:
     The file gets the permissions of any new file (``0o666`` less the umask).
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as err:
+        raise DataFileError(
+            f"Cannot write {target}: {Path(err.filename or target.parent)} is a file, not a folder."
+        ) from err
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, mode) as handle:

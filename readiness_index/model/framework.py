@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from readiness_index.errors import DefinitionError, Reason
-from readiness_index.model.identifiers import check_code, unit_key
+from readiness_index.model.identifiers import check_code, safe_href, unit_key
 
 __all__ = [
     "Aggregate",
@@ -57,6 +57,13 @@ def _not_bool(value: object) -> object:
     if isinstance(value, bool):
         raise ValueError(f"expected a number; found the boolean {str(value).lower()}")
     return value
+
+
+def _web_link(url: str) -> str:
+    """A source's link must be a web link (``https:``/``http:``) or a relative one."""
+    if safe_href(url) is None:
+        raise ValueError(f"expected an https: or http: link; found {url[:80]!r}")
+    return url
 
 
 #: A code: see :data:`readiness_index.model.identifiers.CODE_RULE`.
@@ -89,7 +96,7 @@ class Source(_Frozen):
     publisher: str
     dataset: str
     filter: str | None = None
-    url: str | None = None
+    url: Annotated[str, AfterValidator(_web_link)] | None = None
     licence: str | None = None
     note: str | None = None
 
@@ -573,6 +580,7 @@ def _level_problems(fw: Framework) -> Iterator[TreeProblem]:
 
 def _cycle_problems(fw: Framework) -> Iterator[TreeProblem]:
     parent = {n.code: n.parent for n in (*fw.aggregates, *fw.indicators)}
+    too_deep = False
     for code in parent:
         seen = {code}
         step = parent.get(code)
@@ -585,14 +593,16 @@ def _cycle_problems(fw: Framework) -> Iterator[TreeProblem]:
                 )
                 break
             if len(seen) >= MAX_LEVELS:
-                yield (
-                    Reason.TOO_DEEP,
-                    code,
-                    (
-                        f"{code!r} is more than {MAX_LEVELS} levels below the root; "
-                        f"a framework has at most {MAX_LEVELS} levels"
-                    ),
-                )
+                if not too_deep:  # said once: every node below it is too deep as well
+                    yield (
+                        Reason.TOO_DEEP,
+                        code,
+                        (
+                            f"{code!r} is more than {MAX_LEVELS} levels below the root; "
+                            f"a framework has at most {MAX_LEVELS} levels"
+                        ),
+                    )
+                too_deep = True
                 break
             seen.add(step)
             step = parent[step]

@@ -56,7 +56,8 @@ def read_long(
     iso, _ = resolve_countries(
         table["country"], failures, "country", rows, None, drop_aggregates=False
     )
-    frame = table.drop(columns=["country"]).assign(country=iso.fillna(table["country"]))
+    resolved = iso.astype(object).where(iso.notna(), table["country"].astype(object))
+    frame = table.drop(columns=["country"]).assign(country=resolved)
     if "indicator" not in frame:
         frame["indicator"] = indicator
     if "source" not in frame:
