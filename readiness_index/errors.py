@@ -78,6 +78,7 @@ class Reason(StrEnum):
     CHILDLESS = "childless"
     UNKNOWN_DENOMINATOR = "unknown_denominator"
     UNKNOWN_TARGET_UNIT = "unknown_target_unit"
+    UNKNOWN_TRANSLATED_CODE = "unknown_translated_code"
     LEVEL = "level"
     INVALID_VALUE = "invalid_value"
     # long data (the data contract)

@@ -279,15 +279,19 @@ def test_targets_shown_as_given(site: Path) -> None:
     assert "Digital Decade" in (site / f"AT-{YEAR}.html").read_text(encoding="utf-8")
 
 
-def test_strongest_and_weakest_named_in_text(result: IndexResult, site: Path) -> None:
-    ranks = result.scores[(result.scores["year"] == YEAR) & (result.scores["level"] == 1)]
-    mine = ranks[ranks["country"] == "AT"].sort_values(["rank", "score"], ascending=[True, False])
-    names = {i.code: i.name for i in result.framework.indicators}
+def test_strongest_and_weakest_pillar_above_the_fold(result: IndexResult, site: Path) -> None:
+    pillars = list(result.framework.children(result.framework.root))
+    strongest, weakest = result.summary(YEAR).strongest_and_weakest("AT", pillars)
     fields = read_fields(site / f"AT-{YEAR}.html")
-    for code, rank in zip(mine["code"][:3], mine["rank"][:3], strict=True):
-        assert f"{names[code]} (rank {rank})" in fields[("", "", "strongest")]
-    for code, rank in zip(mine["code"][3:], mine["rank"][3:], strict=True):
-        assert f"{names[code]} (rank {rank})" in fields[("", "", "weakest")]
+    names = result.framework.nodes
+    assert fields[("", "", "strongest-pillar")].startswith(
+        f"Strongest pillar: {names[strongest].name}"
+    )
+    assert fields[("", "", "weakest-pillar")].startswith(f"Weakest pillar: {names[weakest].name}")
+    assert (
+        fields[("", "", "targets-summary")]
+        == "2030 targets: 1 off track, 1 without a trend details"
+    )
 
 
 def test_methodology_page_shows_hashes_and_weights(result: IndexResult, site: Path) -> None:
@@ -596,6 +600,6 @@ def test_an_earlier_editions_targets_use_only_data_up_to_it(tmp_path: Path) -> N
     assert run.exit_code == 0, run.output
     page = (out / "AT-2023.html").read_text(encoding="utf-8")
     section = page[page.index('id="targets"') :]
-    cells = re.findall(r'data-field="latest_value">.*?<span class="year">\((\d{4})\)', section)
+    cells = re.findall(r'data-field="latest_value"[^>]*>.*?<span class="year">\((\d{4})\)', section)
     years = {int(y) for y in cells}
     assert years and max(years) <= 2023

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from readiness_index.analysis.targets import (
     TARGET_COLUMNS,
-    blueprint_compute_target,
     cagr,
     distance_to_target,
     relative_target,
+    status_counts,
     trajectory_status,
 )
 from readiness_index.errors import DataValidationError
@@ -131,16 +131,62 @@ def test_window_limits_the_history() -> None:
     assert recent["observed_cagr"] == pytest.approx(1.2 ** (1 / 5) - 1)
 
 
-def test_blueprint_compute_tripling() -> None:
-    target = blueprint_compute_target(DATA, indicator="compute")
-    assert target.value == {"AT": 120.0}  # BE has 0: a multiple of nothing is no target
-    assert target.year == 2030 and "x3" in (target.policy or "")
-    at = row(distance_to_target(FRAMEWORK, DATA, targets={"compute": target}), "AT", "compute")
-    # required 3^(1/5) - 1 = 0.245731; observed (40/10)^(1/2) - 1 = 1.0
+def test_relative_target_declared_in_the_framework() -> None:
+    tripled = Target(factor=3, year=2030, policy="Blueprint x3")
+    at = row(distance_to_target(FRAMEWORK, DATA, targets={"compute": tripled}), "AT", "compute")
+    # target 3 x 40 = 120; required 3^(1/5) - 1 = 0.245731; observed (40/10)^(1/2) - 1 = 1.0
+    assert at["target"] == 120.0 and at["gap"] == 80.0
     assert at["required_cagr"] == pytest.approx(0.2457309, abs=1e-6)
+    assert (at["first_year"], at["latest_year"]) == (2023, 2025)
     assert at["status"] == "on track"
+    table = distance_to_target(FRAMEWORK, DATA, targets={"compute": tripled})
+    assert "BE" not in set(table.loc[table["indicator"] == "compute", "country"])  # 0 x 3
     doubled = relative_target(DATA, "compute", factor=2, target_year=2030, baseline_year=2023)
     assert doubled.value == {"AT": 20.0}
+
+
+def test_a_target_needs_a_value_or_a_factor() -> None:
+    with pytest.raises(ValueError, match="either 'value'"):
+        Target(year=2030)
+    with pytest.raises(ValueError, match="not both"):
+        Target(value=1.0, factor=2.0)
+
+
+def test_a_closed_gap_is_reached() -> None:
+    # BE has 75 and the target is 70: reached, whatever the trend
+    framework = FRAMEWORK.model_copy(update={"indicators": (
+        Indicator(code="skills", name="Skills", parent="index", target=Target(value=70, year=2030)),
+        *FRAMEWORK.indicators[1:])})  # fmt: skip
+    be = row(distance_to_target(framework, DATA), "BE", "skills")
+    assert be["gap"] == -5.0 and be["status"] == "reached"
+    # lower is better: AT carbon 150 against a target of 160 is reached
+    at = row(distance_to_target(FRAMEWORK, DATA, national=pd.DataFrame(
+        {"country": ["AT"], "indicator": ["carbon"], "target": [160.0], "target_year": [2030]})),
+        "AT", "carbon")  # fmt: skip
+    assert at["status"] == "reached"
+
+
+def test_old_data_gets_no_verdict() -> None:
+    # AT carbon: latest 2024; in the 2027 edition it is three years old
+    fresh = row(distance_to_target(FRAMEWORK, DATA, year=2026), "AT", "carbon")
+    old = row(distance_to_target(FRAMEWORK, DATA, year=2027), "AT", "carbon")
+    assert fresh["status"] == "on track" and old["status"] == "data too old"
+    assert old["edition"] == 2027
+
+
+def test_an_edition_sees_only_data_up_to_it() -> None:
+    at = row(distance_to_target(FRAMEWORK, DATA, year=2023), "AT", "skills")
+    assert at["latest_year"] == 2020 and at["latest_value"] == 50.0
+    assert at["status"] == "data too old"  # 2020 is three years behind 2023
+    assert row(distance_to_target(FRAMEWORK, DATA, year=2022), "AT", "skills")["status"] == (
+        "no trend"  # one point, two years old
+    )
+
+
+def test_status_counts_in_a_fixed_order() -> None:
+    counts = status_counts(distance_to_target(FRAMEWORK, DATA))
+    assert list(counts) == ["reached", "on track", "off track", "no trend", "data too old"]
+    assert sum(counts.values()) == len(distance_to_target(FRAMEWORK, DATA))
 
 
 def test_cagr_and_status_functions() -> None:

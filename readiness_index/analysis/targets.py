@@ -1,21 +1,31 @@
 """Distance to target and trajectory: is a country on track for its 2030 target?
 
 For each country and indicator with a target ``T`` for year ``Y``, with latest value
-``x_L`` in year ``L`` and first value ``x_F`` in year ``F`` of the history used:
+``x_L`` in year ``L`` and first value ``x_F`` in year ``F`` of the history used, as
+seen by the edition ``E`` (only data up to ``E``):
 
-* ``gap = T - x_L`` (in the indicator's unit; negative once a "lower is better"
+* ``gap = T - x_L`` (in the target's unit; negative once a "lower is better"
   indicator must still fall),
 * ``required_cagr = (T / x_L) ** (1 / (Y - L)) - 1``, the compound annual change
   needed from the latest data year to reach the target by its year,
 * ``observed_cagr = (x_L / x_F) ** (1 / (L - F)) - 1``, the compound annual change
-  over the history,
-* ``status``: "no trend" with fewer than two points (or a change that cannot be
-  computed: a zero or negative value, a target year already passed); otherwise
-  "on track" when the observed change is at least the required one (at most, for
-  direction -1 indicators, whose values must fall), else "off track".
+  over the years ``F`` to ``L`` (both reported, so a reader sees what the growth spans),
+* ``status``, the first that applies:
 
-EU-wide targets apply to every country unless a national target is given
-(a per-country target in the framework, or the ``national`` table).
+  1. "data too old" when ``E - L`` exceeds ``stale_after`` (default 2 years): a
+     verdict on a four-year-old figure would mislead;
+  2. "reached" when the gap is closed (``x_L >= T``; ``x_L <= T`` for direction -1);
+  3. "no trend" with fewer than two points or a change that cannot be computed
+     (a zero or negative value, a target year already passed);
+  4. "on track" when the observed change is at least the required one (at most,
+     for direction -1 indicators, whose values must fall), else "off track".
+
+A target applies to the indicator's published value (before any denominator):
+a relative target (``factor``) is each country's baseline times the factor, the
+baseline being its value in ``baseline_year`` or its latest value. EU-wide targets
+apply to every country unless a national target is given (a per-country target in
+the framework, or the ``national`` table). Targets are declared in the framework's
+definitions (``target:`` of an indicator), never in code.
 """
 
 from __future__ import annotations
@@ -30,23 +40,23 @@ from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework, Target
 
 __all__ = [
-    "BLUEPRINT_COMPUTE_FACTOR",
+    "STALE_AFTER",
     "STATUSES",
     "TARGET_COLUMNS",
-    "blueprint_compute_target",
     "cagr",
     "distance_to_target",
     "relative_target",
+    "status_counts",
     "trajectory_status",
 ]
 
-STATUSES = ("on track", "off track", "no trend")
+STATUSES = ("reached", "on track", "off track", "no trend", "data too old")
 TARGET_COLUMNS = (
-    "country", "indicator", "latest_year", "latest_value", "target", "target_year", "gap",
-    "required_cagr", "observed_cagr", "status",
+    "country", "indicator", "first_year", "latest_year", "latest_value", "target",
+    "target_year", "gap", "required_cagr", "observed_cagr", "status", "edition",
 )  # fmt: skip
-#: The EU Economic Blueprint's compute goal: capacity x3 (+300% read as "triple") by 2030.
-BLUEPRINT_COMPUTE_FACTOR = 3.0
+#: A verdict needs a value at most this many years behind the edition.
+STALE_AFTER = 2
 
 
 def cagr(start: np.ndarray, end: np.ndarray, years: np.ndarray) -> np.ndarray:
@@ -65,19 +75,50 @@ def cagr(start: np.ndarray, end: np.ndarray, years: np.ndarray) -> np.ndarray:
 
 
 def trajectory_status(
-    required: np.ndarray, observed: np.ndarray, direction: np.ndarray, points: np.ndarray
+    required: np.ndarray,
+    observed: np.ndarray,
+    direction: np.ndarray,
+    points: np.ndarray,
+    *,
+    gap: np.ndarray | None = None,
+    age: np.ndarray | None = None,
+    stale_after: int = STALE_AFTER,
 ) -> np.ndarray:
-    """Status per row: "on track", "off track" or "no trend" (see the module formula).
+    """Status per row, the first rule of the module formula that applies.
+
+    ``gap`` is ``target - latest`` (a closed gap is "reached") and ``age`` the
+    years from the latest value to the edition (above ``stale_after``: "data too old").
 
     >>> trajectory_status(np.array([0.05, 0.05, -0.1, 0.05]), np.array([0.06, 0.01, -0.2, 0.1]),
     ...                   np.array([1, 1, -1, 1]), np.array([3, 3, 2, 1])).tolist()
     ['on track', 'off track', 'on track', 'no trend']
+    >>> trajectory_status(np.array([0.1, -0.1, 0.1]), np.array([0.2, 0.0, 0.2]),
+    ...                   np.array([1, 1, 1]), np.array([3, 3, 3]),
+    ...                   gap=np.array([5.0, -2.0, 5.0]), age=np.array([0, 1, 4])).tolist()
+    ['on track', 'reached', 'data too old']
     """
     required, observed = np.asarray(required, float), np.asarray(observed, float)
     direction = np.asarray(direction)
+    gap = np.full(required.shape, np.nan) if gap is None else np.asarray(gap, float)
+    age = np.zeros(required.shape) if age is None else np.asarray(age, float)
+    reached = np.where(direction < 0, gap >= 0, gap <= 0) & ~np.isnan(gap)
     no_trend = (np.asarray(points) < 2) | np.isnan(required) | np.isnan(observed)
     on_track = np.where(direction < 0, observed <= required, observed >= required)
-    return np.select([no_trend, on_track], ["no trend", "on track"], default="off track")
+    return np.select(
+        [age > stale_after, reached, no_trend, on_track],
+        ["data too old", "reached", "no trend", "on track"],
+        default="off track",
+    )
+
+
+def status_counts(table: pd.DataFrame) -> dict[str, int]:
+    """How many rows of a distance-to-target table have each status, in :data:`STATUSES` order.
+
+    >>> status_counts(pd.DataFrame({"status": ["on track", "reached", "on track"]}))
+    {'reached': 1, 'on track': 2, 'off track': 0, 'no trend': 0, 'data too old': 0}
+    """
+    counts = table["status"].value_counts() if len(table) else pd.Series(dtype="int64")
+    return {status: int(counts.get(status, 0)) for status in STATUSES}
 
 
 def distance_to_target(
@@ -87,17 +128,26 @@ def distance_to_target(
     targets: Mapping[str, Target] | None = None,
     national: pd.DataFrame | None = None,
     window: int | None = None,
+    year: int | None = None,
+    stale_after: int = STALE_AFTER,
 ) -> pd.DataFrame:
     """Distance to target and trajectory for every country and targeted indicator.
 
     Parameters
     ----------
     framework : Framework
-        Indicators, directions and their ``target``.
+        Indicators, directions and their ``target`` (a value, or a ``factor`` of
+        each country's baseline).
     data : IndicatorData
         Data with every published year (not an edition relabelling).
     targets : mapping of str to Target, optional
-        Extra or replacing targets by indicator code (e.g. :func:`blueprint_compute_target`).
+        Extra or replacing targets by indicator code.
+    year : int, optional
+        The edition: only data up to this year is used, and a latest value more
+        than ``stale_after`` years before it is "data too old". Default: the
+        latest year of the data.
+    stale_after : int, default 2
+        How many years a latest value may lag the edition for a verdict.
     national : pandas.DataFrame, optional
         National targets ``country, indicator, target, target_year``; they replace
         the EU-wide target for that country.
@@ -109,6 +159,11 @@ def distance_to_target(
     -------
     pandas.DataFrame
         Columns :data:`TARGET_COLUMNS`, one row per country and indicator.
+
+    Raises
+    ------
+    DataValidationError
+        If the national table lacks a column.
 
     Examples
     --------
@@ -125,9 +180,33 @@ def distance_to_target(
     check_inputs(framework, data, "distance_to_target")
     chosen = {i.code: i.target for i in framework.indicators if i.target is not None}
     chosen.update(targets or {})
-    history = _history(data.long, set(chosen), window)
+    long = data.long
+    edition = int(long["year"].max()) if year is None else int(year)
+    long = long.loc[long["year"].astype("int64") <= edition]
+    chosen = {code: _resolved(target, long, code) for code, target in chosen.items()}
+    history = _history(long, set(chosen), window)
     table = _attach_targets(history, chosen, national)
-    return _trajectories(table, framework.directions)
+    return _trajectories(table.assign(edition=edition), framework.directions, stale_after)
+
+
+def _resolved(target: Target, long: pd.DataFrame, code: str) -> Target:
+    """A relative target (``factor``) as one value per country; others as given."""
+    if target.factor is None:
+        return target
+    values = _relative_values(long, code, target.factor, target.baseline_year)
+    return target.model_copy(update={"value": values, "factor": None})
+
+
+def _relative_values(
+    long: pd.DataFrame, code: str, factor: float, baseline_year: int | None
+) -> dict[str, float]:
+    """``factor`` times each country's baseline; none for a baseline of zero or less."""
+    rows = long.loc[(long["indicator"] == code) & long["value"].notna()]
+    if baseline_year is not None:
+        rows = rows.loc[rows["year"] == baseline_year]
+    latest = rows.sort_values("year").groupby("country")["value"].last()
+    latest = latest.loc[latest > 0]  # a multiple of nothing is no goal
+    return {str(country): float(value) * factor for country, value in latest.items()}
 
 
 def _history(long: pd.DataFrame, codes: set[str], window: int | None) -> pd.DataFrame:
@@ -178,7 +257,9 @@ def _national(table: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
     return merged.drop(columns=["target_national", "target_year_national"])
 
 
-def _trajectories(table: pd.DataFrame, directions: Mapping[str, int]) -> pd.DataFrame:
+def _trajectories(
+    table: pd.DataFrame, directions: Mapping[str, int], stale_after: int
+) -> pd.DataFrame:
     direction = table["indicator"].map(directions).to_numpy()
     required = cagr(
         table["latest_value"].to_numpy(),
@@ -190,12 +271,12 @@ def _trajectories(table: pd.DataFrame, directions: Mapping[str, int]) -> pd.Data
         table["latest_value"].to_numpy(),
         (table["latest_year"] - table["first_year"]).to_numpy(),
     )
-    out = table.assign(
-        gap=table["target"] - table["latest_value"],
-        required_cagr=required,
-        observed_cagr=observed,
-        status=trajectory_status(required, observed, direction, table["points"].to_numpy()),
-    )
+    gap = (table["target"] - table["latest_value"]).to_numpy()
+    status = trajectory_status(
+        required, observed, direction, table["points"].to_numpy(), gap=gap,
+        age=(table["edition"] - table["latest_year"]).to_numpy(), stale_after=stale_after,
+    )  # fmt: skip
+    out = table.assign(gap=gap, required_cagr=required, observed_cagr=observed, status=status)
     return out[list(TARGET_COLUMNS)].reset_index(drop=True)
 
 
@@ -210,7 +291,8 @@ def relative_target(
 ) -> Target:
     """A national target per country: ``factor`` times its baseline value.
 
-    The baseline is the value in ``baseline_year``, or each country's latest value
+    The same rule as a declared ``target: {factor: ...}``, resolved now. The
+    baseline is the value in ``baseline_year``, or each country's latest value
     when ``None``. Countries with a baseline of zero or less get no target (a
     multiple of nothing is no goal).
 
@@ -223,30 +305,5 @@ def relative_target(
     >>> relative_target(prepare_data(rows, fw), "c", factor=3, target_year=2030).value
     {'AT': 30.0}
     """
-    rows = data.long.loc[(data.long["indicator"] == indicator) & data.long["value"].notna()]
-    if baseline_year is not None:
-        rows = rows.loc[rows["year"] == baseline_year]
-    latest = rows.sort_values("year").groupby("country")["value"].last()
-    latest = latest.loc[latest > 0]
-    values = {str(c): float(v) * factor for c, v in latest.items()}
+    values = _relative_values(data.long, indicator, factor, baseline_year)
     return Target(value=values, year=target_year, policy=policy)
-
-
-def blueprint_compute_target(
-    data: IndicatorData,
-    *,
-    factor: float = BLUEPRINT_COMPUTE_FACTOR,
-    indicator: str = "top500_rmax",
-    baseline_year: int | None = None,
-    target_year: int = 2030,
-) -> Target:
-    """The EU Economic Blueprint's compute target: capacity times ``factor`` by 2030.
-
-    Applied to each country's own capacity (the TOP500 Rmax sum, before division
-    by population). See :func:`relative_target`.
-    """
-    policy = f"OpenAI EU Economic Blueprint (2025): compute capacity x{factor:g} by {target_year}"
-    return relative_target(
-        data, indicator, factor=factor, target_year=target_year,
-        baseline_year=baseline_year, policy=policy,
-    )  # fmt: skip

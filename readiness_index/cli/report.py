@@ -12,7 +12,6 @@ With ``--uncertainty assumptions.yaml`` an uncertainty run (see
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,8 +23,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from readiness_index.engine.results import IndexResult
-    from readiness_index.model.data import IndicatorData
-    from readiness_index.model.framework import Framework, Target
 
 __all__ = ["report"]
 
@@ -74,14 +71,14 @@ def report(
     editions: bool | None,
 ) -> None:
     """Build the index and write its static web site (overview, countries, methodology)."""
+    from readiness_index.analysis.targets import distance_to_target
     from readiness_index.engine.pipeline import build
     from readiness_index.report.site import available_languages, render_reports
 
     codes = [code.strip() for code in languages.split(",") if code.strip()]
     fw, values, chosen = load_inputs(framework, data, methodology, editions=editions)
-    # distance to target as the edition saw it: only data up to the edition's year
-    edition = year or max(values.years)
-    targets = _targets(values.select_years([y for y in values.years if y <= edition]), fw)
+    # distance to the targets declared in the framework, as the edition saw it
+    targets = distance_to_target(fw, values, year=year or max(values.years))
     result = build(fw, values, chosen, year=year if chosen.editions is not None else None)
     result.table(year or result.years[-1])  # refuses an edition without scores
     intervals = _rank_intervals(result, assumptions, replications, year)
@@ -115,24 +112,3 @@ def _rank_intervals(
     return pd.DataFrame(
         {"country": stats["country"], "p05": stats["q05_rank"], "p95": stats["q95_rank"]}
     )
-
-
-def _targets(values: IndicatorData, fw: Framework) -> pd.DataFrame:
-    """Distance to every target, with the policy each target comes from."""
-    from readiness_index.analysis.targets import blueprint_compute_target, distance_to_target
-
-    extra: dict[str, Target] = {}
-    if "top500_rmax" in fw.nodes:
-        extra["top500_rmax"] = blueprint_compute_target(values)
-    table = distance_to_target(fw, values, targets=extra)
-    return table.assign(policy=table["indicator"].map(lambda code: _policy(code, fw, extra)))
-
-
-def _policy(code: str, fw: Framework, extra: Mapping[str, Target]) -> str | None:
-    if code in extra:
-        return extra[code].policy
-    from readiness_index.model.framework import Target
-
-    node = fw.nodes.get(code)
-    target = getattr(node, "target", None)
-    return target.policy if isinstance(target, Target) else None

@@ -11,6 +11,7 @@ import pandas as pd
 
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.ranking import ranking_table, year_span
+from readiness_index.engine.summary import EditionSummary, edition_summary
 from readiness_index.errors import ComputationError, ReadinessIndexError, UnknownCodeError
 from readiness_index.model.data import IndicatorData
 from readiness_index.model.framework import Framework, Indicator
@@ -174,6 +175,12 @@ class IndexResult(Displayed):
         self._check_known(None, year, code)
         rows = self.scores[(self.scores["year"] == year) & (self.scores["code"] == code)]
         return rows.sort_values(["rank", "country"], na_position="last").reset_index(drop=True)
+
+    def summary(self, year: int | None = None) -> EditionSummary:
+        """What the reports show beside the scores of one edition (the latest by
+        default): EU averages, rank changes, best performers, ties, strongest and
+        weakest pillars (see :mod:`readiness_index.engine.summary`)."""
+        return edition_summary(self, self.years[-1] if year is None else year)
 
     def table(self, year: int | None = None, digits: int | None = None) -> pd.DataFrame:
         """The ranking table of one edition (the latest by default): rank, unit, name,

@@ -60,7 +60,7 @@ __all__ = [
 
 #: A framework folder may hold its default methodology in ``methodology.yaml``.
 METHODOLOGY_FILE = "methodology"
-_FILE_KEYS = {"index", "aggregates", "indicators", "denominators", "units", "map"}
+_FILE_KEYS = {"index", "aggregates", "indicators", "denominators", "units", "map", "translations"}
 
 
 def bundled_path(name: str) -> Path:
@@ -85,7 +85,11 @@ def load_framework(*paths: str | os.PathLike[str]) -> Framework:
     ``aggregates``, ``indicators``, ``denominators``, ``units`` and ``map`` (a
     tile-grid map of the units for the reports: ``name`` and ``tiles``, each unit's
     ``[column, row]``); lists from several files are joined. Folders are searched
-    recursively for ``*.yaml`` (the ``data`` sub-folder is skipped).
+    recursively for ``*.yaml`` (the ``data`` sub-folder is skipped). ``translations``
+    maps a language code to ``index`` (name, description) and ``nodes`` (by code:
+    name, description, unit, policy, target_name, target_unit, rationale, note);
+    English is the text of the definitions and the fallback for anything not
+    translated (one file per language, e.g. ``translations/de.yaml``).
 
     Raises
     ------
@@ -95,7 +99,9 @@ def load_framework(*paths: str | os.PathLike[str]) -> Framework:
         If a path does not exist.
     """
     files = _yaml_files(paths or (bundled_path("indicators"),))
-    merged: dict[str, Any] = {"aggregates": [], "indicators": [], "denominators": [], "units": []}
+    merged: dict[str, Any] = {
+        "aggregates": [], "indicators": [], "denominators": [], "units": [], "translations": {},
+    }  # fmt: skip
     origin: dict[str, str] = {}
     problems: list[dict[str, str]] = []
     for file in files:
@@ -169,10 +175,7 @@ def _merge_file(
     for key in sorted(set(content) - _FILE_KEYS, key=str):
         expected = f"unknown key; expected one of {sorted(_FILE_KEYS)}"
         problems.append(_problem(str(file), _short(key), expected))
-    if "index" in content:
-        _merge_index(file, content["index"], merged, problems)
-    if "map" in content:
-        merged["map"] = content["map"]
+    _merge_blocks(file, content, merged, problems)
     for key in ("aggregates", "indicators", "denominators", "units"):
         items = content.get(key) or []
         if not isinstance(items, list):
@@ -203,6 +206,42 @@ def _merge_index(
         if key not in {"code", "name", "version", "description", "reference_name"}:
             problems.append(_problem(str(file), f"index.{_short(key)}", "unknown key"))
         merged[key] = value
+
+
+def _merge_blocks(
+    file: Path, content: dict[Any, Any], merged: dict[str, Any], problems: list[dict[str, str]]
+) -> None:
+    """The keys that are not lists of nodes: ``index``, ``map`` and ``translations``."""
+    if "index" in content:
+        _merge_index(file, content["index"], merged, problems)
+    if "map" in content:
+        merged["map"] = content["map"]
+    if "translations" in content:
+        _merge_translations(file, content["translations"], merged["translations"], problems)
+
+
+def _merge_translations(
+    file: Path, given: Any, merged: dict[str, Any], problems: list[dict[str, str]]
+) -> None:
+    """Join the translations of a file into ``merged`` (language -> index and nodes)."""
+    from readiness_index.model.framework import Translation
+
+    if not isinstance(given, dict):
+        found = f"found {type(given).__name__} {_short(given)}"
+        problems.append(_problem(str(file), "translations", f"expected a mapping; {found}"))
+        return
+    for language, block in given.items():
+        try:
+            Translation.model_validate(block)
+        except ValidationError as err:
+            for error in err.errors():
+                where = ".".join(str(part) for part in error["loc"])
+                problem = f"{error['msg']} (found {_short(error.get('input'))})"
+                problems.append(_problem(str(file), f"translations.{language}.{where}", problem))
+            continue
+        into = merged.setdefault(str(language), {"index": {}, "nodes": {}})
+        into["index"].update(block.get("index") or {})
+        into["nodes"].update(block.get("nodes") or {})
 
 
 def _check_item(file: Path, key: str, pos: int, item: Any, problems: list[dict[str, str]]) -> None:

@@ -35,12 +35,15 @@ __all__ = [
     "Aggregate",
     "Bounds",
     "Denominator",
+    "Display",
     "Framework",
     "Goalposts",
     "Indicator",
     "Source",
     "Target",
+    "Text",
     "Transform",
+    "Translation",
     "Unit",
 ]
 
@@ -164,15 +167,57 @@ class Transform(_Frozen):
         return self
 
 
-class Target(_Frozen):
-    """A policy target: one value for every country, or one value per country."""
+class Display(_Frozen):
+    """How a quantity is shown to readers: ``shown = value * factor``, in ``unit``.
 
-    value: Number | dict[str, Number]
+    With ``si: true`` the unit's SI prefix is chosen per row so that the larger
+    number lies between 1 and 1,000 (``1,185,266 TFlop/s`` is shown as
+    ``1.19 EFlop/s``); ``unit`` then names the prefixed unit of ``value * factor``.
+
+    >>> Display(unit="%", factor=100).factor
+    100.0
+    """
+
+    unit: str
+    factor: Number = Field(default=1.0, gt=0)
+    si: bool = False
+
+
+class Target(_Frozen):
+    """A policy target: one value for every country, one per country, or a multiple.
+
+    ``value`` is the level to reach by ``year``. A relative target gives ``factor``
+    instead: each country's own baseline (its value in ``baseline_year``, or its
+    latest value) times ``factor`` (the Blueprint's "compute x3"). A target applies
+    to the indicator's published value (before any denominator); ``name`` and
+    ``unit`` label that quantity where it differs from the indicator (a per-inhabitant
+    indicator whose target is on the national total); ``display`` says how to show it.
+    """
+
+    value: Number | dict[str, Number] | None = None
+    factor: Number | None = Field(default=None, gt=0)
+    baseline_year: Whole | None = Field(default=None, ge=1900, le=2200)
     year: Whole | None = Field(default=None, ge=1900, le=2200)
     policy: str | None = None
+    name: str | None = None
+    unit: str | None = None
+    display: Display | None = None
+
+    @model_validator(mode="after")
+    def _value_or_factor(self) -> Target:
+        if (self.value is None) == (self.factor is None):
+            raise ValueError(
+                "a target needs either 'value' (the level to reach) or 'factor' (a multiple "
+                f"of each country's baseline), not both or neither; found value={self.value!r}, "
+                f"factor={self.factor!r}"
+            )
+        return self
 
     def for_country(self, country: str) -> float | None:
         """The target value that applies to ``country`` (``None`` if it has none).
+
+        A relative target (``factor``) has no value of its own: it is resolved
+        against the data by :func:`readiness_index.analysis.targets.distance_to_target`.
 
         >>> Target(value={"AT": 45.0}, year=2030).for_country("AT")
         45.0
@@ -180,6 +225,34 @@ class Target(_Frozen):
         if isinstance(self.value, dict):
             return self.value.get(country)
         return self.value
+
+
+class Text(_Frozen):
+    """The translatable text of one node (or of the index) in one language.
+
+    Every field is optional: what is not given falls back to the English text
+    of the definition.
+    """
+
+    name: str | None = None
+    description: str | None = None
+    unit: str | None = None
+    policy: str | None = None
+    target_name: str | None = None
+    target_unit: str | None = None
+    rationale: str | None = None
+    note: str | None = None
+
+
+class Translation(_Frozen):
+    """A framework's text in one language: the index's and each node's, by code.
+
+    >>> Translation(nodes={"compute": Text(name="Rechenleistung")}).nodes["compute"].name
+    'Rechenleistung'
+    """
+
+    index: Text = Field(default_factory=Text)
+    nodes: dict[str, Text] = Field(default_factory=dict)
 
 
 class Unit(_Frozen):
@@ -274,7 +347,7 @@ class TileMap(_Frozen):
 
 
 #: Keys that change how reports present an index but no score; left out of its fingerprint.
-PRESENTATION_KEYS = frozenset({"reference_name", "map"})
+PRESENTATION_KEYS = frozenset({"reference_name", "map", "translations"})
 
 
 class Framework(_Frozen):
@@ -302,6 +375,8 @@ class Framework(_Frozen):
     units: tuple[Unit, ...] = ()
     reference_name: str | None = None
     map: TileMap | None = None
+    #: Text in other languages, by language code; English is the text of the definitions.
+    translations: dict[str, Translation] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _tree_rules(self) -> Framework:
@@ -424,6 +499,9 @@ class Framework(_Frozen):
         dump = self.model_dump()
         dump["aggregates"] = [a for a in dump["aggregates"] if a["code"] not in dropped]
         dump["indicators"] = [i for i in dump["indicators"] if i["code"] not in dropped]
+        for translation in dump["translations"].values():
+            nodes = translation["nodes"]
+            translation["nodes"] = {c: text for c, text in nodes.items() if c not in dropped}
         return Framework.model_validate(dump)
 
     def with_weights(self, weights: Mapping[str, float]) -> Framework:
@@ -452,22 +530,73 @@ class Framework(_Frozen):
         Keys added after the first release are left out while they hold their default,
         so that the hash of a framework that does not use them does not change. The
         presentation keys (:data:`PRESENTATION_KEYS`: the name of the reference average,
-        the map) change no score and are always left out.
+        the map, the translations) change no score and are always left out.
         """
         dump = self.model_dump(mode="json", by_alias=True, exclude=set(PRESENTATION_KEYS))
         for kind, (key, default) in _LATER_KEYS.items():
             for node in dump[kind]:
                 if node.get(key, default) == default:
                     node.pop(key, None)
+        for node in dump["indicators"]:
+            target = node.get("target") or {}
+            for key in _LATER_TARGET_KEYS:
+                if target.get(key) is None:
+                    target.pop(key, None)
         canonical = json.dumps(dump, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """English (the language of the definitions) and every translated language."""
+        return ("en", *sorted(code for code in self.translations if code != "en"))
 
-#: Definition keys added later, with the default that leaves them out of the hash.
+    def text(self, code: str | None, field: str = "name", language: str = "en") -> str | None:
+        """The text ``field`` of node ``code`` (of the index when ``None``) in ``language``.
+
+        Fields: ``name``, ``description``, ``unit``, ``rationale``; a target's
+        ``policy``, ``target_name`` and ``target_unit``; a source's ``note``. Text not
+        translated into ``language`` is the English of the definitions, the declared
+        fallback (so a user's own framework renders in any language).
+
+        >>> fw = Framework(aggregates=(Aggregate(code="i", name="Index"),),
+        ...                indicators=(Indicator(code="a", name="Area", parent="i"),),
+        ...                translations={"de": Translation(nodes={"a": Text(name="Fläche")})})
+        >>> fw.text("a", "name", "de"), fw.text("a", "name", "fr"), fw.text(None, "name", "de")
+        ('Fläche', 'Area', 'Index')
+        """
+        translation = self.translations.get(language)
+        if translation is not None:
+            given = translation.index if code is None else translation.nodes.get(code)
+            if given is not None and getattr(given, field) is not None:
+                return str(getattr(given, field))
+        return _english_text(self, code, field)
+
+
+def _english_text(fw: Framework, code: str | None, field: str) -> str | None:
+    """The English (definition) text of a field of the index or of a node."""
+    if field not in Text.model_fields:
+        raise KeyError(
+            f"no translatable field {field!r}; expected one of {list(Text.model_fields)}"
+        )
+    if code is None:
+        return fw.name if field == "name" else fw.description if field == "description" else None
+    node = fw.nodes[code]
+    target = getattr(node, "target", None)
+    source = getattr(node, "source", None)
+    owners: dict[str, tuple[object, str]] = {
+        "policy": (target, "policy"), "target_name": (target, "name"),
+        "target_unit": (target, "unit"), "note": (source, "note"),
+    }  # fmt: skip
+    owner, attribute = owners.get(field, (node, field))
+    value = getattr(owner, attribute, None)
+    return None if value is None else str(value)
+
+
 _LATER_KEYS: dict[str, tuple[str, object]] = {
     "aggregates": ("direction", 1),
     "indicators": ("transform", None),
 }
+_LATER_TARGET_KEYS = ("factor", "baseline_year", "name", "unit", "display")
 
 
 TreeProblem = tuple[Reason, str, str]
@@ -532,6 +661,7 @@ def _tree_problems(fw: Framework) -> Iterator[TreeProblem]:
     tree = list(_cycle_problems(fw))
     yield from tree
     yield from _reference_problems(fw)
+    yield from _translation_problems(fw)
     if not any(reason in (Reason.CYCLE, Reason.TOO_DEEP) for reason, _, _ in tree):
         yield from _level_problems(fw)
 
@@ -637,3 +767,15 @@ def _reference_problems(fw: Framework) -> Iterator[TreeProblem]:
                     ind.code,
                     (f"indicator {ind.code!r} has a target for unknown unit {country!r:.80}"),
                 )
+
+
+def _translation_problems(fw: Framework) -> Iterator[TreeProblem]:
+    """Translations must name codes of the framework (a typo would silently stay English)."""
+    for language, translation in sorted(fw.translations.items()):
+        for code in sorted(set(translation.nodes) - set(fw.nodes)):
+            yield (
+                Reason.UNKNOWN_TRANSLATED_CODE,
+                code,
+                f"translation {language!r:.20} names {code!r:.80}, which is not a code of the "
+                f"framework; known codes: {sorted(fw.nodes)[:20]}",
+            )

@@ -64,9 +64,11 @@ RULES = """\
   ICT specialists 0-10% of employment; ICT graduates 0-10% of graduates; AI Factories
   0-3). Values beyond a goalpost score 0 or 100.
 * **Targets.** EU-wide 2030 targets (Digital Decade, RED III) apply to every country
-  unless a national target is given. The Blueprint's compute goal (x3 by 2030, factor
-  a parameter) is computed per country by
-  `readiness_index.analysis.targets.blueprint_compute_target`.
+  unless a national target is given. The Blueprint's compute goal (x3 by 2030) is
+  declared as the target of `top500_rmax` in `indicators/pillars/compute.yaml`
+  (`factor: 3`): each country's own TOP500 capacity (the national Rmax sum, not the
+  per-inhabitant value) times three. A verdict needs a value at most two years older
+  than the edition ("data too old" otherwise); a closed gap is "reached".
   The Digital Decade target of 20 million ICT specialists is a head count; the shipped
   indicator is a share of employment and employment totals are not in the raw data, so
   that target is not applied. The 90% digital-intensity target is set for SMEs, the

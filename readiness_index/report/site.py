@@ -199,7 +199,7 @@ class _Site:
         self.languages = languages
         self.rank_intervals = rank_intervals
         self.targets = targets
-        self.edition = report_views.Edition.of(result, year)
+        self.edition = result.summary(year)
         self.ranking = report_views.ranking_rows(result, year, rank_intervals)
         self.countries = self.edition.order(result.framework.root)
         self.downloads: list[Download] = []
@@ -330,12 +330,25 @@ def _framing(site: _Site, language: str) -> dict[str, Any]:
     gettext = _gettext(site, language)
     reference = site.result.framework.reference_name
     return {
+        "tr": partial(_translated, site.full_framework, language),
         "reference_name": reference,
         "average_name": _average_name(reference, gettext),
         "scale": site.scale,
         "scale_words": _scale_words(site.scale, gettext, language),
         "has_targets": site.targets is not None and not site.targets.empty,
     }
+
+
+def _translated(framework: Framework, language: str, item: Any, field: str = "name") -> str:
+    """``tr()`` for templates: a node's (or the index's) text in the page's language.
+
+    ``item`` is a node, a code or the framework itself; text the framework does not
+    translate is its English (an empty string when the field is not set).
+    """
+    code = None if isinstance(item, type(framework)) else str(getattr(item, "code", item))
+    if code is not None and code not in framework.nodes:
+        return str(getattr(item, field, "") or "")
+    return framework.text(code, field, language) or ""
 
 
 def _average_name(reference: str | None, gettext: Gettext) -> str:
@@ -448,9 +461,12 @@ def _heat_map(site: _Site, pillars: list[Any]) -> dict[str, Markup]:
     values = [[site.edition.score(country, pillar.code) for pillar in pillars]
               for country in site.countries]  # fmt: skip
 
+    framework = site.full_framework
+
     def words(language: str, gettext: Gettext) -> list[str]:
         names = [country_label(country, language) for country in site.countries]
-        return [*names, gettext("Score")]
+        columns = [framework.text(pillar.code, "name", language) or "" for pillar in pillars]
+        return [*names, *columns, gettext("Score")]
 
     def head(language: str, gettext: Gettext) -> tuple[str, str]:
         if site.scale == (0.0, 100.0):
@@ -465,9 +481,10 @@ def _heat_map(site: _Site, pillars: list[Any]) -> dict[str, Markup]:
         )
 
     def draw(drawn: Sequence[str]) -> str:
+        countries = len(site.countries)
         return charts.heat_map(
-            drawn[:-1],
-            [pillar.name for pillar in pillars],
+            drawn[:countries],
+            list(drawn[countries:-1]),
             [_floats(row) for row in values],
             text=charts.ChartText("heat-map", "", ""),
             colour_label=drawn[-1],
@@ -542,32 +559,37 @@ def _pillar_rows(site: _Site, country: str) -> list[dict[str, Any]]:
     edition = site.edition
     rows = []
     for pillar in _common(site)["pillars"]:
-        best_country, best_score = edition.best(pillar.code)
-        rows.append({"node": pillar, "score": edition.score(country, pillar.code),
-                     "rank": edition.rank(country, pillar.code),
-                     "eu_average": edition.eu_average(pillar.code),
-                     "best_country": best_country, "best_score": best_score})  # fmt: skip
+        code = pillar.code
+        best = edition.best(code)
+        rows.append({"node": pillar, "score": edition.score(country, code),
+                     "rank": edition.rank(country, code), "tied": edition.is_tied(country, code),
+                     "eu_average": edition.eu_average(code), "best": best,
+                     "best_score": edition.score(best[0], code) if best else None})  # fmt: skip
     return rows
 
 
 def _country_contexts(site: _Site, country: str) -> Contexts:
     result = site.result
     rows = report_views.indicator_rows(result, country, site.year, site.edition)
-    strongest, weakest = report_views.strongest_and_weakest(rows)
     overview = {row.country: row for row in site.ranking}
     pillars = _pillar_rows(site, country)
     trend = report_views.trend_rows(result, country)
+    codes = [row["node"].code for row in pillars]
+    strong_pillar, weak_pillar = site.edition.strongest_and_weakest(country, codes)
     context = {
         **_common(site),
         "country": country,
+        "strongest_pillar": result.framework.nodes[strong_pillar] if strong_pillar else None,
+        "weakest_pillar": result.framework.nodes[weak_pillar] if weak_pillar else None,
+        "pillar_rank": {row["node"].code: row["rank"] for row in pillars},
+        "status_counts": report_views.target_status_counts(site.targets, country),
+        "stale": report_views.stale_rows(rows, site.edition.stale(country)),
         "overall": overview[country],
         "pillar_rows": pillars,
         "groups": [
             (pillar["node"], [row for row in rows if row.pillar == pillar["node"].code])
             for pillar in pillars
         ],
-        "strongest": strongest,
-        "weakest": weakest,
         "trend": trend,
         "targets": report_views.target_rows(site.targets, site.full_framework, country),
         "context_groups": _context_groups(site, country),
@@ -590,10 +612,13 @@ def _context_groups(site: _Site, country: str) -> list[tuple[Any, list[Any]]]:
 
 
 def _profile_chart(site: _Site, pillars: list[dict[str, Any]], country: str) -> dict[str, Markup]:
+    framework = site.full_framework
+
     def words(language: str, gettext: Gettext) -> list[str]:
         name = country_label(country, language)
         average = _framing(site, language)["average_name"]
-        return [name, average, gettext("Best performer"), _score_label(site, gettext)]
+        names = [framework.text(row["node"].code, "name", language) or "" for row in pillars]
+        return [name, average, gettext("Best performer"), _score_label(site, gettext), *names]
 
     def head(language: str, gettext: Gettext) -> tuple[str, str]:
         name = country_label(country, language)
@@ -612,7 +637,7 @@ def _profile_chart(site: _Site, pillars: list[dict[str, Any]], country: str) -> 
 
     def draw(drawn: Sequence[str]) -> str:
         return charts.pillar_profile(
-            [row["node"].name for row in pillars],
+            list(drawn[4:]),
             _floats(row["score"] for row in pillars),
             _floats(row["eu_average"] for row in pillars),
             _floats(row["best_score"] for row in pillars),

@@ -2,9 +2,9 @@
 
 The report layer computes nothing of the index: these functions select, sort and
 label what the result already holds (scores, ranks, raw values, flags, data
-years) so that the templates only lay it out. The one summary they form is the
-EU average shown beside a value, which is the unweighted mean over the countries
-of the edition (said so on every page).
+years) and what its edition summary computed (EU averages, rank changes, best
+performers, ties, strongest and weakest pillars: :meth:`IndexResult.summary`), so
+that the templates only lay it out.
 
 Examples
 --------
@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from readiness_index.analysis.targets import status_counts
+from readiness_index.engine.summary import EditionSummary, input_averages
 from readiness_index.model.framework import Framework, Indicator
 
 if TYPE_CHECKING:
@@ -49,7 +51,9 @@ __all__ = [
     "Edition",
     "IndicatorRow",
     "RankingRow",
+    "TargetRow",
     "context_rows",
+    "display_scale",
     "edition_year",
     "flag_letters",
     "framework_tree",
@@ -58,8 +62,9 @@ __all__ = [
     "previous_year",
     "ranking_rows",
     "source_rows",
-    "strongest_and_weakest",
+    "stale_rows",
     "target_rows",
+    "target_status_counts",
     "trend_rows",
 ]
 
@@ -104,54 +109,10 @@ def edition_year(result: IndexResult, year: int | None) -> int:
 
 def previous_year(result: IndexResult, year: int) -> int | None:
     """The edition before ``year``, if the result holds one."""
-    earlier = [int(y) for y in result.scores["year"].unique() if int(y) < year]
-    return max(earlier) if earlier else None
+    return result.summary(year).previous_year
 
 
-@dataclass(frozen=True)
-class Edition:
-    """Scores and ranks of every code for one edition, as country x code tables."""
-
-    scores: pd.DataFrame
-    ranks: pd.DataFrame
-
-    @classmethod
-    def of(cls, result: IndexResult, year: int) -> Edition:
-        """Pick the edition ``year`` out of ``result.scores``."""
-        rows = result.scores[result.scores["year"] == year]
-        scores = rows.pivot(index="country", columns="code", values="score").astype("float64")
-        ranks = rows.pivot(index="country", columns="code", values="rank").astype("float64")
-        return cls(scores.sort_index(), ranks.sort_index())
-
-    def score(self, country: str, code: str) -> float | None:
-        """Score of ``code`` for ``country`` (``None`` when missing)."""
-        if code not in self.scores.columns or country not in self.scores.index:
-            return None
-        return _number(self.scores.at[country, code])
-
-    def rank(self, country: str, code: str) -> int | None:
-        """Rank of ``code`` for ``country`` (1 = best; ``None`` when missing)."""
-        if code not in self.ranks.columns or country not in self.ranks.index:
-            return None
-        rank = _number(self.ranks.at[country, code])
-        return None if rank is None else round(rank)
-
-    def eu_average(self, code: str) -> float | None:
-        """Unweighted mean score of ``code`` over the countries of the edition."""
-        return _number(self.scores[code].mean()) if code in self.scores.columns else None
-
-    def best(self, code: str) -> tuple[str, float | None]:
-        """The best performer on ``code`` (rank 1) and its score."""
-        column = self.ranks[code].dropna()
-        if column.empty:
-            return "", None
-        country = str(column.sort_values(kind="stable").index[0])
-        return country, self.score(country, code)
-
-    def order(self, code: str) -> list[str]:
-        """Countries sorted by rank on ``code`` (best first, missing last)."""
-        ranks = self.ranks[code].sort_values(kind="stable", na_position="last")
-        return [str(country) for country in ranks.index]
+Edition = EditionSummary
 
 
 @dataclass(frozen=True)
@@ -164,6 +125,7 @@ class RankingRow:
     previous_rank: int | None
     change: int | None
     interval: tuple[int, int] | None
+    tied: bool = False
 
 
 def ranking_rows(
@@ -171,26 +133,20 @@ def ranking_rows(
 ) -> list[RankingRow]:
     """The ranking of ``year`` with change since the previous edition and rank intervals."""
     root = result.framework.root
-    edition = Edition.of(result, year)
-    before = previous_year(result, year)
-    earlier = Edition.of(result, before) if before is not None else None
+    edition = result.summary(year)
     intervals = _intervals(rank_intervals)
-    rows = []
-    for country in edition.order(root):
-        rank = edition.rank(country, root)
-        previous = earlier.rank(country, root) if earlier is not None else None
-        change = previous - rank if previous is not None and rank is not None else None
-        rows.append(
-            RankingRow(
-                country,
-                edition.score(country, root),
-                rank,
-                previous,
-                change,
-                intervals.get(country),
-            )
+    return [
+        RankingRow(
+            country,
+            edition.score(country, root),
+            edition.rank(country, root),
+            edition.previous_rank(country, root),
+            edition.change(country, root),
+            intervals.get(country),
+            edition.is_tied(country, root),
         )
-    return rows
+        for country in edition.order(root)
+    ]
 
 
 def _intervals(rank_intervals: pd.DataFrame | None) -> dict[str, tuple[int, int]]:
@@ -215,6 +171,7 @@ class IndicatorRow:
     rank: int | None
     eu_average: float | None
     flags: list[str]
+    tied: bool = False
 
 
 def pillar_of(framework: Framework, code: str) -> str:
@@ -224,18 +181,22 @@ def pillar_of(framework: Framework, code: str) -> str:
 
 
 def indicator_rows(
-    result: IndexResult, country: str, year: int, edition: Edition | None = None
+    result: IndexResult,
+    country: str,
+    year: int,
+    edition: Edition | None = None,
+    framework: Framework | None = None,
 ) -> list[IndicatorRow]:
     """One row per indicator for ``country`` in ``year``, in framework order.
 
-    ``edition`` is ``Edition.of(result, year)`` when already picked.
+    ``edition`` is ``result.summary(year)`` when already picked; ``framework`` the
+    result's framework in the page's language (:meth:`Framework.localised`).
     """
-    framework = result.framework
-    edition = edition or Edition.of(result, year)
+    framework = framework or result.framework
+    edition = edition or result.summary(year)
     # the value in the indicator's declared unit: after the denominate step (per inhabitant,
     # per GDP...), before imputation; equal to the published figure when nothing is divided
     raw = result.datasets["denominated"]
-    in_year = raw.xs(year, level="year") if year in raw.index.get_level_values("year") else raw
     rows = []
     for _, node in framework.walk():
         if not isinstance(node, Indicator):
@@ -252,24 +213,11 @@ def indicator_rows(
             data_year=None if data_year is None else round(data_year),
             score=edition.score(country, code),
             rank=edition.rank(country, code),
-            eu_average=_number(in_year[code].mean()) if code in in_year.columns else None,
+            eu_average=edition.value_average(code),
             flags=flag_letters(_cell(result.flags, country, year, code)),
+            tied=edition.is_tied(country, code),
         ))  # fmt: skip
     return rows
-
-
-def strongest_and_weakest(
-    rows: list[IndicatorRow], count: int = 3
-) -> tuple[list[IndicatorRow], list[IndicatorRow]]:
-    """The ``count`` indicators with the best and the worst rank among the countries.
-
-    Ties are broken by the normalised score, then by framework order.
-    """
-    ranked = [row for row in rows if row.rank is not None]
-    ordered = sorted(ranked, key=lambda row: (row.rank, -(row.score or 0.0)))
-    strongest = ordered[:count]
-    weakest = [row for row in reversed(ordered) if row not in strongest][:count]
-    return strongest, weakest
 
 
 def trend_rows(result: IndexResult, country: str) -> list[dict[str, Any]]:
@@ -284,28 +232,118 @@ def trend_rows(result: IndexResult, country: str) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class TargetRow:
+    """One line of a country's targets table, in the unit its label names.
+
+    ``latest``, ``target`` and ``gap`` are the published quantities times the
+    display factor, in the display ``unit`` (``None`` without a display: the
+    target's unit, else the indicator's); ``first_year`` to ``latest_year`` is the
+    span of the observed growth. ``policy`` is the input table's where given.
+    """
+
+    indicator: Indicator
+    unit: str | None
+    policy: str | None
+    latest: float | None
+    target: float | None
+    gap: float | None
+    first_year: int | None
+    latest_year: int | None
+    target_year: int | None
+    required: float | None
+    observed: float | None
+    status: str
+
+
 def target_rows(
     targets: pd.DataFrame | None, framework: Framework, country: str
-) -> list[dict[str, Any]]:
-    """Distance to the 2030 targets of ``country``, with the policy each comes from.
+) -> list[TargetRow]:
+    """Distance to the 2030 targets of ``country``, labelled with the quantity and unit.
 
-    The policy is the table's ``policy`` column where given, else the framework's.
-    Targets of indicators that are not in the framework (inactive) are left out.
+    A target applies to the published value; its ``name`` and ``unit`` label it where
+    they differ from the indicator's, and its ``display`` converts it for readers
+    (a share as %, TFlop/s with a readable SI prefix). The policy is the table's
+    ``policy`` column where given, else the framework's. Targets of indicators that
+    are not in the framework (inactive) are left out.
     """
     if targets is None or targets.empty:
         return []
     rows = []
     for record in targets[targets["country"] == country].to_dict("records"):
-        row = {str(key): value for key, value in record.items()}
-        code = str(row["indicator"])
-        if code not in framework.nodes:
-            continue
-        indicator = framework.indicator(code)
-        policy = row.get("policy")
-        if not isinstance(policy, str) or not policy:
-            policy = indicator.target.policy if indicator.target is not None else None
-        rows.append({**row, "indicator": indicator, "policy": policy})
+        code = str(record["indicator"])
+        if code in framework.nodes:
+            rows.append(_target_row(record, framework.indicator(code)))
     return rows
+
+
+def _target_row(record: dict[Any, Any], indicator: Indicator) -> TargetRow:
+    target = indicator.target
+    display = target.display if target is not None else None
+    values = [_number(record.get(key)) for key in ("latest_value", "target", "gap")]
+    factor, unit = display_scale(values, display)
+    latest, goal, gap = (None if v is None else v * factor for v in values)
+    policy = record.get("policy")
+    return TargetRow(
+        indicator=indicator,
+        unit=unit, policy=policy if isinstance(policy, str) and policy else None,
+        latest=latest, target=goal, gap=gap,
+        first_year=_whole(record.get("first_year")),
+        latest_year=_whole(record.get("latest_year")),
+        target_year=_whole(record.get("target_year")),
+        required=_number(record.get("required_cagr")),
+        observed=_number(record.get("observed_cagr")),
+        status=str(record.get("status", "")),
+    )  # fmt: skip
+
+
+_SI = ("", "k", "M", "G", "T", "P", "E", "Z", "Y")
+
+
+def display_scale(values: list[float | None], display: Any) -> tuple[float, str | None]:
+    """The factor and unit a row of target values is shown in.
+
+    Without ``display`` the values keep their unit (``None``: the target's or the
+    indicator's, named by the page in its language).
+    With ``si`` the SI prefix of the display unit moves so that the largest value
+    lies in [1, 1000): ``display_scale([1.2e6, 3.6e6], Display(unit="TFlop/s",
+    si=True), ...)`` gives ``(1e-6, "EFlop/s")``.
+
+    >>> from readiness_index.model.framework import Display
+    >>> display_scale([1.2e6, 3.6e6], Display(unit="TFlop/s", si=True))
+    (1e-06, 'EFlop/s')
+    >>> display_scale([0.5], Display(unit="%", factor=100))
+    (100.0, '%')
+    """
+    if display is None:
+        return 1.0, None
+    factor, shown = float(display.factor), str(display.unit)
+    if not display.si or shown[:1] not in _SI[1:]:
+        return factor, shown
+    largest = max((abs(v) * factor for v in values if v is not None), default=0.0)
+    step = _SI.index(shown[0])
+    while largest >= 1000 and step < len(_SI) - 1:
+        largest, factor, step = largest / 1000, factor / 1000, step + 1
+    while 0 < largest < 1 and step > 1:
+        largest, factor, step = largest * 1000, factor * 1000, step - 1
+    return factor, _SI[step] + shown[1:]
+
+
+def target_status_counts(targets: pd.DataFrame | None, country: str) -> dict[str, int]:
+    """How many of ``country``'s targets are reached, on track, off track... (library count)."""
+    if targets is None:
+        return status_counts(pd.DataFrame({"status": []}))
+    return status_counts(targets[targets["country"] == country])
+
+
+def stale_rows(rows: list[IndicatorRow], stale: list[str]) -> list[IndicatorRow]:
+    """The rows of the indicators the edition summary found stale, in page order."""
+    return [row for row in rows if row.indicator.code in stale]
+
+
+def _whole(value: Any) -> int | None:
+    number = _number(value)
+    return None if number is None else round(number)
 
 
 def framework_tree(framework: Framework, scored: Framework) -> list[dict[str, Any]]:
@@ -384,7 +422,7 @@ def context_rows(
             data_year=_year(data_year, year if value is not None else None),
             score=None,
             rank=None,
-            eu_average=_number(mine["value"].mean()) if len(mine) else None,
+            eu_average=_number(input_averages(in_year, [node.code]).get(node.code)),
             flags=flag_letters(own["flag"].iloc[0]) if len(own) else [],
         ))  # fmt: skip
     return rows

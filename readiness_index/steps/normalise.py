@@ -430,7 +430,11 @@ class Normaliser:
         return cls(
             spec,
             framework.directions,
-            targets={i.code: i.target.value for i in framework.indicators if i.target is not None},
+            targets={
+                i.code: i.target.value
+                for i in framework.indicators
+                if i.target is not None and i.target.value is not None  # a factor has no level
+            },
             posts={
                 i.code: (i.goalposts.lower, i.goalposts.upper)
                 for i in framework.indicators
