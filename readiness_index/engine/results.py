@@ -180,7 +180,8 @@ class IndexResult(Displayed):
         """What the reports show beside the scores of one edition (the latest by
         default): EU averages, rank changes, best performers, ties, strongest and
         weakest pillars (see :mod:`readiness_index.engine.summary`)."""
-        return edition_summary(self, self.years[-1] if year is None else year)
+        year = self.years[-1] if year is None else year
+        return edition_summary(self.scores, self.datasets["denominated"], self.data_years, year)
 
     def table(self, year: int | None = None, digits: int | None = None) -> pd.DataFrame:
         """The ranking table of one edition (the latest by default): rank, unit, name,

@@ -26,7 +26,7 @@ Examples
 >>> rows = pd.DataFrame({"country": ["AT", "BE", "CZ"] * 2, "year": 2025,
 ...                      "indicator": ["a"] * 3 + ["b"] * 3,
 ...                      "value": [1.0, 2.0, 2.0, 3.0, 1.0, 2.0]})
->>> summary = edition_summary(build(fw, prepare_data(rows, fw)), 2025)
+>>> summary = build(fw, prepare_data(rows, fw)).summary(2025)
 >>> summary.best("a"), summary.is_tied("BE", "a"), summary.eu_average("a")
 (['BE', 'CZ'], True, 66.66666666666667)
 >>> summary.strongest_and_weakest("AT", ["a", "b"])
@@ -37,12 +37,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
-
-if TYPE_CHECKING:
-    from readiness_index.engine.results import IndexResult
 
 __all__ = ["STALE_AFTER", "EditionSummary", "edition_summary", "input_averages"]
 
@@ -155,8 +152,8 @@ def _lookup(frame: pd.DataFrame, country: str, code: str) -> float | None:
     return _number(frame.at[country, code])
 
 
-def _pivot(result: IndexResult, year: int | None, values: str) -> pd.DataFrame:
-    rows = result.scores[result.scores["year"] == year]
+def _pivot(scores: pd.DataFrame, year: int | None, values: str) -> pd.DataFrame:
+    rows = scores[scores["year"] == year]
     return rows.pivot(index="country", columns="code", values=values).astype("float64").sort_index()
 
 
@@ -166,26 +163,39 @@ def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows.droplevel("year"), dtype="float64")  # empty when absent
 
 
-def edition_summary(result: IndexResult, year: int) -> EditionSummary:
-    """The statistics of edition ``year`` of ``result`` (see the module formulas).
+def edition_summary(
+    scores: pd.DataFrame, values: pd.DataFrame, data_years: pd.DataFrame, year: int
+) -> EditionSummary:
+    """The statistics of edition ``year`` (see the module formulas).
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Long ``country, year, code, score, rank`` (``IndexResult.scores``).
+    values : pandas.DataFrame
+        Wide ``(country, year) x indicator``: values in their declared unit (the
+        ``denominated`` data set).
+    data_years : pandas.DataFrame
+        Wide ``(country, year) x indicator``: the data year behind each value.
+    year : int
+        The edition.
 
     Raises
     ------
     KeyError
-        If ``year`` is not an edition of the result.
+        If ``year`` is not an edition of ``scores``.
     """
-    years = result.years
+    years = sorted(int(y) for y in scores["year"].unique())
     if year not in years:
         raise KeyError(f"year {year} is not in the result; editions available: {years}")
     earlier = [y for y in years if y < year]
     previous = earlier[-1] if earlier else None
-    values, data_years = result.datasets["denominated"], result.data_years
     return EditionSummary(
         year=year,
         previous_year=previous,
-        scores=_pivot(result, year, "score"),
-        ranks=_pivot(result, year, "rank"),
-        previous_ranks=_pivot(result, previous, "rank") if previous is not None else pd.DataFrame(),
+        scores=_pivot(scores, year, "score"),
+        ranks=_pivot(scores, year, "rank"),
+        previous_ranks=_pivot(scores, previous, "rank") if previous is not None else pd.DataFrame(),
         value_averages=_year_rows(values, year).mean(axis=0),
         data_years=_year_rows(data_years, year),
     )
