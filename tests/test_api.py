@@ -235,6 +235,8 @@ def test_framework_data_and_methodology_come_in_that_order(
         lambda fw, data: ri.distance_to_target(data, fw),
         lambda fw, data: ri.edition_data(data, fw, [2024]),
         lambda fw, data: pipeline.build(data, fw),
+        lambda fw, data: ri.uncertainty(data, fw, None, {"weights_noise": {2: 0.25}}, n=10),
+        lambda fw, data: ri.sensitivity(data, fw, None, {"weights_noise": {2: 0.25}}, n=16),
     ],
 )
 def test_swapped_framework_and_data_say_which_comes_first(

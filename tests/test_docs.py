@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 import readiness_index as ri
@@ -276,3 +277,20 @@ def test_the_api_reference_shows_every_public_module() -> None:
     }
     missing = sorted(modules - shown)
     assert not missing, f"add '::: <module>' for {missing} to docs/api.md"
+
+
+def _methodology_snippets() -> Iterator[Any]:
+    steps = set(ri.Methodology.model_fields)
+    for path in PAGES:
+        page = path.relative_to(ROOT).as_posix()
+        for block in parse_blocks(path.read_text(encoding="utf-8"), page):
+            if block.language != "yaml" or block.title is not None:
+                continue
+            entries = yaml.safe_load(block.text)
+            if isinstance(entries, dict) and set(entries) <= steps:
+                yield pytest.param(entries, id=block.where)
+
+
+@pytest.mark.parametrize("entries", list(_methodology_snippets()))
+def test_a_methodology_shown_on_a_page_is_valid(entries: dict[str, Any]) -> None:
+    ri.Methodology.from_mapping(entries)

@@ -40,7 +40,7 @@ from readiness_index.analysis.replicate import Floats, rank_descending
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import AssumptionError
-from readiness_index.model.data import IndicatorData
+from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 
@@ -213,6 +213,7 @@ def sensitivity(
     >>> sa.summary.index.tolist()
     ['aggregate', 'weights_noise.1']
     """
+    check_inputs(framework, data, "sensitivity")
     methodology = methodology or Methodology()
     assumptions = (
         assumptions

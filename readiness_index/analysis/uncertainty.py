@@ -46,7 +46,7 @@ from readiness_index.analysis.replicate import Floats, rank_descending
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import AssumptionError
-from readiness_index.model.data import IndicatorData
+from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 
@@ -190,6 +190,7 @@ def uncertainty(
     >>> ua.rank_stats["nominal_rank"].tolist()
     [2.0, 3.0, 1.0]
     """
+    check_inputs(framework, data, "uncertainty")
     methodology = methodology or Methodology()
     assumptions = _as_assumptions(assumptions)
     assumptions.check(framework, methodology)
