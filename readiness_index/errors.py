@@ -15,6 +15,8 @@ and also from the builtin exception that fits, so ``except ValueError`` keeps wo
     ├── UnknownCodeError         (KeyError)         a country, year or code is not in a result
     └── ReportError              (RuntimeError)     a report page cannot be rendered
 
+    IndicatorDroppedWarning      (UserWarning)      an indicator has no score in the result
+
 Errors that carry several failures hold them as a table in ``failures`` (a
 :class:`pandas.DataFrame`), in the spirit of pandera's ``SchemaErrors``. Failures
 are data: each row has a machine-readable ``reason`` (a :class:`Reason`) and the
@@ -39,6 +41,7 @@ __all__ = [
     "DataFileNotFoundError",
     "DataValidationError",
     "DefinitionError",
+    "IndicatorDroppedWarning",
     "MethodologyError",
     "ReadinessIndexError",
     "Reason",
@@ -150,3 +153,9 @@ class UnknownCodeError(ReadinessIndexError, KeyError):
 
 class ReportError(ReadinessIndexError, RuntimeError):
     """A report page cannot be rendered (template and country named)."""
+
+
+class IndicatorDroppedWarning(UserWarning):
+    """An indicator of the framework has no normalised value in any unit and year of a
+    result (no data, or every value lost at a step, e.g. a denominator without data),
+    so it takes no part in the index; the message says why."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from readiness_index.cli.common import PATH, friendly, input_options, load_inputs
+from readiness_index.cli.common import PATH, build_result, friendly, input_options, load_inputs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,10 +89,9 @@ def audit_command(
 ) -> None:
     """Audit the index: statistics, correlations, Cronbach's alpha, PCA, effective weights."""
     from readiness_index.analysis.audit import audit
-    from readiness_index.engine.pipeline import build
 
     fw, values, chosen = _load(framework, data, coinr, methodology, year)
-    result = build(fw, values, chosen)
+    result = build_result(fw, values, chosen)
     if dataset not in result.datasets:
         raise click.BadParameter(f"{dataset!r}; choose one of {sorted(result.datasets)}")
     if year is not None and year not in result.years:

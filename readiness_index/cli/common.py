@@ -6,6 +6,7 @@ inside the commands, so that ``--help`` answers without loading pandas.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -16,6 +17,7 @@ import click
 from readiness_index.errors import ReadinessIndexError
 
 if TYPE_CHECKING:
+    from readiness_index.engine.results import IndexResult
     from readiness_index.model.data import IndicatorData
     from readiness_index.model.framework import Framework
     from readiness_index.model.methodology import Methodology
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PATH",
     "LastResortGroup",
+    "build_result",
     "describe_error",
     "editions_option",
     "friendly",
@@ -103,8 +106,8 @@ def _bounded(text: str, limit: int) -> str:
 def _with_failures(err: ReadinessIndexError) -> str:
     failures = getattr(err, "failures", None)
     message = str(err)
-    if failures is None or len(failures) <= 20:
-        return message
+    if failures is None or len(failures) <= 20 or "(see .failures)" not in message:
+        return message  # every failure, or every cause of them, is in the message
     shown = failures.head(_MAX_TABLE_ROWS).map(lambda cell: _bounded(str(cell), 80))
     more = f"\n... and {len(failures) - _MAX_TABLE_ROWS} more" if len(failures) > len(shown) else ""
     return f"{message}\n\nAll {len(failures)} failures:\n{shown.to_string(index=False)}{more}"
@@ -120,6 +123,14 @@ def input_options(*, coinr: bool = True) -> Callable[[_F], _F]:
                      help="Long-format data file or folder (repeatable). "
                           "Default: the shipped data."),
         click.option("--methodology", type=PATH, default=None, help="Methodology YAML file."),
+        click.option("--corrections", multiple=True, type=PATH, expose_value=False,
+                     callback=_remember, help="Data file or folder whose rows replace the "
+                     "values of the same country, year and indicator (repeatable); listed "
+                     "in the replay record."),
+        click.option("--only", is_flag=True, default=False, expose_value=False,
+                     callback=_remember, help="Use --framework and --data alone, not on top "
+                     "of the shipped index (a framework declaring its own root is always "
+                     "used alone)."),
     ]  # fmt: skip
     if coinr:
         options.insert(2, click.option(
@@ -133,6 +144,17 @@ def input_options(*, coinr: bool = True) -> Callable[[_F], _F]:
         return command
 
     return decorate
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Keep an input option's value for :func:`load_inputs` (no command has to pass it on)."""
+    ctx.meta[f"readiness_index.{param.name}"] = value
+    return value
+
+
+def _remembered(name: str, default: Any) -> Any:
+    context = click.get_current_context(silent=True)
+    return default if context is None else context.meta.get(f"readiness_index.{name}", default)
 
 
 def load_inputs(
@@ -157,8 +179,36 @@ def load_inputs(
         fw, values = read_coinr(*coinr)
         chosen = load_methodology(methodology) if methodology else Methodology()
     else:
-        fw, values, chosen = resolve_inputs(framework or None, data or None, methodology)
+        corrections = list(_remembered("corrections", ())) or None
+        fw, values, chosen = resolve_inputs(
+            framework or None,
+            data or None,
+            methodology,
+            corrections=corrections,
+            only=bool(_remembered("only", False)),
+        )
     return fw, values, _with_editions(chosen, editions)
+
+
+def build_result(
+    framework: Framework, data: IndicatorData, methodology: Methodology, year: int | None = None
+) -> IndexResult:
+    """Build as :func:`readiness_index.build` does, printing each indicator that drops
+    out of the index as a warning (on standard error)."""
+    from readiness_index.api import warn_dropped
+    from readiness_index.engine.pipeline import build
+    from readiness_index.errors import IndicatorDroppedWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", IndicatorDroppedWarning)
+        result = build(framework, data, methodology, year=year)
+        warn_dropped(result)
+    for warning in caught:
+        if issubclass(warning.category, IndicatorDroppedWarning):
+            click.echo(f"Warning: {warning.message}", err=True)
+        else:
+            warnings.warn(warning.message, warning.category, stacklevel=2)
+    return result
 
 
 def _with_editions(methodology: Methodology, editions: bool | None) -> Methodology:

@@ -50,7 +50,8 @@ def _filters(pairs: tuple[str, ...]) -> dict[str, str]:
     "framework",
     multiple=True,
     type=click.Path(exists=True, path_type=Path),
-    help="Framework YAML file or folder (repeatable); the shipped index when omitted.",
+    help="Framework YAML file or folder (repeatable), added to the shipped index (a "
+    "framework declaring its own root stands alone); the shipped index when omitted.",
 )
 @click.option("--replace", is_flag=True, help="Overwrite stored rows the file contradicts.")
 @click.option("--format", "format_", type=click.Choice(FORMATS), help="Skip format sniffing.")
@@ -78,16 +79,17 @@ def add(
     period_rule: str | None,
 ) -> None:
     """Validate FILE and merge it into the data folder, printing what changed."""
+    from readiness_index.api import resolve_framework
     from readiness_index.io.datastore import add_data
-    from readiness_index.io.files import load_framework
 
     options: dict[str, object] = {}
     if filters:
         options["filters"] = _filters(filters)
     if period_rule:
         options["period_rule"] = period_rule
+    fw = resolve_framework(framework or None)
     change = add_data(
-        file, indicator=indicator, data_dir=data_dir, framework=load_framework(*framework),
+        file, indicator=indicator, data_dir=data_dir, framework=fw,
         replace=replace, format=format_, **options,
     )  # fmt: skip
     click.echo(change.summary())

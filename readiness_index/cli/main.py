@@ -13,6 +13,7 @@ import click
 from readiness_index.cli.common import (
     PATH,
     LastResortGroup,
+    build_result,
     editions_option,
     friendly,
     input_options,
@@ -117,10 +118,8 @@ def _build(
     editions: bool | None,
 ) -> IndexResult:
     """The build of :func:`readiness_index.build` for these options."""
-    from readiness_index.engine.pipeline import build
-
     fw, values, chosen = load_inputs(framework, data, methodology, coinr, editions)
-    result = build(fw, values, chosen, year=year if chosen.editions is not None else None)
+    result = build_result(fw, values, chosen, year if chosen.editions is not None else None)
     if year is not None and year not in result.years:
         raise click.BadParameter(f"{year} is not in the result; years: {result.years}")
     return result

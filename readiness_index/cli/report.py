@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from readiness_index.cli.common import PATH, editions_option, friendly, input_options, load_inputs
+from readiness_index.cli.common import (
+    PATH,
+    build_result,
+    editions_option,
+    friendly,
+    input_options,
+    load_inputs,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,14 +79,13 @@ def report(
 ) -> None:
     """Build the index and write its static web site (overview, countries, methodology)."""
     from readiness_index.analysis.targets import distance_to_target
-    from readiness_index.engine.pipeline import build
     from readiness_index.report.site import available_languages, render_reports
 
     codes = [code.strip() for code in languages.split(",") if code.strip()]
     fw, values, chosen = load_inputs(framework, data, methodology, editions=editions)
     # distance to the targets declared in the framework, as the edition saw it
     targets = distance_to_target(fw, values, year=year or max(values.years))
-    result = build(fw, values, chosen, year=year if chosen.editions is not None else None)
+    result = build_result(fw, values, chosen, year if chosen.editions is not None else None)
     result.table(year or result.years[-1])  # refuses an edition without scores
     intervals = _rank_intervals(result, assumptions, replications, year)
     site = render_reports(

@@ -24,6 +24,12 @@ __all__ = ["STEPS", "IndexResult"]
 STEPS = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
 
 
+def _corrections(data: IndicatorData) -> list[dict[str, object]]:
+    """The corrected values of the data as JSON-ready records (a missing value is None)."""
+    table = data.corrections.astype(object).where(data.corrections.notna(), None)
+    return [{str(k): v for k, v in row.items()} for row in table.to_dict("records")]
+
+
 def _cell(frame: pd.DataFrame, key: tuple[str, int] | str, code: str) -> float:
     return float(cast(float, frame.at[key, code]))
 
@@ -141,6 +147,7 @@ class IndexResult(Displayed):
             "years": self.years,
             "editions": "data_year" in self.data.long.columns,
             "edition": self.edition,
+            "corrections": _corrections(self.source or self.data),
         }
 
     def rebuild(self) -> IndexResult:

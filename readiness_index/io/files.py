@@ -44,23 +44,42 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FOLDER_MARKER",
+    "MANIFEST_FILE",
     "METHODOLOGY_FILE",
     "atomic_directory",
     "atomic_file",
     "bundled_path",
     "export_result",
+    "framework_files",
     "load_assumptions",
     "load_framework",
     "load_methodology",
     "read_data",
     "read_table",
+    "read_tables",
     "write_sheets",
     "write_table",
 ]
 
 #: A framework folder may hold its default methodology in ``methodology.yaml``.
 METHODOLOGY_FILE = "methodology"
-_FILE_KEYS = {"index", "aggregates", "indicators", "denominators", "units", "map", "translations"}
+_FILE_KEYS = {
+    "index",
+    "aggregates",
+    "indicators",
+    "denominators",
+    "units",
+    "map",
+    "translations",
+    "files",
+}
+#: A framework folder's manifest: ``framework.yaml`` may list the folder's framework
+#: files (globs relative to the folder) under ``files``.
+MANIFEST_FILE = "framework.yaml"
+#: Files of a framework folder named so are never framework files (methodology variants,
+#: uncertainty assumptions kept beside the framework).
+_NOT_FRAMEWORK = (METHODOLOGY_FILE, "assumptions", "uncertainty")
+_DATA_SUFFIXES = {".csv", ".xlsx", ".xls", ".parquet"}
 
 
 def bundled_path(name: str) -> Path:
@@ -145,16 +164,58 @@ def _yaml_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
         if not path.exists():
             raise DataFileNotFoundError(f"Framework path {path} does not exist.")
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*.y*ml")
-                if "data" not in p.relative_to(path).parts[:-1] and p.stem != METHODOLOGY_FILE
-            )
+            found = framework_files(path)
             if not found:
                 raise DataFileNotFoundError(f"No *.yaml framework file in folder {path}.")
             files.extend(found)
         else:
             files.append(path)
+    return files
+
+
+def framework_files(folder: Path) -> list[Path]:
+    """The framework files of a folder.
+
+    When the folder's ``framework.yaml`` lists ``files`` (globs relative to the folder),
+    that file and the files listed; otherwise every ``*.yaml`` below the folder except
+    the ``data`` sub-folder and files whose names begin with ``methodology``,
+    ``assumptions`` or ``uncertainty`` (methodology variants kept beside a framework).
+
+    Raises
+    ------
+    DefinitionError
+        If the manifest's ``files`` is not a list of globs, or a glob matches nothing.
+    """
+    manifest = folder / MANIFEST_FILE
+    listed = _manifest_files(manifest) if manifest.exists() else None
+    if listed is not None:
+        return [manifest, *listed]
+    return sorted(
+        p
+        for p in folder.rglob("*.y*ml")
+        if "data" not in p.relative_to(folder).parts[:-1]
+        and not p.stem.lower().startswith(_NOT_FRAMEWORK)
+    )
+
+
+def _manifest_files(manifest: Path) -> list[Path] | None:
+    content = load_yaml(manifest, DefinitionError)
+    if not isinstance(content, dict) or "files" not in content:
+        return None
+    globs = content["files"]
+    if not isinstance(globs, list) or not all(isinstance(g, str) for g in globs):
+        raise DefinitionError(
+            f"{manifest} (files): expected a list of file names or globs relative to "
+            f"{manifest.parent}, e.g. [pillars/*.yaml]; found {_short(globs)}"
+        )
+    files: list[Path] = []
+    for pattern in globs:
+        matched = sorted(p for p in manifest.parent.glob(pattern) if p != manifest)
+        if not matched:
+            raise DefinitionError(
+                f"{manifest} (files): {pattern!r} matches no file in {manifest.parent}"
+            )
+        files.extend(p for p in matched if p not in files)
     return files
 
 
@@ -172,10 +233,12 @@ def _merge_file(
         found = f"found {type(content).__name__} {_short(content)}"
         problems.append(_problem(str(file), "", f"expected a mapping at the top; {found}"))
         return
-    for key in sorted(set(content) - _FILE_KEYS, key=str):
-        expected = f"unknown key; expected one of {sorted(_FILE_KEYS)}"
-        problems.append(_problem(str(file), _short(key), expected))
-    _merge_blocks(file, content, merged, problems)
+    if _unknown_keys(file, content, problems):
+        return
+    if "index" in content:
+        _merge_index(file, content["index"], merged, problems)
+    if "map" in content:
+        merged["map"] = content["map"]
     for key in ("aggregates", "indicators", "denominators", "units"):
         items = content.get(key) or []
         if not isinstance(items, list):
@@ -187,6 +250,27 @@ def _merge_file(
             merged[key].append(item)
             if isinstance(item, dict) and "code" in item:
                 origin[str(item["code"])] = f"{file} ({key}[{pos}])"
+
+
+def _unknown_keys(file: Path, content: dict[Any, Any], problems: list[dict[str, str]]) -> bool:
+    """Report unknown top-level keys: one problem for a methodology file among the framework
+    files, one per key otherwise. True when the file is not to be merged."""
+    unknown = sorted(set(content) - _FILE_KEYS, key=str)
+    if unknown and set(map(str, content)) <= set(Methodology.model_fields):
+        problems.append(_problem(str(file), "", _LOOKS_LIKE_METHODOLOGY.format(keys=unknown)))
+        return True
+    for key in unknown:
+        expected = f"unknown key; expected one of {sorted(_FILE_KEYS)}"
+        problems.append(_problem(str(file), _short(key), expected))
+    return False
+
+
+_LOOKS_LIKE_METHODOLOGY = (
+    "holds methodology keys {keys}, not framework definitions: name it "
+    f"'{METHODOLOGY_FILE}-<variant>.yaml' (files named {METHODOLOGY_FILE}*, assumptions* or "
+    "uncertainty* are not read as framework files), or list the framework files in "
+    f"{MANIFEST_FILE} under 'files'"
+)
 
 
 def _first_reason(err: ReadinessIndexError, default: Reason) -> str:
@@ -351,7 +435,14 @@ def read_data(*paths: str | os.PathLike[str], framework: Framework | None = None
         Listing every failing row with its file, row, column, indicator and country.
     """
     framework = framework or load_framework()
-    files = _data_files(paths or (bundled_path("indicators") / "data",))
+    combined, label = read_tables(*(paths or (bundled_path("indicators") / "data",)))
+    return prepare_data(combined, framework, file=label)
+
+
+def read_tables(*paths: str | os.PathLike[str]) -> tuple[pd.DataFrame, str]:
+    """Every long table in ``paths`` (files or folders), joined without validation, each
+    row indexed ``file:line``; and a label naming the files for messages."""
+    files = _data_files(paths)
     frames = []
     for file in files:
         frame = read_table(file)
@@ -362,7 +453,7 @@ def read_data(*paths: str | os.PathLike[str], framework: Framework | None = None
     label = (
         str(files[0]) if len(files) == 1 else f"{len(files)} files under {Path(files[0]).parent}"
     )
-    return prepare_data(combined, framework, file=label)
+    return combined, label
 
 
 def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -21,6 +21,7 @@ pandera import and a per-check pass.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import math
 import re
 from collections.abc import Callable, Iterable
@@ -577,10 +578,17 @@ def _country_hint(code: str, framework: Framework) -> str:
 
 
 def _indicator_hint(code: str, framework: Framework) -> str:
-    """What was expected, with the framework's spelling of a code given in another case."""
+    """What was expected, with the closest codes of the framework ("did you mean") and
+    how to declare a new indicator."""
     expected = _EXPECTED[Reason.UNKNOWN_INDICATOR]
-    same = [c for c in _indicators(framework) if unit_key(c) == unit_key(code)]
-    return f"{expected} (did you mean {same[0]!r}?)" if same else expected
+    known = list(_indicators(framework))
+    same = [c for c in known if unit_key(c) == unit_key(code)]
+    close = same or difflib.get_close_matches(code, known, n=2, cutoff=0.75)
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    return (
+        f"{expected}{hint}; a new indicator needs its definition in a framework file "
+        "(--framework, which adds to the shipped index)"
+    )
 
 
 def _coverage_failures(
@@ -596,17 +604,45 @@ def _coverage_failures(
 
 
 def _raise(failures: list[dict[str, object]], file: str) -> None:
+    """Raise one error with every failure in its table, and one sentence per cause in
+    its message (a cause shared by many rows, such as an unknown indicator, is said once
+    with the rows it concerns)."""
     table = pd.DataFrame(failures, columns=list(FAILURE_COLUMNS), dtype=object)
     table = table.drop_duplicates(subset=["reason", "row", "column", "indicator", "expected"])
-    lines = [
-        _sentence({str(k): v for k, v in rec.items()}) for rec in table.head(20).to_dict("records")
-    ]
-    more = f"\n  ... and {len(table) - 20} more (see .failures)" if len(table) > 20 else ""
-    message = f"{len(table)} problem(s) in the indicator data of {file}:\n  " + "\n  ".join(lines)
+    causes = _causes(table)
+    lines = [_sentence(cause, rows) for cause, rows in causes[:20]]
+    more = f"\n  ... and {len(causes) - 20} more (see .failures)" if len(causes) > 20 else ""
+    message = (
+        f"{len(table)} problem(s) in the indicator data of {file}"
+        + (f", from {len(causes)} cause(s)" if len(causes) < len(table) else "")
+        + ":\n  "
+        + "\n  ".join(lines)
+    )
     raise DataValidationError(message + more, failures=table.reset_index(drop=True))
 
 
-def _sentence(rec: dict[str, object]) -> str:
+#: Failures of these reasons that share column, expected and found value are one cause.
+_SHARED_CAUSES = {Reason.UNKNOWN_INDICATOR, Reason.UNKNOWN_UNIT}
+
+
+def _causes(table: pd.DataFrame) -> list[tuple[dict[str, object], list[object]]]:
+    """Failures grouped by cause, in order of first appearance, with their rows."""
+    causes: dict[tuple[object, ...], tuple[dict[str, object], list[object]]] = {}
+    for position, rec in enumerate(table.to_dict("records")):
+        record = {str(k): v for k, v in rec.items()}
+        shared = record["reason"] in _SHARED_CAUSES
+        key = (
+            (record["reason"], record["column"], record["expected"], str(record["found"]))
+            if shared
+            else (position,)
+        )
+        causes.setdefault(key, (record, []))[1].append(record["row"])
+    return list(causes.values())
+
+
+def _sentence(rec: dict[str, object], rows: list[object] | None = None) -> str:
+    if rows is not None and len(rows) > 1:
+        return _shared_sentence(rec, rows)
     where = [f"row {rec['row']}" if _present(rec["row"]) else None, f"column {rec['column']!r}"]
     who = [
         f"indicator {rec['indicator']!r}" if _present(rec["indicator"]) else None,
@@ -615,6 +651,15 @@ def _sentence(rec: dict[str, object]) -> str:
     ]
     place = ", ".join(p for p in (*where, *who) if p)
     return f"{rec['file']}: {place}: expected {rec['expected']}; found {rec['found']!r}"
+
+
+def _shared_sentence(rec: dict[str, object], rows: list[object]) -> str:
+    present = [r for r in rows if _present(r)]
+    span = f"rows {present[0]}-{present[-1]}" if present else "rows"
+    return (
+        f"{rec['file']}: column {rec['column']!r}, {len(rows)} rows ({span}): expected "
+        f"{rec['expected']}; found {rec['found']!r}"
+    )
 
 
 def _present(value: object) -> bool:

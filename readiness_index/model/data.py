@@ -18,7 +18,18 @@ import pandas as pd
 from readiness_index.model.contract import validate_long
 from readiness_index.model.framework import Framework
 
-__all__ = ["IndicatorData", "check_inputs", "prepare_data", "to_long", "to_wide"]
+__all__ = [
+    "IndicatorData",
+    "check_inputs",
+    "prepare_data",
+    "to_long",
+    "to_wide",
+    "with_corrections",
+]
+
+
+_KEY = ["country", "year", "indicator"]
+_CORRECTED = [*_KEY, "replaced", "value", "source"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,11 +45,15 @@ class IndicatorData:
         variable (for group imputation and reports); may be empty.
     names : dict of str to str
         Unit names by code, when known.
+    corrections : pandas.DataFrame
+        The values that corrections replaced or added (see :func:`with_corrections`):
+        ``country, year, indicator, replaced, value, source``; empty without corrections.
     """
 
     long: pd.DataFrame
     groups: pd.DataFrame = field(default_factory=pd.DataFrame)
     names: dict[str, str] = field(default_factory=dict)
+    corrections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_CORRECTED))
 
     @property
     def countries(self) -> list[str]:
@@ -57,7 +72,7 @@ class IndicatorData:
     def select_years(self, years: list[int]) -> IndicatorData:
         """The same data restricted to ``years``."""
         keep = self.long["year"].isin(years)
-        return IndicatorData(self.long.loc[keep].copy(), self.groups, self.names)
+        return IndicatorData(self.long.loc[keep].copy(), self.groups, self.names, self.corrections)
 
     @cached_property
     def content_hash(self) -> str:
@@ -136,6 +151,37 @@ def prepare_data(
         groups = _framework_groups(framework)
     unit_names = dict(names or {}) or {u.code: u.name for u in framework.units}
     return IndicatorData(long, groups, unit_names)
+
+
+def with_corrections(data: IndicatorData, rows: pd.DataFrame) -> IndicatorData:
+    """The data with validated long ``rows`` replacing the rows of the same
+    ``country, year, indicator`` (and added where there is none); every replaced or
+    added value is listed in ``corrections`` (``replaced`` is missing for an addition).
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"country": ["AT", "BE"], "year": 2024, "indicator": "a",
+    ...                      "value": [1.0, 2.0], "flag": "", "source": "shipped"})
+    >>> fix = long.iloc[[1]].assign(value=3.0, source="my correction")
+    >>> fixed = with_corrections(IndicatorData(long), fix)
+    >>> fixed.long["value"].tolist()
+    [1.0, 3.0]
+    >>> fixed.corrections[["country", "replaced", "value"]].to_dict("records")
+    [{'country': 'BE', 'replaced': 2.0, 'value': 3.0}]
+    """
+    if rows.empty:
+        return data
+    base = data.long.set_index(_KEY)
+    fixes = rows.set_index(_KEY)
+    replaced = base["value"].reindex(fixes.index)
+    long = pd.concat([base.loc[~base.index.isin(fixes.index)], fixes]).reset_index()
+    listed = fixes.assign(replaced=replaced.to_numpy()).reset_index()[_CORRECTED]
+    corrections = (
+        pd.concat([data.corrections, listed], ignore_index=True)
+        if len(data.corrections)
+        else listed
+    )
+    return IndicatorData(long[data.long.columns], data.groups, data.names, corrections)
 
 
 def _framework_groups(framework: Framework) -> pd.DataFrame:
