@@ -14,15 +14,10 @@ from readiness_index.errors import DefinitionError, MethodologyError, Reason
 from readiness_index.io.files import load_framework, load_methodology
 from readiness_index.io.safe_yaml import MAX_DEPTH, load_yaml, parse_yaml
 
+#: "Billion laughs": nine aliases of nine aliases... (from the bad-input corpus).
 LAUGHS = (
-    "a: &a ["
-    + ",".join(['"lol"'] * 9)
-    + "]\n"
-    + "".join(
-        f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n"
-        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
-    )
-)
+    Path(__file__).parent / "data" / "bad" / "corpus" / "fw_alias_bomb" / "framework.yaml"
+).read_text()
 
 
 def test_a_billion_laughs_is_refused_within_a_second(tmp_path: Path) -> None:

@@ -230,7 +230,8 @@ def _numeric(
     """Numbers of a column; text that is not a number (``nan`` and ``n/a`` included)
     is a failure, an empty cell is missing."""
     raw = frame[col]
-    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+    # ask the dtype, not the Series: a Series answers attribute checks through its index
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         return raw.astype("float64")
     text = raw.astype("string").str.strip()
     values = _parse_floats(text.where(text != ""))
@@ -272,25 +273,31 @@ def _distinct(text: pd.Series, where: NDArray[np.bool_] | None = None) -> pd.Ser
 def _years(frame: pd.DataFrame, file: str, failures: list[dict[str, object]]) -> pd.Series:
     """Whole years within :data:`YEARS`; any other year is a failure and left missing."""
     year = _numeric(frame, "year", "a whole year such as 2024", file, failures)
+    values = year.to_numpy(dtype="float64", copy=True)
     lo, hi = YEARS
-    whole = "a whole year such as 2024"
-    blank = frame["year"].astype("string").str.strip().fillna("").eq("")
-    checks = (
-        (year.notna() & (year != year.round()), Reason.NOT_WHOLE_YEAR, whole),
-        (
-            year.notna() & ((year < lo) | (year > hi)),
-            Reason.YEAR_RANGE,
-            f"a year from {lo} to {hi}",
-        ),
-        (blank, Reason.MISSING_VALUE, whole),
-    )
-    bad = np.zeros(len(year), dtype=bool)
+    whole, span = "a whole year such as 2024", f"a year from {lo} to {hi}"
+    known = ~np.isnan(values)
+    with np.errstate(invalid="ignore"):
+        checks = (
+            (known & (values != np.round(values)), Reason.NOT_WHOLE_YEAR, whole),
+            (known & ((values < lo) | (values > hi)), Reason.YEAR_RANGE, span),
+            (~known & _blank(frame["year"]), Reason.MISSING_VALUE, whole),
+        )  # fmt: skip
+    bad = np.zeros(len(values), dtype=bool)
     for check, reason, expected in checks:
-        mask = np.asarray(check, dtype=bool) & ~bad
+        mask = check & ~bad
         for row in frame.index[mask]:
             failures.append(_row_failure(reason, frame, row, "year", expected, file))
         bad |= mask
-    return year.mask(bad).round().astype("Int64")
+    values[bad] = np.nan
+    return pd.Series(pd.array(np.round(values), dtype="Float64"), index=frame.index).astype("Int64")
+
+
+def _blank(column: pd.Series) -> np.ndarray:
+    """Which cells of ``column`` are empty (missing or only spaces)."""
+    if pd.api.types.is_numeric_dtype(column.dtype):
+        return column.isna().to_numpy()
+    return column.astype("string").str.strip().fillna("").eq("").to_numpy(dtype=bool)
 
 
 def _row_failure(
