@@ -255,3 +255,12 @@ def test_rebuild_needs_a_result_made_by_a_build(
     orphan = ri.IndexResult(**{**result.__dict__, "builder": None})
     with pytest.raises(ri.errors.ComputationError, match="cannot be rebuilt"):
         orphan.rebuild()
+
+
+def test_sensitivity_to_a_single_assumption_of_several_dimensions(
+    mini: tuple[ri.Framework, ri.IndicatorData, ri.IndexResult],
+) -> None:
+    fw, data, _ = mini
+    run = ri.sensitivity(fw, data, None, {"weights_noise": {2: 0.25}}, n=16, n_bootstrap=10)
+    assert run.summary.index.tolist() == ["weights_noise.2"]
+    assert run.n_runs == 16 * 3

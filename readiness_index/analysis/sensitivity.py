@@ -273,8 +273,15 @@ def _saltelli(dimensions: tuple[str, ...], n: int, seed: int) -> Floats:
         "bounds": [[0.0, 1.0]] * len(dimensions),
         "groups": list(dimensions),
     }
-    sample = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
-    return np.minimum(np.asarray(sample, dtype=np.float64), np.nextafter(1.0, 0.0))
+    sample = np.asarray(
+        sobol_sample.sample(problem, n, calc_second_order=False, seed=seed), dtype=np.float64
+    )
+    if len(dimensions) > 1 and len(set(dimensions)) == 1:
+        # SALib ignores a single group and switches each dimension apart; with one
+        # group, switching the group switches every dimension: AB is B.
+        blocks = sample.reshape(n, len(dimensions) + 2, len(dimensions))
+        sample = blocks[:, [0, -1, -1]].reshape(-1, len(dimensions))
+    return np.minimum(sample, np.nextafter(1.0, 0.0))
 
 
 def _outputs(plan: Plan, scores: Floats) -> tuple[Floats, list[tuple[str, str]]]:
