@@ -13,12 +13,13 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from readiness_index.engine.editions import latest_editions
 from readiness_index.engine.ranking import rank_descending
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import MethodologyError
-from readiness_index.model.data import IndicatorData, check_inputs
+from readiness_index.model.data import IndicatorData, check_inputs, wide_cells
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import aggregate_tree
@@ -232,21 +233,43 @@ def _flags(
     data: IndicatorData, fw: Framework, index: pd.MultiIndex, imputed: pd.DataFrame
 ) -> pd.DataFrame:
     codes = list(fw.indicator_codes)
-    flags = data.wide(codes, column="flag").reindex(index).astype("object").fillna("")
+    rows, cells = wide_cells(data.long, codes, column="flag")
+    cells = _aligned(rows, cells, index)
+    text = np.where(pd.isna(cells), "", cells).astype(object)
     marks = np.where(imputed.reindex(index).fillna(False).to_numpy(dtype=bool), "i", "")
-    return flags + marks
+    return pd.DataFrame(text + marks.astype(object), index=index, columns=_columns(codes))
 
 
 def _data_years(data: IndicatorData, fw: Framework, index: pd.MultiIndex) -> pd.DataFrame:
     codes = list(fw.indicator_codes)
+    name = None
     if "data_year" in data.long.columns and data.long["data_year"].ne("").any():
-        years = data.wide(codes, column="data_year").reindex(index)
-        numeric = years.apply(pd.to_numeric, errors="coerce")
-        return cast(pd.DataFrame, numeric).astype("Int64")
-    values = data.wide(codes).reindex(index)
-    year = pd.Series(index.get_level_values("year"), index=index)
-    frame = pd.DataFrame({c: year for c in codes}, index=index).astype("Int64")
-    return frame.where(values.notna())
+        name = "indicator"
+        rows, cells = wide_cells(data.long, codes, column="data_year")
+        text = pd.Series(_aligned(rows, cells, index).ravel())
+        numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64")
+        years = numbers.reshape(len(index), len(codes))
+    else:
+        rows, values = wide_cells(data.long, codes)
+        present = ~np.isnan(_aligned(rows, values, index))
+        year = index.get_level_values("year").to_numpy(dtype="float64")
+        years = np.where(present, year[:, None], np.nan)
+    columns = {c: pd.array(years[:, j], dtype="Int64") for j, c in enumerate(codes)}
+    return pd.DataFrame(columns, index=index).rename_axis(columns=name)
+
+
+def _aligned(rows: pd.MultiIndex, cells: NDArray[Any], index: pd.MultiIndex) -> NDArray[Any]:
+    """The cells in the order of ``index`` (the rows of the build's data sets)."""
+    if rows.equals(index):
+        return cells
+    where = rows.get_indexer(index)
+    out = np.full((len(index), cells.shape[1]), np.nan, dtype=cells.dtype)
+    out[where >= 0] = cells[where[where >= 0]]
+    return out
+
+
+def _columns(codes: list[str]) -> pd.Index:
+    return pd.Index(codes, name="indicator")
 
 
 def _carried_years(

@@ -11,9 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import cast
+from typing import Any, cast
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from readiness_index.model.contract import validate_long
 from readiness_index.model.framework import Framework
@@ -24,6 +26,7 @@ __all__ = [
     "prepare_data",
     "to_long",
     "to_wide",
+    "wide_cells",
     "with_corrections",
 ]
 
@@ -198,23 +201,60 @@ def to_wide(
 ) -> pd.DataFrame:
     """Pivot a long table to ``(country, year) x indicator``.
 
-    Columns follow ``codes`` (indicators without data become all-missing columns).
+    Rows are every ``(country, year)`` of the table, sorted; columns follow ``codes``
+    (indicators without data become all-missing columns; all indicators, sorted, when
+    ``None``). ``value`` comes back as floats, other columns in their own type.
 
     >>> long = pd.DataFrame({"country": ["AT"], "year": [2024], "indicator": ["a"],
     ...                      "value": [1.0]})
     >>> to_wide(long, ["a", "b"]).columns.tolist()
     ['a', 'b']
     """
-    wide = long.pivot(index=["country", "year"], columns="indicator", values=column)
-    frame = wide.index.to_frame(index=False).astype({"year": "int64"})
-    wide.index = pd.MultiIndex.from_frame(frame)
-    if codes is not None:
-        wide = wide.reindex(columns=codes)
-    wide.columns.name = "indicator"
-    wide = wide.sort_index()
+    wanted = sorted(_distinct_codes(long)) if codes is None else list(codes)
+    index, cells = wide_cells(long, wanted, column=column)
+    dtype = None if codes is not None else long["indicator"].dtype
+    wide = pd.DataFrame(cells, index=index, columns=pd.Index(wanted, name="indicator", dtype=dtype))
     if column == "value":
-        wide = wide.astype("float64")
-    return wide
+        return wide
+    # as a pivot gives them: the column's type where there are data, else all-NaN floats
+    present = _distinct_codes(long)
+    return wide.astype({c: long[column].dtype if c in present else "float64" for c in wanted})
+
+
+def wide_cells(
+    long: pd.DataFrame, codes: list[str], *, column: str = "value"
+) -> tuple[pd.MultiIndex, NDArray[Any]]:
+    """The rows of the wide table and its cells as one NumPy array (no pandas pivot).
+
+    Each cell is placed by its row and column position in one assignment; missing
+    cells are NaN. ``value`` gives floats, any other column Python objects.
+    """
+    rows, index = _row_positions(long)
+    indicators, found = pd.factorize(long["indicator"])
+    position = {code: j for j, code in enumerate(codes)}
+    lookup = np.array([*(position.get(code, -1) for code in found), -1], dtype=np.intp)
+    columns = lookup[indicators]
+    keep = columns >= 0
+    dtype = "float64" if column == "value" else object
+    cells = np.full((len(index), len(codes)), np.nan, dtype=dtype)
+    values = long[column].to_numpy(dtype=dtype, na_value=np.nan)
+    cells[rows[keep], columns[keep]] = values[keep]
+    return index, cells
+
+
+def _distinct_codes(long: pd.DataFrame) -> set[str]:
+    return {str(code) for code in long["indicator"].dropna().unique()}
+
+
+def _row_positions(long: pd.DataFrame) -> tuple[NDArray[np.intp], pd.MultiIndex]:
+    """Each row's position among the sorted ``(country, year)`` pairs, and those pairs."""
+    country, countries = pd.factorize(long["country"], sort=True)
+    year, years = pd.factorize(long["year"].astype("int64"), sort=True)
+    pairs, positions = np.unique(country * len(years) + year, return_inverse=True)
+    index = pd.MultiIndex.from_arrays(
+        [countries[pairs // len(years)], years[pairs % len(years)]], names=["country", "year"]
+    )
+    return positions.astype(np.intp), index
 
 
 def to_long(wide: pd.DataFrame, *, value_name: str = "value") -> pd.DataFrame:

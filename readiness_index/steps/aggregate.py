@@ -462,24 +462,27 @@ def aggregate_tree(
         Listing every aggregate, unit and value outside a method's domain, when the
         level's ``invalid`` is ``error``.
     """
-    years = normalised.index.get_level_values("year")
-    out = normalised.copy()
+    years = normalised.index.get_level_values("year").to_numpy()
+    by_year = [np.flatnonzero(years == year) for year in pd.unique(years)]
+    scores = {str(c): normalised[c].to_numpy(dtype="float64") for c in normalised.columns}
     notes = []
     for code in framework.aggregate_codes:
         children = list(framework.children(code))
         level_spec = spec.for_level(framework.levels[code])
         w = np.array([weights[c] for c in children], dtype="float64")
-        column = np.full(len(out), np.nan)
-        invalid = np.zeros(len(out), dtype=bool)
-        for year in pd.unique(years):
-            rows = np.asarray(years == year)
-            values = out.loc[rows, children].to_numpy()
-            column[rows], invalid[rows] = aggregate_values(values, w, level_spec)
-        out[code] = column
+        values = np.column_stack([scores[c] for c in children])
+        column = np.full(len(values), np.nan)
+        invalid = np.zeros(len(values), dtype=bool)
+        for rows in by_year:
+            column[rows], invalid[rows] = aggregate_values(values[rows], w, level_spec)
+        scores[code] = column
         if invalid.any():
-            notes.append(_invalid_notes(code, level_spec, out.index[invalid], out[children]))
+            table = pd.DataFrame(values, index=normalised.index, columns=children)
+            notes.append(_invalid_notes(code, level_spec, normalised.index[invalid], table))
     found = pd.concat(notes, ignore_index=True) if notes else pd.DataFrame()
     _raise_invalid(found, spec, framework)
+    out = pd.DataFrame(scores, index=normalised.index)
+    out.columns.name = normalised.columns.name
     return out, found.assign(step="aggregate") if len(found) else _no_notes()
 
 
