@@ -4,8 +4,8 @@ A site describes any index, not only the shipped one: the name of the average it
 compares with (the framework's ``reference_name``; by default "average of all
 units"), the range scores run over (from the normalisation: ``minmax`` gives its
 ``lower`` and ``upper``, ``goalposts`` 0 to its ``scale``; z-scores and ranks have no
-fixed range), and whether there is a map (the framework declares one and some unit
-is on it).
+fixed range; ``range`` moves goalposts onto its bounds), and whether there is a
+map (the framework declares one and some unit is on it).
 
 Examples
 --------
@@ -13,6 +13,9 @@ Examples
 >>> score_scale(Methodology()), score_scale(Methodology.from_mapping(
 ...     {"normalise": {"method": "zscore"}}))
 ((0.0, 100.0), None)
+>>> score_scale(Methodology.from_mapping(
+...     {"normalise": {"method": "goalposts", "range": {"lower": 1, "upper": 100}}}))
+(1.0, 100.0)
 """
 
 from __future__ import annotations
@@ -34,9 +37,9 @@ def _spec_range(spec: NormaliseSpec) -> tuple[float, float] | None:
     if spec.method == "minmax":
         return (min(spec.lower, spec.upper), max(spec.lower, spec.upper))
     if spec.method == "goalposts" and spec.truncate:
+        if spec.range is not None:
+            return (float(spec.range.lower), float(spec.range.upper))
         return (0.0, float(spec.scale))
-    if spec.method in {"distance_to_target", "distance_to_reference"} and spec.cap:
-        return None  # capped above at 1 but unbounded below
     return _UNIT_RANGE.get(spec.method)
 
 
