@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,7 @@ def translations(language: str, folders: list[Path]) -> NullTranslations:
     return NullTranslations()
 
 
+@cache
 def _locale(language: str) -> Locale:
     """The Babel locale that formats ``language``: English follows British conventions."""
     return Locale.parse(_FORMATTING_LOCALES.get(language, language))
