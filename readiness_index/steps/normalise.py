@@ -66,9 +66,15 @@ def minmax(x: Array, lower: float = 0.0, upper: float = 100.0) -> Array:
 def zscore(x: Array, mean: float = 0.0, sd: float = 1.0) -> Array:
     """Z-score: ``(x - mean(x)) / sd(x) * sd' + mean'`` with the sample sd (n - 1).
 
+    Fewer than two values (no sample sd) or a constant indicator give ``NaN``.
+
     >>> zscore(np.array([1.0, 2.0, 3.0]), mean=10, sd=2)
     array([ 8., 10., 12.])
+    >>> zscore(np.array([4.0, np.nan]))
+    array([nan, nan])
     """
+    if np.count_nonzero(~np.isnan(x)) < 2:
+        return np.full(np.shape(x), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         return _float_array((x - np.nanmean(x)) / np.nanstd(x, ddof=1) * sd + mean)
 
