@@ -42,6 +42,10 @@ if TYPE_CHECKING:
     from readiness_index.model.methodology import Methodology
     from readiness_index.report import plot
     from readiness_index.report.site import render_reports
+    from readiness_index.steps.aggregate import register_aggregation
+    from readiness_index.steps.impute import register_imputation
+    from readiness_index.steps.normalise import register_normalisation
+    from readiness_index.steps.treat import register_treatment
 
 __all__ = [
     "Assumptions",
@@ -62,6 +66,10 @@ __all__ = [
     "prepare_data",
     "read_coinr",
     "read_data",
+    "register_aggregation",
+    "register_imputation",
+    "register_normalisation",
+    "register_treatment",
     "render_reports",
     "sensitivity",
     "uncertainty",
@@ -87,6 +95,10 @@ _HOMES = {
     "prepare_data": "readiness_index.model.data",
     "read_coinr": "readiness_index.io.coinr",
     "read_data": "readiness_index.io.files",
+    "register_aggregation": "readiness_index.steps.aggregate",
+    "register_imputation": "readiness_index.steps.impute",
+    "register_normalisation": "readiness_index.steps.normalise",
+    "register_treatment": "readiness_index.steps.treat",
     "render_reports": "readiness_index.report.site",
     "sensitivity": "readiness_index.analysis.sensitivity",
     "uncertainty": "readiness_index.analysis.uncertainty",

@@ -119,6 +119,7 @@ def build(
         notes=_notes(steps.notes),
         source=source,
         edition=year,
+        methods=methodology.user_methods(),
         builder=build,
     )
 

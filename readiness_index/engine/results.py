@@ -12,7 +12,12 @@ import pandas as pd
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.ranking import ranking_table, year_span
 from readiness_index.engine.summary import EditionSummary, edition_summary
-from readiness_index.errors import ComputationError, ReadinessIndexError, UnknownCodeError
+from readiness_index.errors import (
+    ComputationError,
+    MethodologyError,
+    ReadinessIndexError,
+    UnknownCodeError,
+)
 from readiness_index.model.data import IndicatorData
 from readiness_index.model.framework import Framework, Indicator
 from readiness_index.model.methodology import Methodology
@@ -70,6 +75,10 @@ class IndexResult(Displayed):
         holds the editions when the methodology asks for them).
     edition : int, optional
         The last edition asked for (``None``: the latest).
+    methods : dict of str to dict
+        The methods a user registered that the methodology names, with the
+        qualified name and source hash of each function at build time
+        (:meth:`~readiness_index.model.methodology.Methodology.user_methods`).
     builder : callable, optional
         The build function that made this result, called again by :meth:`rebuild`
         with the recorded inputs (stored by the build, so that the result does not
@@ -89,6 +98,7 @@ class IndexResult(Displayed):
     notes: pd.DataFrame = field(default_factory=pd.DataFrame)
     source: IndicatorData | None = None
     edition: int | None = None
+    methods: dict[str, dict[str, str]] = field(default_factory=dict)
     builder: Callable[..., IndexResult] | None = field(default=None, repr=False)
 
     @property
@@ -131,7 +141,8 @@ class IndexResult(Displayed):
         return Summary(title, lines, table)
 
     def record(self) -> dict[str, object]:
-        """The replay record: hashes, versions and every parameter."""
+        """The replay record: hashes, versions and every parameter; with methods a user
+        registered, ``methods`` holds each one's qualified name and source hash."""
         from importlib.metadata import PackageNotFoundError, version
 
         try:
@@ -148,6 +159,7 @@ class IndexResult(Displayed):
             "editions": "data_year" in self.data.long.columns,
             "edition": self.edition,
             "corrections": _corrections(self.source or self.data),
+            **({"methods": self.methods} if self.methods else {}),
         }
 
     def rebuild(self) -> IndexResult:
@@ -157,7 +169,12 @@ class IndexResult(Displayed):
         ------
         ComputationError
             If the result was not made by a build (it has no ``builder``).
+        MethodologyError
+            If a method a user registered has changed since the build (its source
+            hash differs) or is no longer registered: the rebuild would not
+            reproduce the result.
         """
+        self._check_methods_unchanged()
         if self.builder is None:
             raise ComputationError(
                 "This result was not made by readiness_index.build, so it cannot be rebuilt; "
@@ -168,6 +185,26 @@ class IndexResult(Displayed):
             self.framework, source, self.methodology, year=self.edition
         )
         return built
+
+    def _check_methods_unchanged(self) -> None:
+        now = self.methodology.user_methods()
+        changed = [name for name, was in self.methods.items() if now.get(name) != was]
+        if changed:
+            lines = [
+                f"{name}: built with {self.methods[name]['qualified_name']} (source "
+                f"{self.methods[name]['source_hash'][:12]}), now "
+                + (
+                    f"{now[name]['qualified_name']} (source {now[name]['source_hash'][:12]})"
+                    if name in now
+                    else "not registered"
+                )
+                for name in changed
+            ]
+            raise MethodologyError(
+                "Cannot rebuild: these user-defined methods changed since the build, so the "
+                "result would not be reproduced:\n  " + "\n  ".join(lines) + "\nRegister "
+                "the functions the result was built with, or build anew."
+            )
 
     def ranking(self, year: int | None = None, code: str | None = None) -> pd.DataFrame:
         """Scores and ranks of one node (the index by default) in one year (the latest).

@@ -309,6 +309,33 @@ class Methodology(_Spec):
             del mapping["editions"]
         return mapping
 
+    def user_methods(self) -> dict[str, dict[str, str]]:
+        """The methods a user registered that this methodology names, with what the
+        replay record keeps of each: ``{"normalise.name": {"qualified_name": ...,
+        "source_hash": ...}}`` (built-in methods are left out).
+
+        >>> Methodology().user_methods()
+        {}
+        """
+        found = {}
+        for step, name in sorted(self._method_names()):
+            method = registry(step)[name]
+            if not method.builtin:
+                found[f"{step}.{name}"] = method.fingerprint()
+        return found
+
+    def _method_names(self) -> set[tuple[str, str]]:
+        specs: list[tuple[str, _MethodSpec]] = [("normalise", self.normalise)]
+        specs += [("normalise", s) for s in self.normalise.by_indicator.values()]
+        specs += [("aggregate", self.aggregate)]
+        specs += [("aggregate", s) for s in self.aggregate.by_level.values()]
+        if self.impute is not None:
+            specs.append(("impute", self.impute))
+        if self.treat is not None:
+            specs += [("treat", self.treat)]
+            specs += [("treat", s) for s in self.treat.by_indicator.values()]
+        return {(step, spec.method) for step, spec in specs}
+
     @property
     def content_hash(self) -> str:
         """A stable SHA-256 of the methodology."""
