@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -173,10 +174,22 @@ def _calls(
         "prepare_data": lambda: ri.prepare_data(rows, fw),
         "read_coinr": lambda: ri.read_coinr(*_coinr_tables()),
         "read_data": lambda: ri.read_data(FIXTURE / "data.csv", framework=fw),
+        "register_aggregation": lambda: ri.register_aggregation("api_twice")(_first_child),
+        "register_imputation": lambda: ri.register_imputation("api_twice")(_same),
+        "register_normalisation": lambda: ri.register_normalisation("api_twice")(_same),
+        "register_treatment": lambda: ri.register_treatment("api_twice")(_same),
         "render_reports": lambda: ri.render_reports(result, tmp / "site"),
         "sensitivity": lambda: ri.sensitivity(fw, data, None, assumptions, n=16, n_bootstrap=10),
         "uncertainty": lambda: ri.uncertainty(fw, data, None, assumptions, n=10),
     }
+
+
+def _same(x: Any) -> Any:
+    return x
+
+
+def _first_child(values: Any, weights: Any) -> Any:
+    return values[..., 0]
 
 
 def test_a_call_is_written_below_for_every_public_name(
