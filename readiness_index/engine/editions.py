@@ -86,12 +86,19 @@ def select_editions(
     present = long.loc[long["value"].notna()].drop(columns=["data_year"], errors="ignore")
     present = present.assign(year=present["year"].astype("int64"))
     limit = present["indicator"].map(lambda code: ages.get(code)).astype("float64")
+    oldest = limit.fillna(np.inf).to_numpy()
+    year = present["year"].to_numpy(dtype="int64")
+    key = pd.MultiIndex.from_frame(present[["country", "indicator"]]).codes
+    series = key[0].astype(np.int64) * (int(key[1].max(initial=0)) + 1) + key[1]
+    by_year = np.argsort(year, kind="stable")
     frames = []
     for edition in sorted(set(editions)):
-        age = edition - present["year"]
-        fits = (age >= 0) & (limit.isna() | (age <= limit.fillna(np.inf)))
-        chosen = present.loc[fits].sort_values("year")
-        latest = chosen.drop_duplicates(["country", "indicator"], keep="last")
+        age = edition - year
+        fits = by_year[((age >= 0) & (age <= oldest))[by_year]]
+        # the latest fitting row of each country and indicator: the last in year order
+        newest_first = fits[::-1]
+        _, first = np.unique(series[newest_first], return_index=True)
+        latest = present.iloc[np.sort(newest_first[first])]
         frames.append(latest.assign(data_year=latest["year"].astype(str), year=edition))
     if not frames:
         return present.iloc[0:0].assign(data_year=pd.Series(dtype="string"))

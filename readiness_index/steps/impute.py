@@ -101,10 +101,14 @@ def impute_linear(panel: pd.DataFrame) -> pd.DataFrame:
     return inside.ffill().bfill()
 
 
-def _column_rule(
-    column: pd.Series, rule: Callable[..., np.ndarray], **options: object
-) -> pd.Series:
-    return pd.Series(rule(column.to_numpy(dtype="float64"), **options), index=column.index)
+def _by_column(
+    rows: pd.DataFrame, rule: Callable[..., np.ndarray], **options: object
+) -> pd.DataFrame:
+    """``rule`` applied to each column of ``rows`` (one year), on NumPy arrays."""
+    values = rows.to_numpy(dtype="float64")
+    filled = [rule(values[:, j], **options) for j in range(values.shape[1])]
+    out = np.column_stack(filled) if filled else values
+    return pd.DataFrame(out, index=rows.index, columns=rows.columns)
 
 
 @dataclass(frozen=True)
@@ -201,8 +205,7 @@ class Imputer:
         parts: list[pd.DataFrame] = []
         for _, year_rows in wide.groupby(level="year", sort=False):
             if method.kind == "column":
-                rule = method.function
-                parts.append(year_rows.apply(_column_rule, rule=rule, **self.spec.options))
+                parts.append(_by_column(year_rows, method.function, **self.spec.options))
             else:
                 groups = self._group_of(year_rows)
                 statistic = method.name.removeprefix("group_")
