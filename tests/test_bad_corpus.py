@@ -1,6 +1,7 @@
 """The bad-input corpus against the command line: each case ends in its clear error
 (exit status 1 or a usage error, the expected words, no traceback, nothing written
-outside its folder) or, for the valid ones, in a correct result (exit status 0)."""
+outside its folder) or, for the valid ones, in a correct result (exit status 0, and the
+words after ``ok: `` when the case names them)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,9 @@ def test_case_ends_in_a_clear_error_or_a_correct_result(
     assert exception is None, f"{type(exception).__name__}: {exception}"
     assert "Traceback" not in output and "Unexpected error" not in output, output
     assert len(output) < 100_000
-    if entry["expect"] is None:
+    if entry["expect"] is None or entry["expect"].startswith("ok: "):
         assert code == 0, output
+        assert (entry["expect"] or "").removeprefix("ok: ") in output
     else:
         assert code in (1, 2), output
         assert entry["expect"] in output, output

@@ -67,6 +67,7 @@ def _filters(pairs: tuple[str, ...]) -> dict[str, str]:
     type=click.Choice(["annual", "latest_in_year"]),
     help="How sub-annual periods (2023-S2, 2025-06) become data years.",
 )
+@click.option("--sheet", help="The one sheet of an Excel file to read (default: every sheet).")
 @friendly
 def add(
     file: Path,
@@ -77,6 +78,7 @@ def add(
     format_: str | None,
     filters: tuple[str, ...],
     period_rule: str | None,
+    sheet: str | None,
 ) -> None:
     """Validate FILE and merge it into the data folder, printing what changed."""
     from readiness_index.api import resolve_framework
@@ -87,6 +89,8 @@ def add(
         options["filters"] = _filters(filters)
     if period_rule:
         options["period_rule"] = period_rule
+    if sheet:
+        options["sheet"] = sheet
     fw = resolve_framework(framework or None)
     change = add_data(
         file, indicator=indicator, data_dir=data_dir, framework=fw,

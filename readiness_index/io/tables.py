@@ -144,7 +144,8 @@ def _sheets(file: Path, book: Any, sheet: str | None) -> pd.DataFrame:
         raise _refused(
             file, Reason.SHEETS,
             f"its sheets have different columns ({_short(listed, 400)}); every sheet is "
-            "read, so give them the same columns, or name the one sheet to read",
+            "read, so give them the same columns, or name the one sheet to read "
+            "(data add --sheet NAME)",
         )  # fmt: skip
     if len(frames) == 1:
         return next(iter(frames.values()))

@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from readiness_index.errors import MethodologyError
+from readiness_index.model.framework import MAX_WEIGHT
 from readiness_index.model.registry import registry
 
 __all__ = [
@@ -42,7 +43,8 @@ _LATER_DEFAULTS: dict[str, object] = {"invalid": "error", "options": {}, "range"
 
 
 class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # numbers are finite: .inf and .nan are refused wherever a number is asked for
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class _MethodSpec(_Spec):
@@ -279,9 +281,9 @@ class Methodology(_Spec):
     @model_validator(mode="after")
     def _positive_weights(self) -> Methodology:
         if isinstance(self.weights, dict):
-            bad = {k: v for k, v in self.weights.items() if not v > 0}
+            bad = {k: v for k, v in self.weights.items() if not 0 < v <= MAX_WEIGHT}
             if bad:
-                raise ValueError(f"weights must be > 0; found {bad}")
+                raise ValueError(f"weights must be > 0 and at most {MAX_WEIGHT:g}; found {bad}")
         return self
 
     @classmethod

@@ -108,7 +108,7 @@ def load_file(
         One of :data:`FORMATS`; sniffed from the file when ``None``.
     **options
         Passed to the loader (``filters``, ``countries``, ``period_rule``,
-        ``indicator_code``, ``source``).
+        ``indicator_code``, ``source``; ``sheet``, the one sheet of a long Excel file).
 
     Raises
     ------
@@ -116,13 +116,16 @@ def load_file(
         If the format is unknown, the indicator is missing, or the file is bad.
     """
     kind = format or sniff_format(path)
+    sheet = options.pop("sheet", None)
     if kind == "long":
         if options:
             raise DataFileError(
                 f"{path}: options {sorted(options)} apply to publisher formats only; "
                 "a long-format file is read as it is"
             )
-        return read_long(path, indicator=indicator)
+        return read_long(path, indicator=indicator, sheet=sheet)
+    if sheet is not None:
+        raise DataFileError(f"{path}: a sheet is named, but a {kind} file has no sheets")
     if kind not in FORMATS:
         raise DataFileError(f"unknown format {kind!r}; expected one of {list(FORMATS)}")
     if not indicator:

@@ -24,6 +24,7 @@ def read_long(
     path: str | os.PathLike[str],
     *,
     indicator: str | None = None,
+    sheet: str | None = None,
 ) -> pd.DataFrame:
     """Read a long-format table and check its columns, countries, numbers and keys.
 
@@ -50,7 +51,7 @@ def read_long(
     """
     file = existing(path)
     failures = Failures(file)
-    table = read_table(file).astype("string").fillna("")
+    table = read_table(file, sheet=sheet).astype("string").fillna("")
     _check_columns(table, indicator, failures)
     rows = table.index
     iso, _ = resolve_countries(

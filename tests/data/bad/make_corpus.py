@@ -4,7 +4,7 @@
 Each case is what a careless or hostile user might hand the command line: its files,
 the command (``{case}`` is the case's folder, ``{base}`` the valid inputs beside it)
 and a piece of the message it must end with (``null`` when the input is valid and
-must give a correct result). Run ``python tests/data/bad/make_corpus.py`` to
+must give a correct result, ``"ok: words"`` when that result must say the words). Run ``python tests/data/bad/make_corpus.py`` to
 regenerate; ``tests/test_bad_corpus.py`` runs every case.
 """
 
@@ -302,6 +302,20 @@ data_case("excel_two_sheets", xlsx({"first": table(ALL[:-8]), "PL": table(ALL[-8
           ".xlsx")  # fmt: skip
 data_case("excel_sheets_differ", xlsx({"first": table(ALL), "notes": [["note"], ["hello"]]}),
           "sheets have different columns", ".xlsx")  # fmt: skip
+ADD_ANY = ["data", "add", "{case}/data.xlsx", "--framework", "{base}/framework.yaml",
+           "--data-dir", "{case}/store"]  # fmt: skip
+SHEETS = {"first": table(ALL[:-8]), "PL": table(ALL[-8:])}
+case("excel_sheet_named", {"data.xlsx": xlsx({"first": table(ALL), "notes": [["n"], ["hi"]]})},
+     [*ADD_ANY, "--sheet", "first"], None)  # fmt: skip
+case("excel_sheet_unknown", {"data.xlsx": xlsx({"first": table(ALL)})},
+     [*ADD_ANY, "--sheet", "second"], "has no sheet 'second'")  # fmt: skip
+case("excel_two_sheets_add", {"data.xlsx": xlsx(SHEETS)}, ADD_ANY, "ok: added 40")
+case(
+    "method_weights_huge",
+    {"m.yaml": "weights: {a: 1e308, b: 1e308}\n"},
+    [*BUILD_METHOD, "{case}/m.yaml"],
+    "at most 1e+09",
+)
 data_case("excel_formula", xlsx({"s": [*table(ALL), ["AT", 2022, "a", "=1+1", None, "t"]]}),
           "found '=1+1'", ".xlsx")  # fmt: skip
 data_case("excel_formula_country", xlsx({"s": [*table(ALL), ["=cmd|' /C calc'!A0", 2022, "a", 5, None, "t"]]}),
