@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import shutil
@@ -45,7 +46,7 @@ from readiness_index.io.files import atomic_directory
 from readiness_index.model.countries import EXCEPTIONS
 from readiness_index.report import charts, reuse
 from readiness_index.report import views as report_views
-from readiness_index.report.downloads import Download, write_downloads
+from readiness_index.report.downloads import write_downloads
 from readiness_index.report.explorer import explorer_data
 from readiness_index.report.framing import map_tiles, score_scale
 from readiness_index.report.i18n import (
@@ -164,7 +165,7 @@ def render_reports(
     site = _Site(result, year, languages, rank_intervals, targets, full_framework, folders)
     with atomic_directory(out_dir) as tmp:
         _copy_static(folders, tmp / "assets")
-        site.downloads = write_downloads(result, year, tmp)
+        _warm_up(site)
         run_tasks(_render_task, _tasks(site), state=(site, tmp), jobs=jobs, progress=progress)
     return Path(out_dir).resolve()
 
@@ -202,7 +203,6 @@ class _Site:
         self.edition = result.summary(year)
         self.ranking = report_views.ranking_rows(result, year, rank_intervals)
         self.countries = self.edition.order(result.framework.root)
-        self.downloads: list[Download] = []
         self.scale = score_scale(result.methodology)
         self.tiles = map_tiles(result.framework, self.countries)
 
@@ -256,13 +256,25 @@ Contexts = dict[str, dict[str, Any]]
 
 def _tasks(site: _Site) -> list[str]:
     """The pieces of work: each site-wide page, then each country (all languages each)."""
-    return [*_SITE_PAGES, *site.countries]
+    return [*_SITE_PAGES, "downloads", *site.countries]
+
+
+def _warm_up(site: _Site) -> None:
+    """Compile every template of every language once, before the workers fork."""
+    for language in site.languages:
+        environment = _environment(language, tuple(site.folders), site.languages)
+        for kind in ("index", "methodology", "explorer", "compare", "downloads", "country"):
+            # a broken template is raised again by its page's task, naming page and language
+            with contextlib.suppress(jinja2.TemplateError):
+                environment.get_template(f"{kind}.html")
 
 
 def _render_task(state: tuple[_Site, Path], task: str) -> int:
     """Render one page kind (or one country's report) in every language; pages written."""
     site, folder = state
-    if task in _SITE_PAGES:
+    if task == "downloads":
+        kind, country, contexts = task, "", _downloads_contexts(site, folder)
+    elif task in _SITE_PAGES:
         kind, country, contexts = task, "", _SITE_PAGES[task](site)
     else:
         kind, country, contexts = "country", task, _country_contexts(site, task)
@@ -733,9 +745,11 @@ def _compare_contexts(site: _Site) -> Contexts:
     return dict.fromkeys(site.languages, context)
 
 
-def _downloads_contexts(site: _Site) -> Contexts:
+def _downloads_contexts(site: _Site, folder: Path) -> Contexts:
+    """The downloads page, after writing the files it lists (a task like the others)."""
     result = site.result
-    context = {**_common(site), "downloads": site.downloads,
+    downloads = write_downloads(result, site.year, folder)
+    context = {**_common(site), "downloads": downloads,
                "hashes": [("framework", result.framework_hash), ("data", result.data_hash),
                           ("methodology", result.methodology_hash)]}  # fmt: skip
     return dict.fromkeys(site.languages, context)
@@ -746,5 +760,4 @@ _SITE_PAGES: dict[str, Callable[[_Site], Contexts]] = {
     "methodology": _methodology_contexts,
     "explorer": _explorer_contexts,
     "compare": _compare_contexts,
-    "downloads": _downloads_contexts,
 }
