@@ -332,7 +332,7 @@ def test_text_from_data_is_escaped(result: IndexResult, tmp_path: Path) -> None:
                 "publisher": attack,
                 "dataset": attack,
                 "note": attack,
-                "url": "https://example.org/\"><script>alert(1)</script>",
+                "url": 'https://example.org/"><script>alert(1)</script>',
             },
         )
     for node in definitions["aggregates"]:
