@@ -62,10 +62,13 @@ class Spec:
     vintage: str
 
 
+#: The EUIP database release the infringement counts come from (commit of 2020-12-30).
+EUIP = "EUIP c3109a1 (2020-12-30)"
 SPECS = (
-    Spec("top500_rmax_sum_by_country.csv", "top500_rmax", "compute", "list edition"),
-    Spec("top500_system_count_by_country.csv", "top500_systems", "compute", "list edition"),
-    Spec("eurostat_nrg_ind_ren_REN.csv", "renewable_share", "energy", "2025-03-07"),
+    Spec(
+        "top500_accelerator_rmax_sum_by_country.csv", "accelerator_rmax", "compute", "list edition"
+    ),
+    Spec("eurostat_nrg_ind_ren_REN_ELC.csv", "renewable_electricity", "energy", "2025-03-07"),
     Spec("ember_electricity_carbon_intensity.csv", "carbon_intensity", "energy", "snapshot"),
     Spec("electricitymaps_carbon_free_share_yearly.csv", "carbon_free_share", "energy", "2026-02"),
     Spec(
@@ -75,6 +78,7 @@ SPECS = (
     Spec("desi2022_desi_vhcnc.csv", "vhcn_coverage", "data_spaces", "DESI 2022"),
     Spec("desi2022_desi_5gc.csv", "coverage_5g", "data_spaces", "DESI 2022"),
     Spec("desi2022_desi_idt_bigdat.csv", "big_data_use", "data_spaces", "DESI 2022"),
+    Spec("eurostat_isoc_cicce_use_E_CC.csv", "cloud_use", "data_spaces", "no stamp; holds 2025"),
     Spec(
         "eurostat_isoc_sk_dskl_i21_I_DSK2_BAB.csv",
         "basic_digital_skills",
@@ -82,10 +86,10 @@ SPECS = (
         "no stamp; holds 2025",
     ),
     Spec(
-        "eurostat_isoc_sk_dskl_i21_I_DSK2_AB.csv",
+        "eurostat_isoc_sk_dskl_i21_I_DSK2_AB_2021_2025.csv",
         "above_basic_digital_skills",
         "skills",
-        "2024-12-17",
+        "no stamp; holds 2025",
     ),
     Spec("eurostat_isoc_sks_itspt_PC_EMP.csv", "ict_specialists", "skills", "no stamp; holds 2025"),
     Spec("desi2022_desi_hc_ictg.csv", "ict_graduates", "skills", "DESI 2022"),
@@ -96,22 +100,24 @@ SPECS = (
         "WGI 2024 update",
     ),
     Spec(
-        "wgi_rule_of_law_estimate.csv", "rule_of_law", "regulatory_fragmentation", "WGI 2024 update"
-    ),
-    Spec(
-        "wgi_government_effectiveness_estimate.csv",
-        "government_effectiveness",
-        "regulatory_fragmentation",
-        "WGI 2024 update",
-    ),
-    Spec(
         "oecd_pmr2023_economy_wide.csv",
         "product_market_regulation",
         "regulatory_fragmentation",
         "PMR 2023-24 release",
     ),
+    Spec(
+        "euip_infringement_cases_opened_noncommunication.csv",
+        "late_transposition_cases",
+        "regulatory_fragmentation",
+        EUIP,
+    ),
+    Spec(
+        "euip_infringement_cases_opened_nonconformity.csv",
+        "nonconformity_cases",
+        "regulatory_fragmentation",
+        EUIP,
+    ),
     Spec("eurostat_isoc_eb_ai_E_AI_TANY.csv", "ai_use_enterprises", "adoption", "2026-06-15"),
-    Spec("eurostat_isoc_cicce_use_E_CC.csv", "cloud_use", "adoption", "no stamp; holds 2025"),
     Spec(
         "eurostat_isoc_e_dii_E_DI3_GELO.csv",
         "digital_intensity",
@@ -123,6 +129,8 @@ SPECS = (
     Spec("worldbank_gdp_current_usd_NY_GDP_MKTP_CD.csv", "gdp", "denominators", "2026-03-20"),
 )
 AI_FACTORIES = "eurohpc_ai_factories_hosted.csv"
+#: The first year of the shipped editions; AI Factory zeros are shipped from here on.
+FIRST_YEAR = 2021
 
 
 def read_raw(raw: Path, file: str) -> pd.DataFrame:
@@ -159,10 +167,20 @@ def _vintages(frame: pd.DataFrame, spec: Spec) -> pd.Series:
 
 
 def build_ai_factories(raw: Path, countries: list[str]) -> pd.DataFrame:
-    """Cumulative AI Factory selections per country at the end of each selection year."""
+    """Cumulative AI Factory selections per country at the end of each year.
+
+    Years from :data:`FIRST_YEAR` up to the year before the first selection wave are
+    true zeros (the programme had selected no AI Factory anywhere), shipped as data
+    with their own provenance line, not left as gaps.
+    """
     selections = read_raw(raw, AI_FACTORIES)
     selections["year"] = selections["period"].str[:4].astype(int)
-    rows = []
+    first_wave = str(selections["period"].min())
+    rows = [
+        _before_programme(country, year, first_wave)
+        for year in range(FIRST_YEAR, int(selections["year"].min()))
+        for country in countries
+    ]
     for year in sorted(selections["year"].unique()):
         upto = selections.loc[selections["year"] <= year]
         counts = upto.groupby("country")["value"].apply(lambda v: int(v.astype(int).sum()))
@@ -170,6 +188,24 @@ def build_ai_factories(raw: Path, countries: list[str]) -> pd.DataFrame:
         for country in countries:
             rows.append(_factory_row(country, int(year), int(counts.get(country, 0)), waves))
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _before_programme(country: str, year: int, first_wave: str) -> dict[str, object]:
+    return {
+        "country": country,
+        "year": year,
+        "indicator": "ai_factories",
+        "value": 0,
+        "flag": "",
+        "source": f"EuroHPC AI Factories selected up to {year}-12 (none: first wave {first_wave})",
+        "unit": "number of AI Factories selected (cumulative)",
+        "vintage": "2025-10",
+        "provenance": (
+            f"true zero: the first selection wave of the AI Factories programme is {first_wave} "
+            f"(earliest wave in ../shared/data/raw/{AI_FACTORIES}); no country had an AI "
+            f"Factory selected by the end of {year}"
+        ),
+    }
 
 
 def _factory_row(country: str, year: int, count: int, waves: str) -> dict[str, object]:

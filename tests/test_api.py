@@ -30,7 +30,7 @@ def test_build_without_arguments_is_the_command_lines_index(
 ) -> None:
     library = tmp_path / "a.csv"
     command = tmp_path / "b.csv"
-    shipped.scores.to_csv(library, index=False)
+    shipped.flagged_scores().to_csv(library, index=False)
     result = CliRunner().invoke(main, ["build", "--out", str(command)])
     assert result.exit_code == 0, result.output
     assert library.read_bytes() == command.read_bytes()
@@ -57,7 +57,11 @@ def test_an_earlier_edition_matches_the_command_line(tmp_path: Path) -> None:
 def test_rebuild_replays_the_editions(shipped: ri.IndexResult) -> None:
     again = shipped.rebuild()
     pd.testing.assert_frame_equal(again.scores, shipped.scores)
-    assert shipped.record()["methodology"]["editions"] == {"count": 5, "max_age": None}
+    assert shipped.record()["methodology"]["editions"] == {
+        "count": 5,
+        "max_age": None,
+        "stale_after": 2,
+    }
 
 
 def test_a_dataframe_for_data_is_a_clear_type_error() -> None:

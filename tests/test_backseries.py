@@ -16,7 +16,13 @@ from readiness_index.model.data import IndicatorData
 
 #: The methodology version and the hash of its content. Changing the shipped
 #: methodology.yaml changes the hash: bump ``version`` there and record both here.
-SHIPPED_METHODOLOGY = ("3", "bd0b2f42")
+#: Version 4 (framework 2026.1) republished the whole back-series: compute is accelerated
+#: TOP500 capacity per inhabitant and AI Factories (true zeros before December 2024),
+#: so 2021 and 2022 are scored; renewable electricity replaces renewable energy; two
+#: WGI perception scores gave way to infringement cases; outliers are winsorised; stale
+#: values are marked (o) and the audit thresholds are declared.
+SHIPPED_METHODOLOGY = ("4", "4f3daf62")
+SHIPPED_FRAMEWORK_VERSION = "2026.1"
 
 
 def _scores(data: IndicatorData, editions: list[int]) -> pd.DataFrame:
@@ -32,6 +38,15 @@ def test_a_new_year_leaves_earlier_editions_unchanged() -> None:
     old = _scores(before_2025, [2021, 2022, 2023, 2024])
     new = _scores(data, [2021, 2022, 2023, 2024, 2025])
     pd.testing.assert_frame_equal(new.loc[old.index], old)
+
+
+def test_every_edition_is_scored_for_every_country() -> None:
+    fw = load_framework()
+    result = build(fw, read_data(framework=fw), load_methodology())
+    assert fw.version == SHIPPED_FRAMEWORK_VERSION
+    index = result.scores.loc[result.scores["code"] == fw.root]
+    counts = index.groupby("year")["score"].count().to_dict()
+    assert counts == {year: 27 for year in range(2021, 2026)}
 
 
 def test_methodology_changes_come_with_a_new_version() -> None:

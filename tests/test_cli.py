@@ -98,7 +98,7 @@ def test_methodology_file_errors_name_the_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("year", "message"),
-    [("2030", "No edition 2030: the data run from"), ("2022", "no data in it: ['compute']")],
+    [("2030", "No edition 2030: the data run from"), ("2019", "no data in it: ['energy']")],
 )
 def test_editions_without_scores_are_refused(year: str, message: str) -> None:
     for command in ("build", "report"):
@@ -115,7 +115,7 @@ def test_an_unwritable_output_is_a_message_not_a_traceback(tmp_path: Path) -> No
 
 def test_long_failure_tables_are_printed_in_full(tmp_path: Path) -> None:
     rows = ["country,year,indicator,value,flag,source"]
-    rows += [f"XX,{2000 + i},top500_rmax,1,,test" for i in range(25)]
+    rows += [f"XX,{2000 + i},accelerator_rmax,1,,test" for i in range(25)]
     bad = tmp_path / "many.csv"
     bad.write_text("\n".join(rows) + "\n")
     from readiness_index.io.files import bundled_path
@@ -129,8 +129,11 @@ def test_explain_a_pillar_and_an_indicator() -> None:
     code, output = _run("explain", "DE", "compute")
     assert code == 0, output
     assert "Compute (compute), Germany, 2025" in output and "contribution" in output
-    code, output = _run("explain", "DE", "top500_rmax", "--year", "2024")
+    code, output = _run("explain", "DE", "accelerator_rmax", "--year", "2024")
     assert code == 0, output
     assert "denominated" in output and "contribution to index" in output
+    assert "denominator year" in output
+    code, output = _run("explain", "PT", "coverage_5g")
+    assert code == 0 and "stale: older than stale_after" in output and "2021" in output
     code, output = _run("explain", "QQ", "compute")
     assert code == 1 and "country 'QQ' is not in the result" in output

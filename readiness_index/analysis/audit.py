@@ -25,6 +25,7 @@ import pandas as pd
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
 from readiness_index.model.framework import Framework
+from readiness_index.model.methodology import AuditSpec
 from readiness_index.steps.treat import kurtosis, skewness
 from readiness_index.steps.weights import effective_weights as nominal_shares
 
@@ -32,9 +33,11 @@ __all__ = [
     "AuditResult",
     "Thresholds",
     "audit",
+    "breaches",
     "cronbach_alpha",
     "describe",
     "first_component",
+    "pillar_weights",
     "variance_shares",
 ]
 
@@ -479,3 +482,111 @@ def _weight_flags(weights: pd.DataFrame, limits: Thresholds) -> list[dict[str, s
 
 def _flag(code: object, check: str, message: str) -> dict[str, str]:
     return {"code": str(code), "check": check, "message": message}
+
+
+# -- compliance with the methodology's declared audit -------------------------------------
+def pillar_weights(result: IndexResult, year: int) -> pd.DataFrame:
+    """Nominal and effective weight of each child of the index in one year.
+
+    The effective weight is the child's share of the index's variance,
+    ``w_p Cov(p, I) / Var(I)`` (:func:`variance_shares`), with ``w_p`` its nominal
+    share among the index's children.
+    """
+    fw = result.framework
+    scores = _year(result.datasets["aggregated"], year)
+    children = list(fw.children(fw.root))
+    w = np.array([result.weights[c] for c in children], dtype=np.float64)
+    w = w / w.sum()
+    x = scores[children].to_numpy(dtype=np.float64)
+    shares = variance_shares(x, scores[fw.root].to_numpy(dtype=np.float64), w)
+    return pd.DataFrame({"nominal_weight": w, "effective_weight": shares}, index=children)
+
+
+def breaches(result: IndexResult, spec: AuditSpec, year: int | None = None) -> pd.DataFrame:
+    """Every breach of the declared audit in one year, and whether it is justified.
+
+    The checks (JRC practice, thresholds from ``spec``): no two indicators of one
+    aggregate correlate above ``max_pair_correlation`` (Pearson on normalised values;
+    key ``high correlation:first,second``); every indicator correlates positively
+    with its aggregate (``negative correlation:code``, or ``undefined
+    correlation:code`` when the indicator or its aggregate has no variance); no
+    indicator stays beyond the skewness/kurtosis thresholds after treatment
+    (``outliers:code``); each pillar's effective weight lies within
+    ``weight_tolerance`` of its nominal weight (``effective weight:pillar``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, key, check, code, message, reason, justified``; empty when none. A
+        breach is justified when ``spec.justified`` names its key for this edition
+        (``key@year``) or for every edition (``key``).
+    """
+    fw = result.framework
+    year = result.years[-1] if year is None else year
+    scores = _year(result.datasets["aggregated"], year)
+    treated = _year(result.datasets["treated"], year)[list(fw.indicator_codes)]
+    rows = [
+        *_pair_breaches(_pairs(scores, fw), fw, spec),
+        *_sign_breaches(_correlations(scores, fw)),
+        *_shape_breaches(describe(treated, skew=spec.skew, kurt=spec.kurtosis)),
+        *_weight_breaches(pillar_weights(result, year), spec),
+    ]
+    table = pd.DataFrame(rows, columns=["key", "check", "code", "message"])
+    table.insert(0, "year", year)
+    table["reason"] = [_justification(spec, key, year) for key in table["key"]]
+    table["justified"] = table["reason"] != ""
+    return table
+
+
+def _justification(spec: AuditSpec, key: str, year: int) -> str:
+    """The reason a breach is accepted: for this edition (``key@year``) or for all."""
+    return spec.justified.get(f"{key}@{year}", spec.justified.get(key, ""))
+
+
+def _breach(check: str, code: str, message: str) -> dict[str, str]:
+    return {"key": f"{check}:{code}", "check": check, "code": code, "message": message}
+
+
+def _pair_breaches(pairs: pd.DataFrame, fw: Framework, spec: AuditSpec) -> list[dict[str, str]]:
+    indicators = set(fw.indicator_codes)
+    high = pairs.loc[
+        pairs["first"].isin(indicators) & (pairs["pearson"] > spec.max_pair_correlation)
+    ]
+    return [
+        _breach("high correlation", f"{p['first']},{p['second']}",
+                f"{p['first']} and {p['second']} correlate at r = {p['pearson']:.2f} "
+                f"(above {spec.max_pair_correlation})")
+        for p in high.to_dict("records")
+    ]  # fmt: skip
+
+
+def _sign_breaches(correlations: pd.DataFrame) -> list[dict[str, str]]:
+    rows = []
+    for code, c in correlations.iterrows():
+        r = float(c["pearson_parent"])
+        if np.isnan(r):
+            rows.append(_breach("undefined correlation", str(code),
+                                f"{code} or {c['parent']} has no variance"))  # fmt: skip
+        elif r <= 0:
+            text = f"{code} correlates at r = {r:.2f} with {c['parent']}"
+            rows.append(_breach("negative correlation", str(code), text))
+    return rows
+
+
+def _shape_breaches(statistics: pd.DataFrame) -> list[dict[str, str]]:
+    return [
+        _breach("outliers", str(code), f"{code} has skewness {s['skewness']:.2f} and "
+                f"kurtosis {s['kurtosis']:.2f} after treatment")
+        for code, s in statistics.loc[statistics["outlier"]].iterrows()
+    ]  # fmt: skip
+
+
+def _weight_breaches(weights: pd.DataFrame, spec: AuditSpec) -> list[dict[str, str]]:
+    rows = []
+    for code, w in weights.iterrows():
+        nominal, effective = float(w["nominal_weight"]), float(w["effective_weight"])
+        if not abs(effective - nominal) <= spec.weight_tolerance * nominal:
+            rows.append(_breach("effective weight", str(code),
+                                f"{code} carries {effective:.1%} of the index's variance, "
+                                f"nominal {nominal:.1%}"))  # fmt: skip
+    return rows

@@ -46,6 +46,20 @@ def _echo_notes(result: IndexResult) -> None:
         click.echo("  ... (every note is in the 'notes' sheet of an --out .xlsx export)")
 
 
+def _echo_marks(result: IndexResult, year: int) -> None:
+    """Say which values are stale in the edition shown (flag ``o`` in every export)."""
+    from readiness_index.engine.ranking import stale_values
+
+    stale = stale_values(result, year)
+    if stale.empty:
+        return
+    parts = [f"{r.indicator} ({r.data_years}, {r.countries} countries)" for r in stale.itertuples()]
+    click.echo(
+        "\nstale: values more than stale_after years behind the edition (flag o in the "
+        "exports); imputed: flag i.\nStale in this edition: " + "; ".join(parts)
+    )
+
+
 @main.command("build")
 @input_options()
 @click.option("--year", type=int, default=None, help="Edition (year) to print; default the latest.")
@@ -73,6 +87,7 @@ def build_command(
     click.echo(f"{result.framework.name}: ranking for {shown} (framework "
                f"{result.framework_hash[:12]}, data {result.data_hash[:12]})")  # fmt: skip
     click.echo(table.to_string(index=False))
+    _echo_marks(result, shown)
     _echo_notes(result)
     if out is not None:
         from readiness_index.io.files import export_result

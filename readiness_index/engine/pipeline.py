@@ -20,7 +20,7 @@ from readiness_index.engine.ranking import rank_descending
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import MethodologyError
 from readiness_index.model.data import IndicatorData, check_inputs, wide_cells
-from readiness_index.model.framework import Framework
+from readiness_index.model.framework import Framework, Indicator
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import aggregate_tree
 from readiness_index.steps.denominate import denominate, denominator_gaps
@@ -105,14 +105,16 @@ def build(
     weights = resolve_weights(fw, methodology.weights)
     datasets, steps = _run_steps(fw, data, methodology, weights)
     index = pd.MultiIndex.from_frame(datasets["raw"].index.to_frame(index=False))
+    years = _carried_years(_data_years(data, fw, index), methodology, data)
     return IndexResult(
         framework=fw,
         data=data,
         methodology=methodology,
         datasets=datasets,
         scores=score_table(datasets["aggregated"], fw),
-        flags=_flags(data, fw, index, steps.imputed),
-        data_years=_carried_years(_data_years(data, fw, index), methodology, data),
+        flags=_flags(data, fw, index, steps.imputed, _ages(years, fw, methodology)),
+        data_years=years,
+        denominator_years=_denominator_years(data, fw, index, methodology),
         treatment=steps.treatment,
         screened_out=steps.screened_out,
         weights=weights,
@@ -231,18 +233,66 @@ def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd
 
 
 def _flags(
-    data: IndicatorData, fw: Framework, index: pd.MultiIndex, imputed: pd.DataFrame
+    data: IndicatorData,
+    fw: Framework,
+    index: pd.MultiIndex,
+    imputed: pd.DataFrame,
+    ages: tuple[pd.DataFrame, pd.DataFrame],
 ) -> pd.DataFrame:
+    """Publisher flags followed by the build's marks (``model.contract.MARKS``)."""
     codes = list(fw.indicator_codes)
     rows, cells = wide_cells(data.long, codes, column="flag")
     cells = _aligned(rows, cells, index)
     text = np.where(pd.isna(cells), "", cells).astype(object)
-    marks = np.where(imputed.reindex(index).fillna(False).to_numpy(dtype=bool), "i", "")
-    return pd.DataFrame(text + marks.astype(object), index=index, columns=_columns(codes))
+    carried, stale = ages
+    for letter, where in (("i", imputed.reindex(index)), ("h", carried), ("o", stale)):
+        marks = np.where(where.fillna(False).to_numpy(dtype=bool), letter, "")
+        text = text + marks.astype(object)
+    return pd.DataFrame(text, index=index, columns=_columns(codes))
 
 
-def _data_years(data: IndicatorData, fw: Framework, index: pd.MultiIndex) -> pd.DataFrame:
-    codes = list(fw.indicator_codes)
+def _ages(
+    years: pd.DataFrame, fw: Framework, methodology: Methodology
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which values come from an earlier data year than their edition (carried forward),
+    and which are more than ``stale_after`` years behind it (stale).
+
+    Only editions carry values forward; without them both are all false.
+    """
+    false = pd.DataFrame(False, index=years.index, columns=years.columns)
+    if methodology.editions is None:
+        return false, false
+    edition = np.asarray(years.index.get_level_values("year"), dtype="float64")[:, None]
+    age = edition - years.astype("float64").to_numpy()
+    limits = np.array([_stale_after(fw, code, methodology) for code in years.columns])
+    carried = pd.DataFrame(age > 0, index=years.index, columns=years.columns)
+    stale = pd.DataFrame(age > limits[None, :], index=years.index, columns=years.columns)
+    return carried, stale
+
+
+def _stale_after(fw: Framework, code: str, methodology: Methodology) -> float:
+    """The indicator's ``stale_after``, else the methodology's; infinite when neither."""
+    own = cast(Indicator, fw.nodes[code]).stale_after
+    default = methodology.editions.stale_after if methodology.editions else None
+    chosen = own if own is not None else default
+    return float("inf") if chosen is None else float(chosen)
+
+
+def _denominator_years(
+    data: IndicatorData, fw: Framework, index: pd.MultiIndex, methodology: Methodology
+) -> pd.DataFrame:
+    """The data year of the denominator each per-capita value was divided by."""
+    by = {i.code: i.denominator for i in fw.indicators if i.denominator is not None}
+    if not by or not methodology.denominate.enabled:
+        return pd.DataFrame(index=index)
+    years = _data_years(data, fw, index, codes=sorted(set(by.values())))
+    return pd.DataFrame({code: years[denominator] for code, denominator in by.items()})
+
+
+def _data_years(
+    data: IndicatorData, fw: Framework, index: pd.MultiIndex, codes: list[str] | None = None
+) -> pd.DataFrame:
+    codes = list(fw.indicator_codes) if codes is None else codes
     name = None
     if "data_year" in data.long.columns and data.long["data_year"].ne("").any():
         name = "indicator"

@@ -13,7 +13,7 @@ from readiness_index.errors import ComputationError
 if TYPE_CHECKING:
     from readiness_index.engine.results import IndexResult
 
-__all__ = ["default_digits", "rank_descending", "ranking_table", "year_span"]
+__all__ = ["default_digits", "rank_descending", "ranking_table", "stale_values", "year_span"]
 
 
 def rank_descending(scores: pd.Series | SeriesGroupBy[Any, Any]) -> pd.Series:
@@ -43,7 +43,10 @@ def ranking_table(
     result: IndexResult, year: int | None = None, digits: int | None = None
 ) -> pd.DataFrame:
     """The ranking of the index in one edition: rank, unit, name, score, the scores of
-    the index's children (pillars) and the data years used.
+    the index's children (pillars), the data years used, and how many of the unit's
+    values are stale (flag ``o``: more than ``stale_after`` years behind the edition)
+    or imputed (``i``); each of the last two columns only when the edition has such
+    values.
 
     Scores are rounded to ``digits`` decimals: by default 1 for scores on a scale such
     as 0-100 and 3 for scores within -10 and 10 (a 0-1 scale such as the HDI's).
@@ -78,6 +81,12 @@ def ranking_table(
     table["data years"] = [
         year_span(row.dropna().astype(int).tolist()) for _, row in years.iterrows()
     ]
+    flags = result.flags.xs(year, level="year").loc[units]
+    text = flags.astype(str)
+    for mark, column in (("o", "stale"), ("i", "imputed")):
+        counts = text.apply(lambda col, m=mark: col.str.contains(m, regex=False)).sum(axis=1)
+        if counts.any():  # shown only when the edition has such values
+            table[column] = counts.to_numpy()
     return table
 
 
@@ -90,6 +99,28 @@ def default_digits(scores: object) -> int:
     values = pd.Series(pd.to_numeric(pd.Series(np.ravel(np.asarray(scores))), errors="coerce"))
     largest = values.abs().max()
     return 3 if pd.notna(largest) and largest <= 10 else 1
+
+
+def stale_values(result: IndexResult, year: int | None = None) -> pd.DataFrame:
+    """The stale values (flag ``o``) of one edition: per indicator, the data years used
+    and how many countries have a stale value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator, data_years, countries``, one row per indicator with a stale value.
+    """
+    year = result.years[-1] if year is None else year
+    flags = result.flags.xs(year, level="year")
+    years = result.data_years.xs(year, level="year")
+    rows = []
+    for code in flags.columns:
+        stale = flags[code].astype(str).str.contains("o", regex=False)
+        if stale.any():
+            used = sorted(int(y) for y in years.loc[stale, code].dropna().unique())
+            rows.append({"indicator": code, "data_years": ", ".join(map(str, used)),
+                         "countries": int(stale.sum())})  # fmt: skip
+    return pd.DataFrame(rows, columns=["indicator", "data_years", "countries"])
 
 
 def _why_empty(result: IndexResult, year: int) -> str:

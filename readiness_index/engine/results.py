@@ -18,6 +18,7 @@ from readiness_index.errors import (
     ReadinessIndexError,
     UnknownCodeError,
 )
+from readiness_index.model.contract import FLAG_CODES
 from readiness_index.model.data import IndicatorData
 from readiness_index.model.framework import Framework, Indicator
 from readiness_index.model.methodology import Methodology
@@ -29,10 +30,31 @@ __all__ = ["STEPS", "IndexResult"]
 STEPS = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
 
 
+
+
 def _corrections(data: IndicatorData) -> list[dict[str, object]]:
     """The corrected values of the data as JSON-ready records (a missing value is None)."""
     table = data.corrections.astype(object).where(data.corrections.notna(), None)
     return [{str(k): v for k, v in row.items()} for row in table.to_dict("records")]
+
+
+def _long(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A ``(country, year) x code`` frame as ``country, year, code, <name>`` rows."""
+    if frame.empty or len(frame.columns) == 0:
+        return pd.DataFrame(columns=["country", "year", "code", name])
+    stacked = cast(pd.Series, frame.rename_axis(columns="code").stack(future_stack=True))
+    return stacked.rename(name).reset_index()
+
+
+def _cell_or_na(frame: pd.DataFrame, key: tuple[str, int], code: str) -> object:
+    if code not in frame.columns or key not in frame.index:
+        return pd.NA
+    return frame.at[key, code]
+
+
+def _flag_words(flag: str) -> str:
+    """``"eo"`` -> ``"estimated; stale: older than stale_after"``."""
+    return "; ".join(FLAG_CODES.get(letter, letter) for letter in flag)
 
 
 def _cell(frame: pd.DataFrame, key: tuple[str, int] | str, code: str) -> float:
@@ -58,9 +80,14 @@ class IndexResult(Displayed):
         Long: ``country, year, code, level, score, rank`` for every indicator
         (normalised) and aggregate.
     flags : pandas.DataFrame
-        ``(country, year) x indicator`` flag letters; ``i`` marks an imputed value.
+        ``(country, year) x indicator`` flag letters: the publisher's flags, then the
+        build's marks (``readiness_index.model.contract.MARKS``): ``i`` imputed,
+        ``h`` carried forward from an earlier data year, ``o`` stale.
     data_years : pandas.DataFrame
         ``(country, year) x indicator``: the data year behind each value.
+    denominator_years : pandas.DataFrame
+        ``(country, year) x indicator`` for each indicator divided by a denominator:
+        the data year of the denominator used (the 2024 population for a 2025 value, say).
     treatment : pandas.DataFrame
         One row per indicator and year treated for outliers.
     screened_out : pandas.DataFrame
@@ -96,6 +123,7 @@ class IndexResult(Displayed):
     screened_out: pd.DataFrame
     weights: dict[str, float] = field(default_factory=dict)
     notes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    denominator_years: pd.DataFrame = field(default_factory=pd.DataFrame)
     source: IndicatorData | None = None
     edition: int | None = None
     methods: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -227,6 +255,26 @@ class IndexResult(Displayed):
         year = self.years[-1] if year is None else year
         return edition_summary(self.scores, self.datasets["denominated"], self.data_years, year)
 
+    def flagged_scores(self) -> pd.DataFrame:
+        """The scores with, on each indicator row, the value's ``data_year``, the
+        ``denominator_year`` of a per-capita value and its ``flags`` (publisher flags
+        and the build's marks: ``i`` imputed, ``h`` carried forward, ``o`` stale), as
+        every export writes them. Aggregate rows leave the three columns empty."""
+        keys = ["country", "year", "code"]
+        parts = {
+            "data_year": self.data_years,
+            "denominator_year": self.denominator_years,
+            "flags": self.flags,
+        }
+        out = self.scores
+        for name, frame in parts.items():
+            long = _long(frame, name)
+            out = out.merge(long, on=keys, how="left") if len(long) else out.assign(**{name: None})
+        for name in ("data_year", "denominator_year"):
+            out[name] = out[name].astype("Int64")
+        out["flags"] = out["flags"].fillna("")
+        return out
+
     def table(self, year: int | None = None, digits: int | None = None) -> pd.DataFrame:
         """The ranking table of one edition (the latest by default): rank, unit, name,
         index score, pillar scores and the data years used, as ``readiness-index build``
@@ -281,7 +329,14 @@ class IndexResult(Displayed):
             frame = self.datasets[step]
             value = frame.at[key, code] if key in frame.index else np.nan
             rows.append({"item": step, "value": value})
-        rows.append({"item": "flag", "value": self.flags.at[key, code]})
+        flag = str(self.flags.at[key, code])
+        rows.append({"item": "flag", "value": flag})
+        if flag:
+            rows.append({"item": "flag meaning", "value": _flag_words(flag)})
+        rows.append({"item": "data year", "value": _cell_or_na(self.data_years, key, code)})
+        if code in self.denominator_years.columns:
+            year = _cell_or_na(self.denominator_years, key, code)
+            rows.append({"item": "denominator year", "value": year})
         child, share = code, 1.0
         for parent in self.framework.parents(code):
             within = self._contribution(key, parent, child)

@@ -34,6 +34,7 @@ from readiness_index.errors import (
 from readiness_index.io.safe import folder_lock, sanitise_frame, sheet_name
 from readiness_index.io.safe_yaml import load_yaml
 from readiness_index.io.tables import DATA_SUFFIXES, read_table
+from readiness_index.model.contract import FLAG_CODES
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
@@ -502,7 +503,12 @@ def _data_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 def export_result(result: IndexResult, path: str | os.PathLike[str]) -> Path:
     """Write a result by file type: ``.csv`` (scores), ``.json`` (record and scores) or
     ``.xlsx`` (one sheet per data set, like COINr's ``export_to_excel``, plus the scores,
-    flags, data years, treatment log, screened-out units, notes and the replay record).
+    flags, data years, denominator years, flag codes, treatment log, screened-out units,
+    notes and the replay record).
+
+    The scores are :meth:`~readiness_index.engine.results.IndexResult.flagged_scores`:
+    every indicator row carries its data year, its denominator's year and its flags
+    (``i`` imputed, ``h`` carried forward, ``o`` stale), the same in every format.
 
     The file appears only when it is complete. No cell of a ``.csv`` or ``.xlsx``
     export is a formula: text that a spreadsheet would evaluate is written with a
@@ -510,11 +516,13 @@ def export_result(result: IndexResult, path: str | os.PathLike[str]) -> Path:
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    scores = result.flagged_scores()
     if suffix == ".csv":
         with atomic_file(path) as handle:
-            sanitise_frame(result.scores).to_csv(handle, index=False)
+            sanitise_frame(scores).to_csv(handle, index=False)
     elif suffix == ".json":
-        payload = {**result.record(), "scores": json.loads(result.scores.to_json(orient="records"))}
+        records = json.loads(scores.to_json(orient="records"))
+        payload = {**result.record(), "flag_codes": FLAG_CODES, "scores": records}
         with atomic_file(path) as handle:
             json.dump(payload, handle, indent=2)
     elif suffix == ".xlsx":
@@ -529,9 +537,11 @@ def _export_sheets(result: IndexResult) -> list[tuple[str, pd.DataFrame, bool]]:
     """The sheets of an ``.xlsx`` export: name, table, whether its index is written."""
     sheets = [(name, frame.reset_index(), False) for name, frame in result.datasets.items()]
     sheets += [
-        ("scores", result.scores, False),
+        ("scores", result.flagged_scores(), False),
         ("flags", result.flags.reset_index(), False),
         ("data_years", result.data_years.reset_index(), False),
+        ("denominator_years", result.denominator_years.reset_index(), False),
+        ("flag_codes", pd.Series(FLAG_CODES, name="meaning").rename_axis("flag").to_frame(), True),
     ]
     for name in ("treatment", "screened_out", "notes"):
         table = getattr(result, name)

@@ -44,6 +44,7 @@ __all__ = [
     "FAILURE_COLUMNS",
     "FLAG_CODES",
     "LONG_COLUMNS",
+    "MARKS",
     "MAX_MAGNITUDE",
     "OPTIONAL_COLUMNS",
     "UNIT_CASE_RULE",
@@ -70,7 +71,16 @@ MAX_MAGNITUDE = 1e150
 #: The years a row may have.
 YEARS = (1900, 2200)
 
-#: Eurostat observation flags (and ``:`` for "not available").
+#: The marks a build adds to a value's publisher flags, one vocabulary in every output
+#: (letters no Eurostat flag uses): imputed, carried forward from an earlier data year
+#: than the edition, and stale (more than ``stale_after`` years behind the edition).
+MARKS = {
+    "i": "imputed",
+    "h": "carried forward from an earlier data year",
+    "o": "stale: older than stale_after",
+}
+
+#: Eurostat observation flags (and ``:`` for "not available"), and the build's marks.
 FLAG_CODES = {
     "b": "break in time series",
     "c": "confidential",
@@ -84,7 +94,7 @@ FLAG_CODES = {
     "u": "low reliability",
     "z": "not applicable",
     ":": "not available",
-    "i": "imputed",
+    **MARKS,
 }
 _FLAG_PATTERN = re.compile(rf"^[{re.escape(''.join(FLAG_CODES))}]*$")
 

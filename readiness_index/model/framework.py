@@ -308,6 +308,10 @@ class Indicator(_Node):
     ``direction`` is 1 when higher is better and -1 when lower is better.
     ``transform`` (``log``, ``log1p``, ``boxcox``) is applied to the values and to the
     goalposts and target, which stay written in the indicator's own unit.
+    ``max_age`` is the oldest data an edition may use (years behind it); ``stale_after``
+    the age from which a value used is marked stale (``o``) in every output (the
+    methodology's ``editions.stale_after`` when absent). ``rationale`` says why the
+    indicator measures its pillar, ``limits`` what it does not capture.
 
     Examples
     --------
@@ -323,7 +327,9 @@ class Indicator(_Node):
     target: Target | None = None
     denominator: str | None = None
     max_age: Whole | None = Field(default=None, ge=0, le=1000)
+    stale_after: Whole | None = Field(default=None, ge=0, le=1000)
     rationale: str | None = None
+    limits: str | None = None
     transform: Transform | None = None
 
     @field_validator("transform", mode="before")

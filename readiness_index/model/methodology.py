@@ -27,6 +27,7 @@ from readiness_index.model.registry import registry
 
 __all__ = [
     "AggregateSpec",
+    "AuditSpec",
     "DenominateSpec",
     "EditionsSpec",
     "ImputeSpec",
@@ -39,7 +40,13 @@ __all__ = [
 
 #: Settings introduced after methodology version 3; left out of :meth:`Methodology.to_mapping`
 #: at their default, so that the content hash of an earlier methodology stays what it was.
-_LATER_DEFAULTS: dict[str, object] = {"invalid": "error", "options": {}, "range": None}
+_LATER_DEFAULTS: dict[str, object] = {
+    "invalid": "error",
+    "options": {},
+    "range": None,
+    "stale_after": None,
+    "audit": None,
+}
 
 
 class _Spec(BaseModel):
@@ -93,11 +100,33 @@ class EditionsSpec(_Spec):
     Edition ``e`` takes, per country and indicator, the latest value of a data year
     ``t <= e`` with ``e - t <= max_age`` (the indicator's own ``max_age`` first); the
     data year is kept. A build scores the ``count`` editions up to the latest data
-    year (or up to the year asked for).
+    year (or up to the year asked for). A value more than ``stale_after`` years
+    behind its edition (the indicator's own ``stale_after`` first) is marked stale
+    (``o``) in every output; ``None`` marks none.
     """
 
     count: int = Field(5, ge=1, le=100)
     max_age: int | None = Field(None, ge=0)
+    stale_after: int | None = Field(None, ge=0)
+
+
+class AuditSpec(_Spec):
+    """The statistical audit the index must pass (JRC practice), and justified breaches.
+
+    No two indicators of one aggregate may correlate above ``max_pair_correlation``
+    (Pearson, normalised values); every indicator must correlate positively with its
+    aggregate; no indicator may stay beyond the ``skew``/``kurtosis`` thresholds after
+    treatment; each pillar's effective weight (its share of the index's variance) must
+    lie within ``weight_tolerance`` (a fraction) of its nominal weight. ``justified``
+    maps a breach key (``check:code``, or ``check:code@year`` for one edition) to
+    the reason it is accepted.
+    """
+
+    max_pair_correlation: float = Field(0.92, gt=0, le=1)
+    skew: float = Field(2.0, gt=0)
+    kurtosis: float = 3.5
+    weight_tolerance: float = Field(0.5, gt=0)
+    justified: dict[str, str] = Field(default_factory=dict)
 
 
 class DenominateSpec(_Spec):
@@ -277,6 +306,7 @@ class Methodology(_Spec):
     normalise: NormaliseSpec = Field(default_factory=NormaliseSpec)
     weights: Literal["nominal", "equal"] | dict[str, float] = "nominal"
     aggregate: AggregateSpec = Field(default_factory=AggregateSpec)
+    audit: AuditSpec | None = None
 
     @model_validator(mode="after")
     def _positive_weights(self) -> Methodology:

@@ -65,8 +65,8 @@ RULES = """\
   0-3). Values beyond a goalpost score 0 or 100.
 * **Targets.** EU-wide 2030 targets (Digital Decade, RED III) apply to every country
   unless a national target is given. The Blueprint's compute goal (x3 by 2030) is
-  declared as the target of `top500_rmax` in `indicators/pillars/compute.yaml`
-  (`factor: 3`): each country's own TOP500 capacity (the national Rmax sum, not the
+  declared as the target of `accelerator_rmax` in `indicators/pillars/compute.yaml`
+  (`factor: 3`): each country's own accelerated TOP500 capacity (the national Rmax sum, not the
   per-inhabitant value) times three. A verdict needs a value at most two years older
   than the edition ("data too old" otherwise); a closed gap is "reached".
   The Digital Decade target of 20 million ICT specialists is a head count; the shipped
@@ -166,9 +166,12 @@ def _in_tree_order(framework: Framework) -> list[Indicator]:
 
 
 def _target_text(ind: Indicator) -> str:
-    if ind.target is None or isinstance(ind.target.value, dict):
+    target = ind.target
+    if target is None or isinstance(target.value, dict):
         return ""
-    return f"{ind.target.value:g} by {ind.target.year}"
+    if target.value is None:
+        return f"x{target.factor:g} own level by {target.year}"
+    return f"{target.value:g} by {target.year}"
 
 
 def _editions(
@@ -228,7 +231,7 @@ def _definition(ind: Indicator) -> list[str]:
             + (f"; licence: {src.licence}" if src.licence else "")
         )
     if ind.target is not None:
-        lines.append(f"* Target: {ind.target.value} by {ind.target.year} ({ind.target.policy})")
+        lines.append(f"* Target: {_target_text(ind)} ({ind.target.policy})")
     if ind.goalposts is not None:
         lines.append(
             f"* Goalposts: {ind.goalposts.lower:g} to {ind.goalposts.upper:g}; "
