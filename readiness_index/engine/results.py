@@ -30,8 +30,6 @@ __all__ = ["STEPS", "IndexResult"]
 STEPS = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
 
 
-
-
 def _corrections(data: IndicatorData) -> list[dict[str, object]]:
     """The corrected values of the data as JSON-ready records (a missing value is None)."""
     table = data.corrections.astype(object).where(data.corrections.notna(), None)
