@@ -5,7 +5,10 @@ weights and one aggregation method per level. Instead of rebuilding the index on
 replication, a whole batch of replications is aggregated at once: the children of each
 parent are stacked as ``[replication, unit, child]`` and passed to the same registered
 aggregation the build uses (:func:`readiness_index.steps.aggregate.aggregate_values`),
-with the weights of every replication as ``[replication, 1, child]``. So the rules are
+with the weights of every replication as ``[replication, 1, child]`` (a parent of
+indicators only, whose values are the same in every replication, goes through
+:func:`~readiness_index.steps.aggregate.aggregate_shared`: matrix products for the
+quasi-arithmetic means). So the rules are
 the build's: missing children are skipped and the weights renormalised, coverage is
 applied first, and a unit whose covered score meets a value outside the method's domain
 makes the replication fail (``invalid: error``) or leaves the score missing
@@ -23,7 +26,7 @@ from scipy.stats import rankdata
 
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import LevelAggregateSpec
-from readiness_index.steps.aggregate import aggregate_values
+from readiness_index.steps.aggregate import aggregate_shared, aggregate_values
 
 __all__ = ["Level", "Tree", "aggregate_batch", "rank_descending", "tree_of"]
 
@@ -137,9 +140,14 @@ def aggregate_batch(
     for level in tree.levels:
         spec = methods[level.level]
         for parent, children in zip(level.parents, level.children, strict=True):
-            scores, invalid = aggregate_values(
-                values[:, :, children], weights[:, None, children], spec
-            )
+            if (children < n_fixed).all():  # indicators: one matrix under every weight set
+                scores, invalid = aggregate_shared(
+                    indicators[:, children], weights[:, children], spec
+                )
+            else:
+                scores, invalid = aggregate_values(
+                    values[:, :, children], weights[:, None, children], spec
+                )
             values[:, :, parent] = scores
             if spec.invalid == "error":
                 _first_failure(failure, invalid, int(parent))

@@ -31,6 +31,7 @@ from readiness_index.model.registry import Method, Registry
 __all__ = [
     "AGGREGATIONS",
     "Aggregation",
+    "aggregate_shared",
     "aggregate_tree",
     "aggregate_values",
     "arithmetic_mean",
@@ -66,20 +67,6 @@ def _divide(num: Array, den: Array) -> Array:
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
-def _quasi_mean(
-    values: Array, weights: Array, forward: Callable[[Array], Array], domain: Domain
-) -> tuple[Array, Array]:
-    """``sum(w f(x)) / sum(w)`` over the active children, and which units left the domain."""
-    w = _active_weights(values, weights)
-    active = w != 0
-    outside = (active & _outside(values, domain)).any(axis=-1)
-    safe = np.where(active & ~_outside(values, domain), values, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        f = np.where(active, forward(safe), 0.0)
-    mean = _divide((w * f).sum(axis=-1), w.sum(axis=-1))
-    return np.where(outside, np.nan, mean), outside
-
-
 def _outside(values: Array, domain: Domain) -> Array:
     """Cells outside ``domain`` (missing cells are never outside)."""
     with np.errstate(invalid="ignore"):
@@ -90,6 +77,70 @@ def _outside(values: Array, domain: Domain) -> Array:
     return np.zeros(values.shape, dtype=bool)
 
 
+@dataclass(frozen=True)
+class QuasiMean:
+    """A quasi-arithmetic mean: ``f⁻¹(sum(w f(x)) / sum(w))`` over the active children.
+
+    ``domain`` is what it accepts; with ``zero_absorbs`` a zero child makes the score 0
+    (the geometric mean's limit) and is left out of ``f``.
+    """
+
+    forward: Callable[[Array], Array]
+    inverse: Callable[[Array], Array]
+    domain: Domain = "any"
+    zero_absorbs: bool = False
+
+    def terms(self, values: Array) -> tuple[Array, Array, Array]:
+        """``f(x)`` (0 where not computed), cells outside the domain, and zero cells."""
+        outside = _outside(values, self.domain)
+        zero = (values == 0) if self.zero_absorbs else np.zeros(values.shape, dtype=bool)
+        ok = ~np.isnan(values) & ~outside & ~zero
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            f = np.where(ok, self.forward(np.where(ok, values, 1.0)), 0.0)
+        return f, outside, zero
+
+    def finish(self, mean: Array, outside: Array, zero: Array) -> Array:
+        """``f⁻¹`` of the weighted mean of the terms; 0 for a zero, ``NaN`` outside."""
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            score = np.where(zero, 0.0, self.inverse(mean))
+        return np.asarray(np.where(outside, np.nan, score), dtype="float64")
+
+    def __call__(self, values: Array, weights: Array) -> Array:
+        """The mean of ``values`` ``(..., units, children)`` with ``weights``."""
+        w = _active_weights(values, weights)
+        f, outside, zero = self.terms(values)
+        active = w != 0
+        mean = _divide((w * f).sum(axis=-1), w.sum(axis=-1))
+        return self.finish(mean, (active & outside).any(axis=-1), (active & zero).any(axis=-1))
+
+    def shared(self, values: Array, weights: Array) -> Array:
+        """The mean of one matrix ``values`` ``(units, children)`` under many weight vectors
+        ``weights`` ``(batch, children)``: ``(batch, units)``, as matrix products."""
+        f, outside, zero = self.terms(values)
+        present = (~np.isnan(values)).astype("float64")
+        active = (weights != 0).astype("float64")
+        mean = _divide(weights @ f.T, weights @ present.T)
+        return self.finish(mean, active @ outside.T > 0, active @ zero.T > 0)
+
+
+def _identity(x: Array) -> Array:
+    return x
+
+
+def _reciprocal(x: Array) -> Array:
+    return 1.0 / x
+
+
+def _power(p: float) -> QuasiMean:
+    domain: Domain = "non_negative" if p > 0 else "positive"
+    return QuasiMean(lambda x: np.power(x, p), lambda y: np.power(y, 1.0 / p), domain)
+
+
+ARITHMETIC = QuasiMean(_identity, _identity)
+GEOMETRIC = QuasiMean(np.log, np.exp, "non_negative", zero_absorbs=True)
+HARMONIC = QuasiMean(_reciprocal, _reciprocal, "positive")
+
+
 # -- the formulas ----------------------------------------------------------------------------
 def arithmetic_mean(values: Array, weights: Array) -> Array:
     """Weighted arithmetic mean: ``sum(w x) / sum(w)`` over present children; any value.
@@ -97,7 +148,7 @@ def arithmetic_mean(values: Array, weights: Array) -> Array:
     >>> arithmetic_mean(np.array([[1.0, 3.0], [2.0, np.nan]]), np.array([1.0, 3.0]))
     array([2.5, 2. ])
     """
-    return _quasi_mean(values, weights, lambda x: x, "any")[0]
+    return ARITHMETIC(values, weights)
 
 
 def geometric_mean(values: Array, weights: Array) -> Array:
@@ -109,10 +160,7 @@ def geometric_mean(values: Array, weights: Array) -> Array:
     >>> geometric_mean(np.array([[1.0, 4.0], [0.0, 4.0], [-1.0, 4.0]]), np.array([1.0, 1.0]))
     array([ 2.,  0., nan])
     """
-    zero = ((_active_weights(values, weights) != 0) & (values == 0)).any(axis=-1)
-    logs, negative = _quasi_mean(np.where(values == 0, 1.0, values), weights, np.log, "positive")
-    mean = np.where(zero, 0.0, np.exp(logs))
-    return np.asarray(np.where(negative, np.nan, mean), dtype="float64")
+    return GEOMETRIC(values, weights)
 
 
 def harmonic_mean(values: Array, weights: Array) -> Array:
@@ -121,13 +169,11 @@ def harmonic_mean(values: Array, weights: Array) -> Array:
     >>> harmonic_mean(np.array([[1.0, 4.0], [0.0, 4.0]]), np.array([1.0, 1.0]))
     array([1.6, nan])
     """
-    inverse, _ = _quasi_mean(values, weights, lambda x: 1.0 / x, "positive")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.asarray(1.0 / inverse, dtype="float64")
+    return HARMONIC(values, weights)
 
 
 def _power_domain(p: float) -> Domain:
-    return "non_negative" if p > 0 else "positive"
+    return _power(p).domain
 
 
 def generalised_mean(values: Array, weights: Array, p: float = 2.0) -> Array:
@@ -138,9 +184,7 @@ def generalised_mean(values: Array, weights: Array, p: float = 2.0) -> Array:
     >>> generalised_mean(np.array([[1.0, 7.0], [0.0, 2.0]]), np.array([1.0, 1.0]), p=2)
     array([5.        , 1.41421356])
     """
-    powered, _ = _quasi_mean(values, weights, lambda x: np.power(x, p), _power_domain(p))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(np.power(powered, 1.0 / p), dtype="float64")
+    return _power(p)(values, weights)
 
 
 def median(values: Array, weights: Array) -> Array:
@@ -271,10 +315,14 @@ class Aggregation(Method):
     contribution : callable
         ``contribution(values, weights, scores)``: each child's part of each score; the
         parts of a unit add up to its score.
+    quasi : callable
+        ``quasi(**parameters)``: the method as a :class:`QuasiMean` when it is one
+        (``None`` otherwise), which lets many weight sets share one value matrix.
     """
 
     domain: Callable[..., Domain] = field(default=lambda **_: "any", repr=False)
     contribution: Contribution = field(default=_value_shares, repr=False)
+    quasi: Callable[..., QuasiMean | None] = field(default=lambda **_: None, repr=False)
 
     def compute(self, values: Array, weights: Array, spec: LevelAggregateSpec) -> Array:
         """The scores of ``values`` under this method with the settings of ``spec``."""
@@ -350,14 +398,15 @@ def _builtin(
     domain: Callable[..., Domain],
     contribution: Contribution = _value_shares,
     parameters: frozenset[str] = frozenset(),
+    quasi: Callable[..., QuasiMean | None] = lambda **_: None,
 ) -> None:
-    AGGREGATIONS.add(Aggregation(name, function, parameters, True, domain, contribution))
+    AGGREGATIONS.add(Aggregation(name, function, parameters, True, domain, contribution, quasi))
 
 
-_builtin("arithmetic", arithmetic_mean, lambda: "any", _arithmetic_parts)
-_builtin("geometric", geometric_mean, lambda: "non_negative")
-_builtin("harmonic", harmonic_mean, lambda: "positive")
-_builtin("generalised", generalised_mean, _power_domain, parameters=frozenset({"p"}))
+_builtin("arithmetic", arithmetic_mean, lambda: "any", _arithmetic_parts, quasi=lambda: ARITHMETIC)
+_builtin("geometric", geometric_mean, lambda: "non_negative", quasi=lambda: GEOMETRIC)
+_builtin("harmonic", harmonic_mean, lambda: "positive", quasi=lambda: HARMONIC)
+_builtin("generalised", generalised_mean, _power_domain, parameters=frozenset({"p"}), quasi=_power)
 _builtin("median", median, lambda: "any", _median_parts)
 _builtin("copeland", copeland, lambda: "any", _copeland_contributions)
 
@@ -385,14 +434,48 @@ def aggregate_values(
     >>> aggregate_values(v, np.ones(3), spec)
     (array([nan, nan]), array([ True, False]))
     """
-    method = AGGREGATIONS[spec.method]
-    covered = np.ones(values.shape[:-1], dtype=bool)
-    if spec.min_coverage is not None:
-        covered = coverage(values) >= spec.min_coverage
-    domain = _domain(spec)
+    covered = _covered(values, spec)
     active = _active_weights(values, weights) != 0
-    invalid = covered & (active & _outside(values, domain)).any(axis=-1)
-    scores = method.compute(values, weights, spec)
+    invalid = covered & (active & _outside(values, _domain(spec))).any(axis=-1)
+    scores = AGGREGATIONS[spec.method].compute(values, weights, spec)
+    return np.where(covered & ~invalid, scores, np.nan), invalid
+
+
+def _covered(values: Array, spec: LevelAggregateSpec) -> Array:
+    """Units whose share of children present reaches ``min_coverage``."""
+    if spec.min_coverage is None:
+        return np.ones(values.shape[:-1], dtype=bool)
+    return np.asarray(coverage(values) >= spec.min_coverage)
+
+
+def aggregate_shared(
+    values: Array, weights: Array, spec: LevelAggregateSpec
+) -> tuple[Array, Array]:
+    """:func:`aggregate_values` of one value matrix under a batch of weight vectors.
+
+    ``values`` is ``(units, children)``, the same in every replication (normalised
+    indicators), ``weights`` is ``(batch, children)``; returns scores and invalid units
+    ``(batch, units)``. The rules are :func:`aggregate_values`'s; a quasi-arithmetic
+    mean is evaluated as matrix products (``W @ f(X)ᵀ``) instead of once per
+    replication.
+
+    >>> spec = LevelAggregateSpec(method="geometric")
+    >>> aggregate_shared(np.array([[1.0, 4.0], [-1.0, 2.0]]), np.array([[1.0, 1.0], [1.0, 0.0]]),
+    ...                  spec)
+    (array([[ 2., nan],
+           [ 1., nan]]), array([[False,  True],
+           [False,  True]]))
+    """
+    method = AGGREGATIONS[spec.method]
+    quasi = method.quasi(**method.settings(spec))
+    if quasi is None:
+        stacked = np.broadcast_to(values, (len(weights), *values.shape))
+        return aggregate_values(stacked, weights[:, None, :], spec)
+    covered = _covered(values, spec)
+    active = (weights != 0).astype("float64")
+    outside = _outside(values, method.accepts(spec)).astype("float64")
+    invalid = covered & (active @ outside.T > 0)
+    scores = quasi.shared(values, weights)
     return np.where(covered & ~invalid, scores, np.nan), invalid
 
 
