@@ -42,7 +42,7 @@ SHELLS = {"bash", "console", "shell", "sh"}
 
 #: Files a page reads as the reader's own: COINr's ASEM example tables (never copied
 #: into the project; the page is skipped with the reason where they are absent).
-ASEM = ROOT.parent.parent / "shared" / "reference" / "coinr_asem"
+ASEM = ROOT.parent / "shared" / "reference" / "coinr_asem"
 #: The README's commands run in a checkout of the repository, so they may name its files.
 EXAMPLES = ROOT / "docs" / "examples"
 INPUTS = {
