@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from readiness_index.analysis.assumptions import Assumptions
     from readiness_index.analysis.audit import audit
+    from readiness_index.analysis.scenarios import compare, leave_one_out, optimise_weights
     from readiness_index.analysis.sensitivity import sensitivity
     from readiness_index.analysis.targets import distance_to_target
     from readiness_index.analysis.uncertainty import uncertainty
@@ -56,12 +57,15 @@ __all__ = [
     "add_data",
     "audit",
     "build",
+    "compare",
     "distance_to_target",
     "edition_data",
     "export_result",
+    "leave_one_out",
     "load_file",
     "load_framework",
     "load_methodology",
+    "optimise_weights",
     "plot",
     "prepare_data",
     "read_coinr",
@@ -85,12 +89,15 @@ _HOMES = {
     "add_data": "readiness_index.io.datastore",
     "audit": "readiness_index.analysis.audit",
     "build": "readiness_index.api",
+    "compare": "readiness_index.analysis.scenarios",
     "distance_to_target": "readiness_index.analysis.targets",
     "edition_data": "readiness_index.engine.editions",
     "export_result": "readiness_index.io.files",
     "load_file": "readiness_index.io.loaders",
     "load_framework": "readiness_index.io.files",
+    "leave_one_out": "readiness_index.analysis.scenarios",
     "load_methodology": "readiness_index.io.files",
+    "optimise_weights": "readiness_index.analysis.scenarios",
     "plot": "readiness_index.report",
     "prepare_data": "readiness_index.model.data",
     "read_coinr": "readiness_index.io.coinr",

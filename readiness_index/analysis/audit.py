@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from readiness_index.analysis.correlations import correlation_test
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
 from readiness_index.model.framework import Framework
@@ -83,10 +84,11 @@ class AuditResult(Displayed):
         Per indicator: ``parent, n, availability, min, max, mean, median, sd, skewness,
         kurtosis, outlier``.
     correlations : DataFrame
-        Per indicator: Pearson and Spearman correlation with its parent and the index.
+        Per indicator: Pearson and Spearman correlation with its parent and the index,
+        each with its two-sided p-value (``pearson_parent_p`` ...).
     pairs : DataFrame
         Every pair of children within each aggregate: ``aggregate, first, second,
-        pearson, spearman``.
+        pearson, pearson_p, spearman, spearman_p``.
     coherence : DataFrame
         Per aggregate: ``level, children, complete, cronbach_alpha, pca_share,
         components_above_one``.
@@ -332,15 +334,26 @@ def _correlations(scores: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     rows = {}
     for code in fw.indicator_codes:
         parent = str(fw.nodes[code].parent)
-        x = scores[code]
         rows[code] = {
             "parent": parent,
-            "pearson_parent": _corr(x, scores[parent], "pearson"),
-            "spearman_parent": _corr(x, scores[parent], "spearman"),
-            "pearson_index": _corr(x, scores[fw.root], "pearson"),
-            "spearman_index": _corr(x, scores[fw.root], "spearman"),
+            **_tested(scores[code], scores[parent], "parent"),
+            **_tested(scores[code], scores[fw.root], "index"),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _tested(x: pd.Series, y: pd.Series, suffix: str = "") -> dict[str, float]:
+    """Pearson and Spearman correlations of ``x`` and ``y`` with their two-sided p-values
+    (:func:`~readiness_index.analysis.correlations.correlation_test`)."""
+    end = f"_{suffix}" if suffix else ""
+    out: dict[str, float] = {}
+    for method in ("pearson", "spearman"):
+        _, p = correlation_test(
+            x.to_numpy(dtype="float64"), y.to_numpy(dtype="float64"), method=method
+        )
+        out[f"{method}{end}"] = _corr(x, y, method)
+        out[f"{method}{end}_p"] = p if np.isfinite(out[f"{method}{end}"]) else float("nan")
+    return out
 
 
 def _pairs(scores: pd.DataFrame, fw: Framework) -> pd.DataFrame:
@@ -349,13 +362,12 @@ def _pairs(scores: pd.DataFrame, fw: Framework) -> pd.DataFrame:
             "aggregate": aggregate,
             "first": first,
             "second": second,
-            "pearson": _corr(scores[first], scores[second], "pearson"),
-            "spearman": _corr(scores[first], scores[second], "spearman"),
+            **_tested(scores[first], scores[second]),
         }
         for aggregate in fw.aggregate_codes
         for first, second in itertools.combinations(fw.children(aggregate), 2)
     ]
-    columns = ["aggregate", "first", "second", "pearson", "spearman"]
+    columns = ["aggregate", "first", "second", "pearson", "pearson_p", "spearman", "spearman_p"]
     return pd.DataFrame(rows, columns=columns)
 
 
