@@ -16,10 +16,9 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from readiness_index.engine.editions import latest_editions
-from readiness_index.engine.ranking import rank_descending
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import MethodologyError
-from readiness_index.model.data import IndicatorData, check_inputs, wide_cells
+from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework, Indicator
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import aggregate_tree
@@ -241,13 +240,14 @@ def _flags(
 ) -> pd.DataFrame:
     """Publisher flags followed by the build's marks (``model.contract.MARKS``)."""
     codes = list(fw.indicator_codes)
-    rows, cells = wide_cells(data.long, codes, column="flag")
-    cells = _aligned(rows, cells, index)
-    text = np.where(pd.isna(cells), "", cells).astype(object)
+    rows, cells = data.cells(codes, column="flag")
+    text = _aligned(rows, cells, index)
+    text[pd.isna(text)] = ""
     carried, stale = ages
     for letter, where in (("i", imputed.reindex(index)), ("h", carried), ("o", stale)):
-        marks = np.where(where.fillna(False).to_numpy(dtype=bool), letter, "")
-        text = text + marks.astype(object)
+        marked = where.fillna(False).to_numpy(dtype=bool)
+        if marked.any():  # only the marked cells get a letter (no text work for the rest)
+            text[marked] = text[marked] + letter
     return pd.DataFrame(text, index=index, columns=_columns(codes))
 
 
@@ -296,12 +296,12 @@ def _data_years(
     name = None
     if "data_year" in data.long.columns and data.long["data_year"].ne("").any():
         name = "indicator"
-        rows, cells = wide_cells(data.long, codes, column="data_year")
+        rows, cells = data.cells(codes, column="data_year")
         text = pd.Series(_aligned(rows, cells, index).ravel())
         numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64")
         years = numbers.reshape(len(index), len(codes))
     else:
-        rows, values = wide_cells(data.long, codes)
+        rows, values = data.cells(codes)
         present = ~np.isnan(_aligned(rows, values, index))
         year = index.get_level_values("year").to_numpy(dtype="float64")
         years = np.where(present, year[:, None], np.nan)
@@ -335,9 +335,48 @@ def _carried_years(
 
 
 def score_table(aggregated: pd.DataFrame, fw: Framework) -> pd.DataFrame:
-    """Long scores with levels and ranks (1 = best) per year and code."""
-    stacked = cast(pd.Series, aggregated.rename_axis(columns="code").stack(future_stack=True))
-    long = stacked.to_frame("score").reset_index()
-    long["level"] = long["code"].map(fw.levels).astype("int64")
-    long["rank"] = rank_descending(long.groupby(["year", "code"])["score"])
-    return long[["country", "year", "code", "level", "score", "rank"]]
+    """Long scores with levels and ranks (1 = best) per year and code.
+
+    One row per unit, year and code (in the wide table's row order, codes in column
+    order); ranks are taken within each year, per code.
+    """
+    n_rows, n_codes = aggregated.shape
+    codes = aggregated.columns
+    ranks = _ranks_within_years(
+        aggregated.to_numpy(dtype="float64"), aggregated.index.get_level_values("year")
+    ).ravel()
+    per_row, per_code = np.repeat(np.arange(n_rows), n_codes), np.tile(np.arange(n_codes), n_rows)
+    levels = np.array([fw.levels[str(code)] for code in codes], dtype="int64")
+    return pd.DataFrame(
+        {
+            "country": aggregated.index.get_level_values("country").take(per_row),
+            "year": aggregated.index.get_level_values("year").take(per_row),
+            "code": codes.take(per_code),
+            "level": levels[per_code],
+            "score": aggregated.to_numpy(dtype="float64").ravel(),
+            "rank": pd.arrays.IntegerArray(ranks, ranks == 0),
+        }
+    )
+
+
+def _ranks_within_years(scores: NDArray[np.float64], years: pd.Index) -> NDArray[np.int64]:
+    """Rank of each score within its year and column: 1 = highest, ties share the lowest
+    rank, 0 for a missing score (:func:`~.ranking.rank_descending` on arrays)."""
+    ranks = np.zeros(scores.shape, dtype=np.int64)
+    for year in pd.unique(years):
+        rows = np.flatnonzero(np.asarray(years == year))
+        ranks[rows] = _descending_ranks(scores[rows])
+    return ranks
+
+
+def _descending_ranks(block: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Per column: 1 for the highest value, ties the lowest rank, 0 where missing."""
+    order = np.argsort(-block, axis=0, kind="stable")  # missing values sort last
+    ordered = np.take_along_axis(block, order, axis=0)
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    place = np.arange(len(block))[:, None]
+    first = np.maximum.accumulate(np.where(starts, place, 0), axis=0)
+    out = np.zeros(block.shape, dtype=np.int64)
+    np.put_along_axis(out, order, np.where(np.isnan(ordered), 0, first + 1), axis=0)
+    return out

@@ -22,11 +22,13 @@ from readiness_index.model.framework import Framework
 
 __all__ = [
     "IndicatorData",
+    "WideLayout",
     "check_inputs",
     "prepare_data",
     "to_long",
     "to_wide",
     "wide_cells",
+    "wide_layout",
     "with_corrections",
 ]
 
@@ -70,7 +72,16 @@ class IndicatorData:
 
     def wide(self, codes: list[str] | None = None, column: str = "value") -> pd.DataFrame:
         """The wide table of ``column`` for ``codes`` (all indicators when ``None``)."""
-        return to_wide(self.long, codes, column=column)
+        return to_wide(self.long, codes, column=column, layout=self.layout)
+
+    def cells(self, codes: list[str], column: str = "value") -> tuple[pd.MultiIndex, NDArray[Any]]:
+        """The rows and cells of the wide table, as :func:`wide_cells` gives them."""
+        return wide_cells(self.long, codes, column=column, layout=self.layout)
+
+    @cached_property
+    def layout(self) -> WideLayout:
+        """Where each long row goes in the wide tables (computed on first use)."""
+        return wide_layout(self.long)
 
     def select_years(self, years: list[int]) -> IndicatorData:
         """The same data restricted to ``years``."""
@@ -197,7 +208,11 @@ def _framework_groups(framework: Framework) -> pd.DataFrame:
 
 
 def to_wide(
-    long: pd.DataFrame, codes: list[str] | None = None, *, column: str = "value"
+    long: pd.DataFrame,
+    codes: list[str] | None = None,
+    *,
+    column: str = "value",
+    layout: WideLayout | None = None,
 ) -> pd.DataFrame:
     """Pivot a long table to ``(country, year) x indicator``.
 
@@ -211,7 +226,7 @@ def to_wide(
     ['a', 'b']
     """
     wanted = sorted(_distinct_codes(long)) if codes is None else list(codes)
-    index, cells = wide_cells(long, wanted, column=column)
+    index, cells = wide_cells(long, wanted, column=column, layout=layout)
     dtype = None if codes is not None else long["indicator"].dtype
     wide = pd.DataFrame(cells, index=index, columns=pd.Index(wanted, name="indicator", dtype=dtype))
     if column == "value":
@@ -221,25 +236,50 @@ def to_wide(
     return wide.astype({c: long[column].dtype if c in present else "float64" for c in wanted})
 
 
+@dataclass(frozen=True)
+class WideLayout:
+    """Where each row of a long table goes in its wide table.
+
+    ``index`` holds the sorted ``(country, year)`` rows of the wide table, ``rows`` each
+    long row's position among them, ``indicators`` each long row's position in
+    ``found`` (the distinct indicator codes, ``-1`` for a missing code).
+    """
+
+    index: pd.MultiIndex
+    rows: NDArray[np.intp]
+    indicators: NDArray[np.intp]
+    found: pd.Index
+
+
+def wide_layout(long: pd.DataFrame) -> WideLayout:
+    """The :class:`WideLayout` of a long table (computed once per table)."""
+    rows, index = _row_positions(long)
+    indicators, found = pd.factorize(long["indicator"])
+    return WideLayout(index, rows, indicators.astype(np.intp), pd.Index(found))
+
+
 def wide_cells(
-    long: pd.DataFrame, codes: list[str], *, column: str = "value"
+    long: pd.DataFrame,
+    codes: list[str],
+    *,
+    column: str = "value",
+    layout: WideLayout | None = None,
 ) -> tuple[pd.MultiIndex, NDArray[Any]]:
     """The rows of the wide table and its cells as one NumPy array (no pandas pivot).
 
     Each cell is placed by its row and column position in one assignment; missing
     cells are NaN. ``value`` gives floats, any other column Python objects.
     """
-    rows, index = _row_positions(long)
-    indicators, found = pd.factorize(long["indicator"])
+    layout = layout or wide_layout(long)
     position = {code: j for j, code in enumerate(codes)}
-    lookup = np.array([*(position.get(code, -1) for code in found), -1], dtype=np.intp)
-    columns = lookup[indicators]
+    lookup = np.array([*(position.get(code, -1) for code in layout.found), -1], dtype=np.intp)
+    columns = lookup[layout.indicators]
     keep = columns >= 0
     dtype = "float64" if column == "value" else object
-    cells = np.full((len(index), len(codes)), np.nan, dtype=dtype)
+    cells = np.full((len(layout.index), len(codes)), np.nan, dtype=dtype)
     values = long[column].to_numpy(dtype=dtype, na_value=np.nan)
-    cells[rows[keep], columns[keep]] = values[keep]
-    return index, cells
+    cells[layout.rows[keep], columns[keep]] = values[keep]
+    return layout.index, cells
 
 
 def _distinct_codes(long: pd.DataFrame) -> set[str]:
