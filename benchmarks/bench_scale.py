@@ -66,9 +66,9 @@ HEADLINE = [
 ]
 #: How the build grows: units, indicators and years, one at a time.
 GROWTH = [
-    *(("build", u, 50, 10, 0, 1) for u in (1_000, 3_000, 10_000, 30_000)),
+    *(("build", u, 50, 10, 0, 1) for u in (1_000, 3_000, 10_000)),
     *(("build", 1_000, i, 10, 0, 1) for i in (50, 150, 500)),
-    *(("build", 10_000, 50, y, 0, 1) for y in (1, 3, 10)),
+    *(("build", 3_000, 50, y, 0, 1) for y in (1, 3, 10)),
 ]
 
 
@@ -227,7 +227,7 @@ def _chart(
     series = {
         "units (50 indicators, 10 years)": lambda c: c[2] == 50 and c[3] == 10,
         "indicators (1,000 units, 10 years)": lambda c: c[1] == 1_000 and c[3] == 10,
-        "years (10,000 units, 50 indicators)": lambda c: c[1] == 10_000 and c[2] == 50,
+        "years (3,000 units, 50 indicators)": lambda c: c[1] == 3_000 and c[2] == 50,
     }
     fig, ax = plt.subplots(figsize=(7, 4.2))
     for label, keep in series.items():

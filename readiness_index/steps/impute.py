@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -58,10 +59,14 @@ def impute_median(x: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(x), np.nanmedian(x), x)
 
 
-def impute_group(x: pd.Series, groups: pd.Series, statistic: str = "mean") -> pd.Series:
+_Values = TypeVar("_Values", pd.Series, pd.DataFrame)
+
+
+def impute_group(x: _Values, groups: pd.Series, statistic: str = "mean") -> _Values:
     """Replace missing values by the mean (or median) of the unit's group.
 
-    A unit without a group, or a group with no value, stays missing.
+    A unit without a group, or a group with no value, stays missing. ``x`` is one
+    indicator (a series) or several (a frame, each column on its own).
 
     >>> x = pd.Series([1.0, np.nan, 5.0, np.nan])
     >>> impute_group(x, pd.Series(["a", "a", "b", "b"])).tolist()
@@ -209,7 +214,7 @@ class Imputer:
             else:
                 groups = self._group_of(year_rows)
                 statistic = method.name.removeprefix("group_")
-                parts.append(year_rows.apply(impute_group, groups=groups, statistic=statistic))
+                parts.append(impute_group(year_rows, groups=groups, statistic=statistic))
         return pd.concat(parts).reindex(wide.index)
 
     def _group_of(self, rows: pd.DataFrame) -> pd.Series:
