@@ -12,7 +12,10 @@ working folder, the fenced blocks run in the order they appear:
 - a block after ``<!-- output-of: readiness-index ... -->`` is that command's
   output: the command runs and must print the block's text.
 
-A block is left out only after a visible ``<!-- no-test: reason -->`` line.
+A block is left out only after a visible ``<!-- no-test: reason -->`` line. Every
+methodology shown in a ```` ```yaml ```` block must be valid, the README's ranking must be
+what ``ri.build().table()`` prints, and the README, the architecture page and the API
+reference must show every package, import contract and public module.
 """
 
 from __future__ import annotations
