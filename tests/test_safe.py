@@ -188,3 +188,11 @@ def _yaml(fw: Framework) -> str:
             "indicators": dump["indicators"],
         }
     )
+
+
+def test_indicator_data_built_directly_still_checks_codes() -> None:
+    from readiness_index.model.data import IndicatorData
+
+    long = pd.DataFrame({"country": ["../x"], "year": [2024], "indicator": ["a"], "value": [1.0]})
+    with pytest.raises(DataValidationError, match="break the code rule"):
+        IndicatorData(long)

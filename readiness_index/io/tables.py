@@ -214,14 +214,15 @@ def _check_parquet_types(file: Path, schema: Any) -> None:
             return plain(kind.value_type)
         return bool(
             types.is_string(kind) or types.is_large_string(kind) or types.is_integer(kind)
-            or types.is_floating(kind) or types.is_null(kind)
+            or types.is_floating(kind) or types.is_null(kind) or types.is_date(kind)
+            or types.is_timestamp(kind)
         )  # fmt: skip
 
     bad = [f"{field.name} ({field.type})" for field in schema if not plain(field.type)]
     if bad:
         raise _refused(
             file, Reason.CORRUPT,
-            f"has columns that are neither text nor numbers: {bad}; a long table holds "
+            f"has columns that are neither text, numbers nor dates: {bad}; a long table holds "
             "text (country, indicator, flag, source) and numbers (year, value)",
         )  # fmt: skip
 

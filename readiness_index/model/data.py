@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from readiness_index.errors import DataValidationError
 from readiness_index.model.contract import validate_long
 from readiness_index.model.framework import Framework
+from readiness_index.model.identifiers import CODE_RULE, valid_codes
 
 __all__ = [
     "IndicatorData",
@@ -59,6 +61,19 @@ class IndicatorData:
     groups: pd.DataFrame = field(default_factory=pd.DataFrame)
     names: dict[str, str] = field(default_factory=dict)
     corrections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=_CORRECTED))
+
+    def __post_init__(self) -> None:
+        """Codes are checked even when the table did not come through :func:`prepare_data`:
+        a unit or indicator code becomes a file name and a link in reports."""
+        for column in ("country", "indicator"):
+            if column in self.long.columns:
+                codes = pd.Series(self.long[column].dropna().unique())
+                bad = codes[~valid_codes(codes)].head(5).tolist()
+                if bad:
+                    raise DataValidationError(
+                        f"IndicatorData: {column} codes {bad} break the code rule; a code "
+                        f"has {CODE_RULE}. Build the data with prepare_data to see every failure."
+                    )
 
     @property
     def countries(self) -> list[str]:

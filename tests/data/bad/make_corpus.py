@@ -351,7 +351,7 @@ data_case("parquet_truncated", GOOD[: len(GOOD) // 2], "not a readable Parquet f
 data_case(
     "parquet_garbage", b"PAR1" + bytes(50) + b"PAR1", "not a readable Parquet file", ".parquet"
 )
-data_case("parquet_nested", parquet(ALL, unit=[[1]] * len(ALL)), "neither text nor numbers",
+data_case("parquet_nested", parquet(ALL, unit=[[1]] * len(ALL)), "neither text, numbers nor dates",
           ".parquet")  # fmt: skip
 data_case("parquet_inf", parquet([*ALL, "AT,2022,a,inf,,t"]), "a finite number", ".parquet")
 
