@@ -225,9 +225,15 @@ _UNDEFINED = (
 
 def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd.DataFrame:
     """The cells a step turned from a value into a missing value, with the reason."""
-    lost = before.notna() & after.isna()
-    stacked = cast(pd.Series, lost.rename_axis(columns="indicator").stack())
-    rows = stacked[stacked.to_numpy(dtype=bool)].reset_index()[["country", "year", "indicator"]]
+    lost = before.notna().to_numpy() & after.reindex_like(before).isna().to_numpy()
+    row, column = np.nonzero(lost)  # row by row, columns in order (as a stack gives them)
+    rows = pd.DataFrame(
+        {
+            "country": before.index.get_level_values("country").take(row),
+            "year": before.index.get_level_values("year").take(row),
+            "indicator": before.columns.take(column),
+        }
+    )
     return rows.assign(note=note, step=step)
 
 
@@ -248,7 +254,7 @@ def _flags(
         marked = where.fillna(False).to_numpy(dtype=bool)
         if marked.any():  # only the marked cells get a letter (no text work for the rest)
             text[marked] = text[marked] + letter
-    return pd.DataFrame(text, index=index, columns=_columns(codes))
+    return pd.DataFrame(text, index=index, columns=_columns(codes), dtype="str")
 
 
 def _ages(
@@ -371,7 +377,7 @@ def _ranks_within_years(scores: NDArray[np.float64], years: pd.Index) -> NDArray
 
 def _descending_ranks(block: NDArray[np.float64]) -> NDArray[np.int64]:
     """Per column: 1 for the highest value, ties the lowest rank, 0 where missing."""
-    order = np.argsort(-block, axis=0, kind="stable")  # missing values sort last
+    order = np.argsort(-block, axis=0)  # missing values sort last; ties share a rank anyway
     ordered = np.take_along_axis(block, order, axis=0)
     starts = np.ones(ordered.shape, dtype=bool)
     starts[1:] = ordered[1:] != ordered[:-1]
