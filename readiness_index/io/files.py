@@ -34,6 +34,12 @@ from readiness_index.errors import (
 from readiness_index.io.safe import folder_lock, sanitise_frame, sheet_name
 from readiness_index.io.safe_yaml import load_yaml
 from readiness_index.io.tables import DATA_SUFFIXES, read_table
+from readiness_index.io.workbook import (
+    analysis_sheets,
+    framework_sheet,
+    methodology_sheet,
+    weights_sheet,
+)
 from readiness_index.model.contract import FLAG_CODES
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import Framework
@@ -41,6 +47,9 @@ from readiness_index.model.methodology import Methodology
 
 if TYPE_CHECKING:
     from readiness_index.analysis.assumptions import Assumptions
+    from readiness_index.analysis.audit import AuditResult
+    from readiness_index.analysis.sensitivity import SensitivityResult
+    from readiness_index.analysis.uncertainty import UncertaintyResult
     from readiness_index.engine.results import IndexResult
 
 __all__ = [
@@ -500,11 +509,19 @@ def _data_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
 
 
 # -- results -----------------------------------------------------------------------------
-def export_result(result: IndexResult, path: str | os.PathLike[str]) -> Path:
+def export_result(
+    result: IndexResult,
+    path: str | os.PathLike[str],
+    *,
+    audit: AuditResult | None = None,
+    uncertainty: UncertaintyResult | None = None,
+    sensitivity: SensitivityResult | None = None,
+) -> Path:
     """Write a result by file type: ``.csv`` (scores), ``.json`` (record and scores) or
     ``.xlsx`` (one sheet per data set, like COINr's ``export_to_excel``, plus the scores,
     flags, data years, denominator years, flag codes, treatment log, screened-out units,
-    notes and the replay record).
+    notes, the framework, the weights, the methodology, the replay record and, when
+    given, the audit, uncertainty and sensitivity results).
 
     The scores are :meth:`~readiness_index.engine.results.IndexResult.flagged_scores`:
     every indicator row carries its data year, its denominator's year and its flags
@@ -526,8 +543,9 @@ def export_result(result: IndexResult, path: str | os.PathLike[str]) -> Path:
         with atomic_file(path) as handle:
             json.dump(payload, handle, indent=2)
     elif suffix == ".xlsx":
+        sheets = _export_sheets(result) + analysis_sheets(audit, uncertainty, sensitivity)
         with atomic_file(path, "wb") as handle:
-            write_sheets(handle, _export_sheets(result))
+            write_sheets(handle, sheets)
     else:
         raise DataFileError(f"Cannot write {path}: expected a .csv, .json or .xlsx file name.")
     return path
@@ -543,10 +561,16 @@ def _export_sheets(result: IndexResult) -> list[tuple[str, pd.DataFrame, bool]]:
         ("denominator_years", result.denominator_years.reset_index(), False),
         ("flag_codes", pd.Series(FLAG_CODES, name="meaning").rename_axis("flag").to_frame(), True),
     ]
-    for name in ("treatment", "screened_out", "notes"):
+    for name in ("treatment", "screened_out"):
         table = getattr(result, name)
         if not table.empty:
             sheets.append((name, table, False))
+    sheets += [
+        ("notes", result.notes, False),
+        ("framework", framework_sheet(result.framework), False),
+        ("weights", weights_sheet(result), False),
+        ("methodology", methodology_sheet(result.methodology), False),
+    ]
     record = pd.Series(result.record(), name="value").astype(str)
     sheets.append(("record", record.to_frame(), True))
     return sheets
