@@ -28,7 +28,6 @@ from readiness_index.errors import (
     DataFileNotFoundError,
     DefinitionError,
     MethodologyError,
-    ReadinessIndexError,
     Reason,
 )
 from readiness_index.io.safe import folder_lock, sanitise_frame, sheet_name
@@ -235,9 +234,7 @@ def _merge_file(
     try:
         content = load_yaml(file, DefinitionError) or {}
     except DefinitionError as err:
-        text = str(err).removeprefix(f"{file}: ").removeprefix(f"{file}, ")
-        reason = _first_reason(err, Reason.SYNTAX)
-        problems.append(_problem(str(file), "", text, reason))
+        problems.append(_yaml_problem(file, err))
         return
     if not isinstance(content, dict):
         found = f"found {type(content).__name__} {_short(content)}"
@@ -283,11 +280,14 @@ _LOOKS_LIKE_METHODOLOGY = (
 )
 
 
-def _first_reason(err: ReadinessIndexError, default: Reason) -> str:
-    failures = getattr(err, "failures", None)
-    if failures is None or "reason" not in failures or failures.empty:
-        return str(default)
-    return str(failures["reason"].iloc[0])
+def _yaml_problem(file: Path, err: DefinitionError) -> dict[str, str]:
+    """A refused YAML file as a framework problem, from the error's failure table."""
+    failures = err.failures
+    if failures is None or failures.empty:
+        return _problem(str(file), "", str(err), Reason.SYNTAX)
+    record = failures.iloc[0]
+    where = f"line {record['line']}" if pd.notna(record["line"]) else ""
+    return _problem(str(file), where, str(record["problem"]), str(record["reason"]))
 
 
 def _merge_index(

@@ -257,7 +257,8 @@ def _refuse(
     import pandas as pd
 
     where = f"{name}, line {line}" if line is not None else name
-    table = pd.DataFrame([{"file": name, "line": line, "reason": reason.value}], dtype=object)
+    record = {"file": name, "line": line, "reason": reason.value, "problem": text}
+    table = pd.DataFrame([record], dtype=object)
     made = error(f"{where}: {text}")
     made.failures = table  # type: ignore[attr-defined]
     return made
