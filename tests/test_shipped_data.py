@@ -13,10 +13,11 @@ import pytest
 
 from readiness_index.engine.editions import edition_data
 from readiness_index.engine.pipeline import build
-from readiness_index.io.files import load_framework, read_data
+from readiness_index.io.files import load_assumptions, load_framework, load_methodology, read_data
 from readiness_index.model.data import IndicatorData
 from readiness_index.model.framework import Framework
 from readiness_index.report.datadoc import render_data_doc
+from readiness_index.report.reviewdoc import render_plausibility
 
 ROOT = Path(__file__).resolve().parents[1]
 INDICATORS = ROOT / "indicators"
@@ -130,11 +131,21 @@ def test_the_index_builds_for_every_edition(framework: Framework, shipped: Indic
     assert result.data_years is not None
 
 
-def test_docs_data_md_is_up_to_date(framework: Framework, shipped: IndicatorData) -> None:
-    expected = render_data_doc(framework, shipped)
+def test_docs_data_md_and_plausibility_are_up_to_date(
+    framework: Framework, shipped: IndicatorData
+) -> None:
+    methodology = load_methodology(INDICATORS / "methodology.yaml")
+    assumptions = load_assumptions(ROOT / "docs" / "examples" / "uncertainty.yaml")
+    expected = render_data_doc(framework, shipped, methodology=methodology,
+                               assumptions=assumptions)  # fmt: skip
     assert (ROOT / "docs" / "data.md").read_text(encoding="utf-8") == expected, (
         "docs/data.md is stale; run: python -m readiness_index.report.datadoc"
     )
+    page = render_plausibility(framework, shipped, methodology)
+    assert (ROOT / "docs" / "plausibility.md").read_text(encoding="utf-8") == page, (
+        "docs/plausibility.md is stale; run: python -m readiness_index.report.datadoc"
+    )
+    assert "| PL | 21 | 15 | 6 |" in page and "ai_factories" in page  # Poland's 2025 rise
 
 
 def _build_script() -> ModuleType:

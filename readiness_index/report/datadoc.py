@@ -11,20 +11,36 @@ lives in :data:`RULES` and :data:`NOT_FOUND`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from readiness_index.analysis.assumptions import Assumptions
 from readiness_index.engine.editions import edition_data
-from readiness_index.io.files import atomic_file, bundled_path, load_framework, read_data
+from readiness_index.io.files import (
+    atomic_file,
+    bundled_path,
+    load_assumptions,
+    load_framework,
+    load_methodology,
+    read_data,
+)
 from readiness_index.model.contract import FLAG_CODES
 from readiness_index.model.data import IndicatorData
 from readiness_index.model.framework import Framework, Indicator
+from readiness_index.model.methodology import Methodology
+from readiness_index.report.reviewdoc import (
+    markdown_table,
+    render_plausibility,
+    review_sections,
+)
 
 __all__ = ["NOT_FOUND", "RULES", "coverage_counts", "main", "markdown_table", "render_data_doc"]
 
 EDITIONS = tuple(range(2021, 2026))
+#: The uncertainty assumptions whose rank intervals the page shows.
+ASSUMPTIONS = Path("docs") / "examples" / "uncertainty.yaml"
 
 RULES = """\
 ## How the shipped data were built
@@ -46,23 +62,31 @@ RULES = """\
   row's `provenance` (`period 2025-S2; ...`). For 2025 the TOP500 figure is the June
   2025 list, the latest in the raw data.
 * **Derived figures.** Per-inhabitant compute is not pre-computed: the shipped values
-  are the TOP500 Rmax sums and system counts, and the library's denominate step divides
-  them by `population` (World Bank SP.POP.TOTL) declared under `denominators:`. TOP500
-  sums and counts are 0 for countries with no system on a (complete) 500-system list.
-  `ai_factories` counts, per country, the EuroHPC AI Factory selections of all waves up
-  to the end of the year; 0 where none of the three complete selection waves (December
-  2024: 7, March 2025: 6, October 2025: 6) chose the country.
+  are the accelerated TOP500 Rmax sums, and the library's denominate step divides them
+  by `population` (World Bank SP.POP.TOTL) declared under `denominators:`; the year of
+  the population used is recorded for every per-capita value (`denominator_year`).
+  TOP500 sums are 0 for countries with no accelerated system on a (complete)
+  500-system list. `ai_factories` counts, per country, the EuroHPC AI Factory selections
+  of all waves up to the end of the year; 0 where none of the three complete selection
+  waves (December 2024: 7, March 2025: 6, October 2025: 6) chose the country, and 0 for
+  every country in 2021-2023, before the first wave (true zeros, each row with its own
+  provenance line).
 * **Editions.** Edition `e` (2021-2025) uses, per country and indicator, the latest
   data year `t <= e` with `e - t <= max_age` (see `readiness_index.engine.editions`); the data
   year is kept in `data_year`. Adding a newer year never changes an earlier edition.
 * **Goalposts.** Every indicator has fixed goalposts so that a score compares across
   editions: 0-100 for percentages, 0-1 for DESI shares, the documented range of the
   scale for scores (WGI estimates -2.5..2.5, OECD PMR 0..6), and for open-ended
-  quantities a round value above the best EU-27 figure observed (carbon intensity
-  0-1000 gCO2e/kWh, about an all-coal grid; electricity price 0-0.40 EUR/kWh; TOP500
-  Rmax 0-0.1 TFlop/s per inhabitant; TOP500 systems 0-2 per million inhabitants;
-  ICT specialists 0-10% of employment; ICT graduates 0-10% of graduates; AI Factories
-  0-3). Values beyond a goalpost score 0 or 100.
+  quantities a round value beyond the best (or worst) EU-27 figure of the data years the
+  editions use (electricity price 0-0.40 EUR/kWh; ICT specialists 0-10% of employment;
+  infringement cases opened in 2019: 0-40 late transposition, 0-20 non-conformity; AI
+  Factories 0-3). Accelerated TOP500 capacity has 0-0.01 TFlop/s per inhabitant (10
+  GFlop/s): after winsorisation the largest 2025 values (about 0.016) score 100, which
+  spreads the 2021-2023 editions' small values. Values beyond a goalpost score 0 or 100.
+* **Outliers.** COINr's rule, declared in `indicators/methodology.yaml`: an indicator
+  with |skewness| >= 2 and kurtosis >= 3.5 in an edition is winsorised (each edition on
+  its own, at most 5 points, no log fallback so the values keep their unit). The values
+  treated are listed under "Statistical audit" below.
 * **Targets.** EU-wide 2030 targets (Digital Decade, RED III) apply to every country
   unless a national target is given. The Blueprint's compute goal (x3 by 2030) is
   declared as the target of `accelerator_rmax` in `indicators/pillars/compute.yaml`
@@ -81,34 +105,23 @@ NOT_FOUND = """\
 * No data after reference year 2021 for connectivity (VHCN, 5G), open data (ODM 2021)
   and after 2020 for big data use and ICT graduates: the Digital Decade/DESI 2023-2025
   indicator files, Eurostat `isoc_eb_das` (data analytics 2023) and `isoc_eb_iip` (data
-  sharing) were not available. The data-spaces pillar therefore rests on 2020/2021
-  figures (`max_age: 5`).
+  sharing) were not available. These values are marked stale in later editions.
+* The TOP500 lists of November 2021 and November 2025 (the 2021 edition uses November
+  2020, the 2025 edition June 2025).
 * Full per-country Open Data Maturity overall scores (only 13 scattered values, not used).
 * R&D expenditure (`rd_e_gerdtot`), enterprises providing ICT training after 2020,
   Eurostat population and GDP (`demo_pjan`, `nama_10_gdp`; the World Bank series are used).
-* Regulatory fragmentation proper: Single Market Scoreboard transposition deficit and
-  infringements per Member State, AI Act national competent authority status, national AI
-  strategies, Doing Business 2020: not available as per-country data. The pillar uses the
-  World Bank WGI and the OECD PMR 2023 (Romania is not covered by PMR 2023; PMR 2018 is
-  not combined with 2023 because the releases use different schemas).
-* Epoch AI's AI supercomputer H100-equivalents cover 12 countries only (absence is not
-  zero), and the EuroHPC hosting-site list is incomplete: neither is in the score.
-* Renewable energy share (`nrg_ind_ren`) ends in 2023 (vintage of 7 March 2025).
-* Above-basic digital skills for 2025 were not extracted (2021 and 2023 only).
+* Regulatory fragmentation: the Single Market Scoreboard transposition deficit, open
+  infringement cases per member state after 2019 and AI Act national competent authority
+  status were not available as per-country data; infringement cases *opened* per year
+  (EUIP) end in 2019. OECD PMR 2018 is not combined with 2023 (different schemas), and
+  Romania is not in PMR 2023.
+* Electricity prices for bands IE/IF (the consumption of a 5-10 MW data centre).
+* Epoch AI's AI supercomputer H100-equivalents: one snapshot, 12 countries, absence not
+  zero; not in the score. The EuroHPC hosting-site list is incomplete: not in the score.
+* Renewable share of electricity (`nrg_ind_ren`, `REN_ELC`) ends in 2023 (vintage of
+  7 March 2025).
 """
-
-
-def markdown_table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A GitHub-flavoured Markdown table.
-
-    >>> print(markdown_table(["a", "b"], [[1, "x"]]))
-    | a | b |
-    |---|---|
-    | 1 | x |
-    """
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def coverage_counts(long: pd.DataFrame, indicator: str) -> pd.Series:
@@ -125,9 +138,20 @@ def coverage_counts(long: pd.DataFrame, indicator: str) -> pd.Series:
 
 
 def render_data_doc(
-    framework: Framework, data: IndicatorData, editions: Sequence[int] = EDITIONS
+    framework: Framework,
+    data: IndicatorData,
+    editions: Sequence[int] = EDITIONS,
+    *,
+    methodology: Methodology | None = None,
+    assumptions: Assumptions | None = None,
 ) -> str:
-    """The whole ``docs/data.md`` page as Markdown text."""
+    """The whole ``docs/data.md`` page as Markdown text.
+
+    With a ``methodology``, the page adds the review sections of
+    :func:`readiness_index.report.reviewdoc.review_sections` (what changed, the age of
+    the data, the audit, leave one indicator out and, with ``assumptions``, the rank
+    intervals of the uncertainty analysis).
+    """
     countries = [u.code for u in framework.units] or data.countries
     parts = [
         "# Data of the European AI Readiness Index",
@@ -136,9 +160,10 @@ def render_data_doc(
         RULES,
         _overview(framework, data.long, countries),
         _editions(framework, data, editions, countries),
-        NOT_FOUND,
-        "## Indicators",
     ]
+    if methodology is not None:
+        parts += review_sections(framework, data, methodology, assumptions)
+    parts += [NOT_FOUND, "## Indicators"]
     codes = [ind.code for ind in _in_tree_order(framework)]
     for code in (*codes, *(d.code for d in framework.denominators)):
         parts.append(_indicator_section(framework, data.long, code, countries))
@@ -237,8 +262,14 @@ def _definition(ind: Indicator) -> list[str]:
             f"* Goalposts: {ind.goalposts.lower:g} to {ind.goalposts.upper:g}; "
             f"max age: {ind.max_age} years"
         )
+    if ind.stale_after is not None:
+        lines.append(f"* Stale after {ind.stale_after} years (its own rule)")
+    if not ind.active:
+        lines.append("* Not in the score: context only (see its limits)")
     if ind.rationale:
         lines.append(f"* Why: {ind.rationale}")
+    if ind.limits:
+        lines.append(f"* Limits: {ind.limits}")
     return lines
 
 
@@ -294,10 +325,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     data_dir = Path(args[1]) if len(args) > 1 else framework_dir / "data"
     output = Path(args[2]) if len(args) > 2 else Path("docs") / "data.md"
     framework = load_framework(framework_dir)
-    text = render_data_doc(framework, read_data(data_dir, framework=framework))
-    with atomic_file(output) as handle:
-        handle.write(text)
-    print(f"wrote {output}")
+    data = read_data(data_dir, framework=framework)
+    methodology = load_methodology(framework_dir / "methodology.yaml")
+    assumptions = load_assumptions(ASSUMPTIONS) if ASSUMPTIONS.is_file() else None
+    pages = {
+        output: render_data_doc(framework, data, methodology=methodology, assumptions=assumptions),
+        output.with_name("plausibility.md"): render_plausibility(framework, data, methodology),
+    }
+    for path, text in pages.items():
+        with atomic_file(path) as handle:
+            handle.write(text)
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":
