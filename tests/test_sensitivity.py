@@ -111,3 +111,18 @@ def test_bad_design_fails_before_running(
     arguments: dict[str, object] = {"assumptions": SPEC, "n": 64, "seed": 1} | kwargs
     with pytest.raises(AssumptionError, match=words):
         sensitivity(fw, data, None, **arguments)  # type: ignore[arg-type]
+
+
+def test_failed_runs_are_counted_and_listed_with_their_reason(
+    small: tuple[Framework, IndicatorData],
+) -> None:
+    """A geometric mean of z-scores (negative values) fails where the build refuses it."""
+    fw, data = small
+    spec = {
+        "normalise": [{"method": "minmax", "lower": 1}, {"method": "zscore"}],
+        "aggregate": [{"method": "arithmetic"}, {"method": "geometric"}],
+    }
+    result = sensitivity(fw, data, None, spec, n=32, seed=2, n_bootstrap=10)
+    assert result.n_failed == len(result.failures) > 0
+    assert result.failures["reason"].str.contains("aggregation 'geometric' needs values >= 0").all()
+    assert result.failures["run"].between(1, result.n_runs).all()

@@ -27,15 +27,16 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 from SALib.sample import sobol as sobol_sample
 
 from readiness_index.analysis.assumptions import Assumptions
-from readiness_index.analysis.montecarlo import Plan, prepare, run
+from readiness_index.analysis.montecarlo import Draws, Plan, failure_reasons, prepare, run
 from readiness_index.analysis.replicate import Floats, rank_descending
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
@@ -112,6 +113,9 @@ class SensitivityResult(Displayed):
     n_runs, n_failed, n_dropped : int
         Runs evaluated; runs that failed (as in uncertainty analysis); base rows
         left out because one of their runs failed.
+    failures : DataFrame
+        One row per failed run (``run``, counted from 1): why it failed (the aggregate,
+        the unit and the values its aggregation accepts).
     """
 
     assumptions: Assumptions
@@ -125,6 +129,7 @@ class SensitivityResult(Displayed):
     n_runs: int
     n_failed: int
     n_dropped: int
+    failures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"run": [], "reason": []}))
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -227,9 +232,8 @@ def sensitivity(
     )
     groups = list(dict.fromkeys(plan.dimensions))
     unit = _saltelli(plan.dimensions, n, seed)
-    scores, failure = run(
-        plan, plan.draws(unit), batch_size=batch_size, n_jobs=n_jobs, progress=progress
-    )
+    draws = plan.draws(unit)
+    scores, failure = run(plan, draws, batch_size=batch_size, n_jobs=n_jobs, progress=progress)
     failed = failure[:, 0] >= 0
     outputs, labels = _outputs(plan, scores)
     blocks_ok = ~failed.reshape(n, len(groups) + 2).any(axis=1)
@@ -248,7 +252,14 @@ def sensitivity(
         n_runs=len(failed),
         n_failed=int(failed.sum()),
         n_dropped=int((~blocks_ok).sum()),
+        failures=_failures(plan, draws, failure),
     )
+
+
+def _failures(plan: Plan, draws: Draws, failure: NDArray[np.intp]) -> pd.DataFrame:
+    reasons = np.array(failure_reasons(plan, draws, failure), dtype=object)
+    rows = np.flatnonzero(failure[:, 0] >= 0)
+    return pd.DataFrame({"run": rows + 1, "reason": reasons[rows]})
 
 
 def _check_design(assumptions: Assumptions, n: int, n_bootstrap: int, confidence: float) -> None:
