@@ -141,7 +141,9 @@ def _uncertainty(args: argparse.Namespace, fw: Any, data: Any) -> Callable[[], o
     from dask.distributed import Client, LocalCluster
     from joblib import parallel_config
 
-    cluster = LocalCluster(n_workers=args.jobs, threads_per_worker=1, processes=True)
+    cluster = LocalCluster(
+        n_workers=args.jobs, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
     client = Client(cluster)
 
     def on_dask() -> object:

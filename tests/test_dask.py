@@ -27,7 +27,7 @@ ASSUMPTIONS = Path(__file__).resolve().parents[1] / "docs" / "examples" / "uncer
 @pytest.fixture(scope="module")
 def client() -> distributed.Client:
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     with cluster, distributed.Client(cluster) as client:
         yield client
