@@ -6,12 +6,18 @@ console error, no request leaves the site's folder, every chart is visible, ever
 link within the site leads to a page that exists. Screenshots of the overview and
 of one country report are saved to ``docs/images/`` for the README.
 
+On every page type, in English and German: no horizontal overflow on a 390 px wide
+phone (``scrollWidth``), no chart text below 10 px, no axe-core violation of WCAG 2.1
+AA (``axe-playwright-python``, which ships axe-core), and a printed PDF within a
+declared number of A4 pages (:data:`PRINT_PAGES`).
+
 Skipped, with the reason, where Playwright or ``/usr/bin/chromium`` is missing
 (install Chromium with ``apt-get install chromium``; never ``playwright install``).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,7 +125,8 @@ def check_page(browser: tuple[Any, Watcher], site: Path, name: str, charts: int)
         box = chart.bounding_box()
         assert chart.is_visible() and box is not None, f"{name}: chart {index} not visible"
         assert box["width"] > 200 and box["height"] > 100, f"{name}: chart {index} is {box}"
-        assert chart.get_attribute("role") == "img"
+        # a chart is an image; the map, whose squares are links, a named group of links
+        assert chart.get_attribute("role") == ("group" if chart.locator("a").count() else "img")
     for link in _links(page):
         _check_link(site, name, link)
     assert not watcher.errors, f"{name}: {watcher.errors}"
@@ -131,7 +138,7 @@ def _links(page: Any) -> list[str]:
     return list(
         page.evaluate(
             """() => [
-              ...Array.from(document.querySelectorAll('a[href]'), a => a.href),
+              ...Array.from(document.querySelectorAll('a[href]:not(svg a)'), a => a.href),
               ...Array.from(document.querySelectorAll('svg a'),
                             a => new URL(a.getAttribute('xlink:href') || a.getAttribute('href'),
                                          document.baseURI).href),
@@ -208,3 +215,89 @@ def test_print_stylesheet_hides_navigation(browser: tuple[Any, Watcher], site: P
     assert not page.locator("nav.pages").is_visible()
     assert page.locator("svg.chart").first.is_visible()
     page.emulate_media(media="screen")
+
+
+# -- phones, accessibility, print ------------------------------------------------------------
+PAGE_TYPES = ("index", f"DE-{YEAR}", "methodology", "explorer", "compare", "downloads")
+PHONE = {"width": 390, "height": 844}
+#: The most A4 pages each page type may print to (the shipped index, 27 countries).
+PRINT_PAGES = {"index": 4, f"DE-{YEAR}": 8, "methodology": 16, "explorer": 3, "compare": 3,
+               "downloads": 2}  # fmt: skip
+
+
+def _name(stem: str, language: str) -> str:
+    return f"{stem}.html" if language == "en" else f"{stem}.{language}.html"
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("stem", PAGE_TYPES)
+def test_no_horizontal_overflow_on_a_phone(
+    browser: tuple[Any, Watcher], site: Path, stem: str, language: str
+) -> None:
+    page, _ = browser
+    page.set_viewport_size(PHONE)
+    try:
+        open_page(browser, site, _name(stem, language))
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{stem} ({language}) is {width} px wide at 390 px"
+        smallest = page.evaluate(_SMALLEST_CHART_TEXT)
+        assert smallest is None or smallest >= 10, f"{stem}: chart text of {smallest:.1f} px"
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+# the rendered size of the smallest chart text: its font size times the chart's scale
+_SMALLEST_CHART_TEXT = """() => {
+  let smallest = null;
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const box = svg.viewBox.baseVal;
+    if (!box || !box.width) continue;
+    const scale = svg.getBoundingClientRect().width / box.width;
+    for (const text of svg.querySelectorAll('text')) {
+      if (!text.textContent.trim()) continue;
+      const size = parseFloat(getComputedStyle(text).fontSize) * scale;
+      smallest = smallest === null ? size : Math.min(smallest, size);
+    }
+  }
+  return smallest;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("stem", PAGE_TYPES)
+def test_no_accessibility_violations(
+    browser: tuple[Any, Watcher], site: Path, stem: str, language: str
+) -> None:
+    axe = pytest.importorskip(
+        "axe_playwright_python.sync_playwright", reason="axe-playwright-python"
+    )
+    page = open_page(browser, site, _name(stem, language))
+    results = axe.Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+        "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})  # fmt: skip
+    violations = results.response["violations"]
+    assert not violations, results.generate_report()
+
+
+def test_map_is_one_named_link_per_country(browser: tuple[Any, Watcher], site: Path) -> None:
+    page = open_page(browser, site, "index.de.html")
+    links = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#tile-map a'),"
+        " a => a.getAttribute('aria-label'))"
+    )
+    assert len(links) == 27 and all(links), links
+    assert any(re.fullmatch(r"Deutschland: \d+,\d", link) for link in links), links
+    assert page.locator("[role=img] a").count() == 0
+
+
+@pytest.mark.parametrize("stem", PAGE_TYPES)
+def test_print_fits_the_declared_pages(
+    browser: tuple[Any, Watcher], site: Path, stem: str, tmp_path: Path
+) -> None:
+    page = open_page(browser, site, _name(stem, "en"))
+    page.emulate_media(media="print")
+    try:
+        pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    finally:
+        page.emulate_media(media="screen")
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert 1 <= pages <= PRINT_PAGES[stem], f"{stem} prints to {pages} pages"

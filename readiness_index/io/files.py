@@ -242,10 +242,7 @@ def _merge_file(
         return
     if _unknown_keys(file, content, problems):
         return
-    if "index" in content:
-        _merge_index(file, content["index"], merged, problems)
-    if "map" in content:
-        merged["map"] = content["map"]
+    _merge_blocks(file, content, merged, problems)
     for key in ("aggregates", "indicators", "denominators", "units"):
         items = content.get(key) or []
         if not isinstance(items, list):

@@ -35,6 +35,7 @@ from matplotlib.colorbar import Colorbar
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 __all__ = [
@@ -70,7 +71,7 @@ _RC: dict[Any, Any] = {
     "svg.fonttype": "none",
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"],
-    "font.size": 9.0,
+    "font.size": 9.5,
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
@@ -103,8 +104,12 @@ def _plain(value: float) -> str:
     return f"{value:g}"
 
 
-def to_svg(figure: Figure, text: ChartText) -> str:
+def to_svg(figure: Figure, text: ChartText, *, links: bool = False) -> str:
     """Serialise ``figure`` as inline SVG with ``role="img"``, a title and a description.
+
+    The SVG never shrinks below the width at which its smallest text (9 pt) is
+    10 CSS px (``min-width``, :data:`MIN_TEXT_PX`): on a narrow screen the chart
+    scrolls inside its figure instead of shrinking its text.
 
     Parameters
     ----------
@@ -112,6 +117,9 @@ def to_svg(figure: Figure, text: ChartText) -> str:
         The figure to serialise.
     text : ChartText
         Id, title and description written into the SVG (escaped).
+    links : bool, default False
+        The chart holds links (a map): it is then a named ``group``, not an image,
+        so that each link stays reachable by keyboard and screen readers.
 
     Returns
     -------
@@ -126,8 +134,13 @@ def to_svg(figure: Figure, text: ChartText) -> str:
     svg = svg.replace(' target="_blank"', "")  # links open in the same tab, like the rest
     chart = escape(text.chart_id)
     svg = _scoped_ids(svg, chart)
+    role = "group" if links else "img"
+    width_pt = float(figure.get_figwidth()) * 72
+    smallest = _smallest_font(figure)
+    minimum = math.ceil(width_pt * MIN_TEXT_PX / smallest)  # px at which that text is 10 px
     head = (
-        f'<svg id="{chart}" role="img" aria-labelledby="{chart}-title {chart}-desc" class="chart"'
+        f'<svg id="{chart}" role="{role}" aria-labelledby="{chart}-title {chart}-desc" '
+        f'class="chart" style="min-width: {minimum}px"'
     )
     accessible = (
         f'<title id="{chart}-title">{escape(text.title)}</title>'
@@ -135,6 +148,16 @@ def to_svg(figure: Figure, text: ChartText) -> str:
     )
     opening_end = svg.index(">") + 1
     return head + svg[4:opening_end] + accessible + svg[opening_end:]
+
+
+#: Chart text is never drawn smaller than this many CSS pixels.
+MIN_TEXT_PX = 10.0
+
+
+def _smallest_font(figure: Figure) -> float:
+    """The smallest font size (pt) of the figure's text."""
+    sizes = [float(text.get_fontsize()) for text in figure.findobj(Text)]
+    return float(min([size for size in sizes if size > 0] or [_RC["font.size"]]))
 
 
 def _scoped_ids(svg: str, prefix: str) -> str:
@@ -199,6 +222,10 @@ def pillar_profile(
             ),
             axes.scatter(best, position, marker="D", s=42, color=OKABE_ITO["black"], zorder=4),
         ]
+        for y, value in zip(position, country, strict=True):
+            if np.isfinite(value):  # every bar labelled, a zero (no bar) included
+                axes.annotate(number_format(value), (value, y), xytext=(4, 0),
+                              textcoords="offset points", va="center", fontsize=9)  # fmt: skip
         axes.set_yticks(position, list(labels))
         axes.invert_yaxis()
         if limits is not None:  # the methodology's scale; without one, the data's range
@@ -237,36 +264,49 @@ def rank_intervals(
 
 def trend(
     years: Sequence[int],
-    scores: Sequence[float],
+    scores: Sequence[float] | Mapping[str, Sequence[float]],
     *,
     text: ChartText,
     axis_label: str,
     number_format: NumberFormat = _plain,
+    limits: tuple[float, float] | None = (0.0, 100.0),
 ) -> str:
-    """A line of a country's index score over the editions.
+    """Lines of scores over the editions: one series, or one per label (index and pillars).
+
+    The axis rule: the y axis spans ``limits`` (the methodology's scale, 0 to 100),
+    so that a small change looks small; without limits, the data's range. Every
+    edition has its tick; the values of a single series are written at each point.
 
     Examples
     --------
     >>> "<desc" in trend([2024], [3.0], text=ChartText("t", "T", "D"), axis_label="Score")
     True
+    >>> svg = trend([2024, 2025], {"Index": [50.0, 52.0], "Energy": [60.0, 0.0]},
+    ...             text=ChartText("t", "T", "D"), axis_label="Score")
+    >>> "Energy" in svg
+    True
     """
+    series = dict(scores) if isinstance(scores, Mapping) else {"": list(scores)}
+    colours = list(OKABE_ITO.values())
     with rc_context(_RC):
-        figure = _figure(6.4, 2.6)
+        figure = _figure(6.4, 3.4 if len(series) > 1 else 2.8)
         axes = figure.add_subplot()
-        axes.plot(list(years), list(scores), marker="o", color=OKABE_ITO["blue"], linewidth=2)
-        for year, score in zip(years, scores, strict=True):
-            axes.annotate(
-                number_format(score),
-                (year, score),
-                textcoords="offset points",
-                xytext=(0, 7),
-                ha="center",
-            )
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f}"))
+        for number, (label, values) in enumerate(series.items()):
+            axes.plot(list(years), list(values), marker="o", label=label or None,
+                      color=colours[number % len(colours)], linewidth=2.6 if number == 0 else 1.4,
+                      zorder=3 if number == 0 else 2)  # fmt: skip
+        if len(series) == 1:
+            for year, score in zip(years, next(iter(series.values())), strict=True):
+                axes.annotate(number_format(score), (year, score), textcoords="offset points",
+                              xytext=(0, 7), ha="center")  # fmt: skip
+        axes.set_xticks(list(years), [str(year) for year in years])
         axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: number_format(value)))
+        if limits is not None:
+            axes.set_ylim(*limits)
         axes.set_ylabel(axis_label)
-        axes.margins(x=0.15, y=0.25)
+        axes.margins(x=0.08)
+        if len(series) > 1:
+            figure.legend(loc="outside lower center", ncols=3, frameon=False)
         return to_svg(figure, text)
 
 
@@ -293,7 +333,7 @@ def heat_map(
     """
     grid = np.asarray(values, dtype="float64")
     with rc_context(_RC):
-        figure = _figure(1.3 * len(column_labels) + 2.8, 0.28 * len(row_labels) + 1.6)
+        figure = _figure(1.5 * len(column_labels) + 3.0, 0.34 * len(row_labels) + 1.9)
         axes = figure.add_subplot()
         norm = Normalize(*limits) if limits is not None else Normalize()
         image = axes.pcolormesh(grid, cmap="cividis", norm=norm)
@@ -308,9 +348,12 @@ def heat_map(
                     ha="center",
                     va="center",
                     color=shade,
-                    fontsize=7.5,
+                    fontsize=9.5,
                 )
-        axes.set_xticks(np.arange(len(column_labels)), list(column_labels), rotation=30, ha="right")
+        # ticks at the centre of each column (cells span [i, i + 1])
+        axes.set_xticks(
+            np.arange(len(column_labels)) + 0.5, list(column_labels), rotation=30, ha="right"
+        )
         axes.set_yticks(np.arange(len(row_labels)) + 0.5, list(row_labels))
         axes.tick_params(length=0)
         for spine in axes.spines.values():
@@ -364,7 +407,7 @@ def tile_map(
         axes.set_ylim(-max(row for _, row in grid.values()), 1)
         axes.set_aspect("equal")
         axes.set_axis_off()
-        return to_svg(figure, text)
+        return to_svg(figure, text, links=True)
 
 
 def _tens(scores: Sequence[float]) -> Normalize:
@@ -402,11 +445,11 @@ def _tile(
         ha="center",
         va="center",
         color="white" if dark else "black",
-        fontsize=8,
+        fontsize=9,
     )
-    if url:
+    label.set_gid(f"tile-label-{code}")
+    if url:  # one link per unit: the square (its text lets clicks through, see report.css)
         tile.set_url(url)
-        label.set_url(url)
 
 
 # -- figures for Python sessions (returned as matplotlib Figure objects) ----------------------

@@ -7,8 +7,8 @@ lists and country names follow the language's CLDR conventions through Babel.
 
 Examples
 --------
->>> sorted(available_languages())
-['de', 'en', 'fr']
+>>> sorted(available_languages())[:6]
+['bg', 'cs', 'da', 'de', 'el', 'en']
 >>> format_number(1234.56, "fr"), country_label("EL", "de")
 ('1\u202f234,6', 'Griechenland')
 """
@@ -42,6 +42,7 @@ __all__ = [
     "available_languages",
     "check_languages",
     "country_label",
+    "css_string",
     "filters",
     "format_day",
     "format_listing",
@@ -50,6 +51,7 @@ __all__ = [
     "format_signed",
     "format_value",
     "language_name",
+    "sort_countries",
     "template_folders",
     "translations",
 ]
@@ -198,6 +200,24 @@ def country_label(code: str, language: str) -> str:
     return str(_locale(language).territories.get(iso, code))
 
 
+def sort_countries(codes: Iterable[str], language: str) -> list[str]:
+    """Country codes sorted by their names in ``language``, by its collation rules (ICU).
+
+    >>> sort_countries(["AT", "DE", "CZ"], "cs"), sort_countries(["AT", "DE", "CZ"], "en")
+    (['CZ', 'DE', 'AT'], ['AT', 'CZ', 'DE'])
+    """
+    collator = _collator(language)
+    return sorted(codes, key=lambda code: collator.getSortKey(country_label(code, language)))
+
+
+@cache
+def _collator(language: str) -> Any:
+    from icu import Collator  # type: ignore[import-untyped]
+    from icu import Locale as IcuLocale
+
+    return Collator.createInstance(IcuLocale(_FORMATTING_LOCALES.get(language, language)))
+
+
 def format_listing(items: Iterable[Any], language: str) -> Markup:
     """Join items as a list in the language (``a, b et c``), each item escaped.
 
@@ -205,6 +225,16 @@ def format_listing(items: Iterable[Any], language: str) -> Markup:
     '&lt;b&gt; and c'
     """
     return Markup(format_list([str(escape(item)) for item in items], locale=_locale(language)))
+
+
+def css_string(text: str) -> Markup:
+    r"""Text as the inside of a CSS string (``content: "..."``), safe in a ``<style>``.
+
+    >>> print(css_string('Index "A" </style>!'))
+    Index \22 A\22  \3c /style\3e !
+    """
+    out = "".join(f"\\{ord(c):x} " if c in '\\"<>\n\r' else c for c in str(text))
+    return Markup(out)
 
 
 def filters(language: str) -> dict[str, Callable[..., Any]]:
@@ -217,4 +247,6 @@ def filters(language: str) -> dict[str, Callable[..., Any]]:
         "day": partial(format_day, language=language),
         "country": partial(country_label, language=language),
         "listing": partial(format_listing, language=language),
+        "sort_countries": partial(sort_countries, language=language),
+        "css_string": css_string,
     }

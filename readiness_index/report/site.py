@@ -20,8 +20,8 @@ suffix (``index.de.html``, ``AT-2025.de.html``). Styles live in ``assets/``.
 
 Examples
 --------
->>> sorted(available_languages())
-['de', 'en', 'fr']
+>>> sorted(available_languages())[:6]
+['bg', 'cs', 'da', 'de', 'el', 'en']
 >>> page_name("country", "de", ("en", "de"), country="AT", year=2025)
 'AT-2025.de.html'
 """
@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 import pandas as pd
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from readiness_index.errors import ReportError
 from readiness_index.io.files import atomic_directory
@@ -559,10 +559,14 @@ def _relink(site: _Site, svgs: dict[str, Markup], scores: dict[str, Any]) -> dic
     out = {}
     for language, svg in svgs.items():
         text = str(svg)
-        for country, _ in scores.values():
+        for country, score in scores.values():
             drawn = page_name("country", first, site.languages, country=country, year=site.year)
             own = page_name("country", language, site.languages, country=country, year=site.year)
-            text = text.replace(f'href="{drawn}"', f'href="{own}"')
+            name = f"{country_label(country, language)}: {format_number(score, language)}"
+            text = text.replace(
+                f'xlink:href="{drawn}"',
+                f'xlink:href="{own}" href="{own}" role="link" aria-label="{escape(name)}"',
+            )
         out[language] = Markup(text)
     return out
 
@@ -585,7 +589,7 @@ def _country_contexts(site: _Site, country: str) -> Contexts:
     rows = report_views.indicator_rows(result, country, site.year, site.edition)
     overview = {row.country: row for row in site.ranking}
     pillars = _pillar_rows(site, country)
-    trend = report_views.trend_rows(result, country)
+    trend = report_views.trend_rows(result, country, tuple(row["node"].code for row in pillars))
     codes = [row["node"].code for row in pillars]
     strong_pillar, weak_pillar = site.edition.strongest_and_weakest(country, codes)
     context = {
@@ -609,7 +613,7 @@ def _country_contexts(site: _Site, country: str) -> Contexts:
     no_chart = dict.fromkeys(site.languages, None)
     drawn = {
         "profile_chart": _profile_chart(site, pillars, country),
-        "trend_chart": _trend_chart(site, trend, country) if len(trend) > 1 else no_chart,
+        "trend_chart": _trend_chart(site, trend, pillars, country) if len(trend) > 1 else no_chart,
     }
     return _per_language(site, context, drawn)  # type: ignore[arg-type]
 
@@ -663,24 +667,34 @@ def _profile_chart(site: _Site, pillars: list[dict[str, Any]], country: str) -> 
     return _chart(site, draw, words, head)
 
 
-def _trend_chart(site: _Site, trend: list[dict[str, Any]], country: str) -> dict[str, Markup]:
+def _trend_chart(
+    site: _Site, trend: list[dict[str, Any]], pillars: list[dict[str, Any]], country: str
+) -> dict[str, Markup]:
+    framework = site.full_framework
+    codes = [row["node"].code for row in pillars]
+
     def words(language: str, gettext: Gettext) -> list[str]:
-        return [gettext("Index score")]
+        names = [framework.text(code, "name", language) or code for code in codes]
+        return [gettext("Index score"), gettext("Score"), *names]
 
     def head(language: str, gettext: Gettext) -> tuple[str, str]:
         name = country_label(country, language)
         return gettext("Index score of %(country)s over the editions") % {"country": name}, gettext(
-            "Line chart of the index score of %(country)s in each edition; the table "
-            "below gives the scores and ranks."
+            "Line chart of the index score (thick line) and the pillar scores of "
+            "%(country)s in each edition; the table below gives the numbers."
         ) % {"country": name}
 
     def draw(drawn: Sequence[str]) -> str:
+        series = {drawn[0]: _floats(row["score"] for row in trend)}
+        for number, code in enumerate(codes):
+            series[drawn[2 + number]] = _floats(row["pillars"][code] for row in trend)
         return charts.trend(
             [row["year"] for row in trend],
-            _floats(row["score"] for row in trend),
+            series,
             text=charts.ChartText("trend-chart", "", ""),
-            axis_label=drawn[0],
-            number_format=_drawn(1),
+            axis_label=drawn[1],
+            number_format=_drawn(0),
+            limits=site.scale,
         )
 
     return _chart(site, draw, words, head)

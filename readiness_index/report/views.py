@@ -28,8 +28,8 @@ A small index of two countries over two years:
 >>> [(row.indicator.code, row.raw, row.score, row.rank) for row in
 ...  indicator_rows(result, "AT", 2025)]
 [('a', 1.0, 0.0, 2), ('b', 1.0, 0.0, 2)]
->>> trend_rows(result, "AT")
-[{'year': 2024, 'score': 50.0, 'rank': 1}, {'year': 2025, 'score': 0.0, 'rank': 2}]
+>>> [(row["year"], row["score"], row["rank"]) for row in trend_rows(result, "AT")]
+[(2024, 50.0, 1), (2025, 0.0, 2)]
 """
 
 from __future__ import annotations
@@ -220,16 +220,26 @@ def indicator_rows(
     return rows
 
 
-def trend_rows(result: IndexResult, country: str) -> list[dict[str, Any]]:
-    """The index score and rank of ``country`` in every edition of the result."""
-    scores = result.scores
-    rows = scores[(scores["country"] == country) & (scores["code"] == result.framework.root)]
-    table = rows.sort_values("year")[["year", "score", "rank"]].astype("float64")
-    return [
-        {"year": round(year), "score": _number(score), "rank": round(rank)}
-        for year, score, rank in table.to_numpy()
-        if not math.isnan(rank)
-    ]
+def trend_rows(
+    result: IndexResult, country: str, codes: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
+    """The index score and rank of ``country`` in every edition, and its scores on ``codes``.
+
+    Every edition of the result has its row (a missing score or rank is ``None``).
+    """
+    scores = result.scores[result.scores["country"] == country]
+    root = result.framework.root
+    rows = []
+    for year in result.years:
+        mine = scores[scores["year"] == year].set_index("code")
+        rank = _number(mine["rank"].get(root))
+        rows.append({
+            "year": year,
+            "score": _number(mine["score"].get(root)),
+            "rank": None if rank is None else round(rank),
+            "pillars": {code: _number(mine["score"].get(code)) for code in codes},
+        })  # fmt: skip
+    return rows
 
 
 @dataclass(frozen=True)
