@@ -23,7 +23,12 @@ from click.testing import CliRunner
 from readiness_index import load_framework
 from readiness_index.cli.report import report
 from readiness_index.io.files import bundled_path
-from readiness_index.report.i18n import available_languages, country_label, sort_countries
+from readiness_index.report.i18n import (
+    available_languages,
+    country_label,
+    sort_countries,
+    tailored_collation,
+)
 
 LANGUAGES = [
     "bg",
@@ -219,6 +224,27 @@ def test_framework_text_is_declared_in_every_language() -> None:
                 assert text.policy, (language, node.code)
 
 
+def test_without_icu_names_sort_by_the_default_unicode_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import readiness_index.report.i18n as i18n
+
+    monkeypatch.setattr(i18n, "tailored_collation", lambda: False)
+    i18n._collation_key.cache_clear()
+    try:
+        # Belgien, Österreich, Polen: "Ö" sorts with "O", not after "Z" as code points do
+        assert sort_countries(["PL", "AT", "BE"], "de") == ["BE", "AT", "PL"]
+        # Česko with C, before Dánsko
+        assert sort_countries(["DK", "CZ", "BG"], "cs") == ["BG", "CZ", "DK"]
+    finally:
+        i18n._collation_key.cache_clear()
+
+
+@pytest.mark.skipif(
+    not tailored_collation(),
+    reason="PyICU is not installed (pip install '.[icu]'): each language's own collation "
+    "rules are unavailable",
+)
 def test_countries_are_listed_in_each_languages_order(site: Path) -> None:
     # Czech sorts "Ch" after "H" and "Č" after "C"
     order = sort_countries(["HR", "IT", "HU", "CZ", "BG", "DK"], "cs")

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
@@ -201,21 +201,45 @@ def country_label(code: str, language: str) -> str:
 
 
 def sort_countries(codes: Iterable[str], language: str) -> list[str]:
-    """Country codes sorted by their names in ``language``, by its collation rules (ICU).
+    """Country codes sorted by their names in ``language``.
+
+    With PyICU installed (the ``icu`` extra), names are sorted by the language's own
+    collation rules (Czech puts "Ch" after "H"); without it, by the Unicode Collation
+    Algorithm's default order (pyuca), which already sorts "Österreich" with "O" and
+    "Česko" with "C", but knows no language's own rules.
 
     >>> sort_countries(["AT", "DE", "CZ"], "cs"), sort_countries(["AT", "DE", "CZ"], "en")
     (['CZ', 'DE', 'AT'], ['AT', 'CZ', 'DE'])
     """
-    collator = _collator(language)
-    return sorted(codes, key=lambda code: collator.getSortKey(country_label(code, language)))
+    key = _collation_key(language)
+    return sorted(codes, key=lambda code: key(country_label(code, language)))
+
+
+def tailored_collation() -> bool:
+    """Whether PyICU is installed, so that sorting follows each language's own rules."""
+    try:
+        import icu  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 @cache
-def _collator(language: str) -> Any:
-    from icu import Collator  # type: ignore[import-untyped]
+def _default_collator() -> Any:
+    from pyuca import Collator as UcaCollator  # the default table is read once
+
+    return UcaCollator()
+
+
+@cache
+def _collation_key(language: str) -> Callable[[str], Any]:
+    if not tailored_collation():
+        return cast(Callable[[str], Any], _default_collator().sort_key)
+    from icu import Collator
     from icu import Locale as IcuLocale
 
-    return Collator.createInstance(IcuLocale(_FORMATTING_LOCALES.get(language, language)))
+    collator = Collator.createInstance(IcuLocale(_FORMATTING_LOCALES.get(language, language)))
+    return cast(Callable[[str], Any], collator.getSortKey)
 
 
 def format_listing(items: Iterable[Any], language: str) -> Markup:
