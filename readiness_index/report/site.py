@@ -43,6 +43,7 @@ from markupsafe import Markup, escape
 
 from readiness_index.errors import ReportError
 from readiness_index.io.files import atomic_directory
+from readiness_index.io.safe import file_in_folder
 from readiness_index.model.countries import EXCEPTIONS
 from readiness_index.report import charts, reuse
 from readiness_index.report import views as report_views
@@ -245,10 +246,19 @@ def page_name(
     kind: str, language: str, languages: Sequence[str], *, country: str = "", year: int = 0
 ) -> str:
     """File name of a page: ``index``, ``methodology``, ``explorer``, ``compare``,
-    ``downloads`` or ``country``, in a language."""
-    stem = f"{country}-{year}" if kind == "country" else _PAGES[kind]
+    ``downloads`` or ``country``, in a language.
+
+    A country page's name is built from the unit's code by
+    :func:`~readiness_index.io.safe.file_in_folder`, the one function that turns codes
+    into file names (it refuses a code that is not an identifier).
+
+    >>> page_name("country", "de", ["en", "de"], country="AT", year=2025)
+    'AT-2025.de.html'
+    """
     suffix = "" if language == languages[0] else f".{language}"
-    return f"{stem}{suffix}.html"
+    if kind == "country":
+        return file_in_folder(".", country, f"-{year}{suffix}.html").name
+    return f"{_PAGES[kind]}{suffix}.html"
 
 
 Contexts = dict[str, dict[str, Any]]
