@@ -38,7 +38,12 @@ def test_every_dataset_is_present_and_shaped(small: Small) -> None:
     assert tuple(result.datasets) == STEPS
     for frame in result.datasets.values():
         assert frame.index.names == ["country", "year"]
-    assert set(result.scores.columns) == {"country", "year", "code", "level", "score", "rank"}
+    assert list(result.scores.columns) == [
+        "country", "year", "code", "level", "score", "rank",
+        "data_year", "denominator_year", "flags",
+    ]  # fmt: skip
+    aggregates = result.scores[result.scores["level"] > 1]
+    assert aggregates["data_year"].isna().all() and (aggregates["flags"] == "").all()
     assert len(result.scores) == 6 * 7
 
 

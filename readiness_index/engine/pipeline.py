@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from readiness_index.engine.editions import latest_editions
-from readiness_index.engine.results import IndexResult
+from readiness_index.engine.results import IndexResult, with_flags
 from readiness_index.errors import MethodologyError
 from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework, Indicator
@@ -105,15 +105,18 @@ def build(
     datasets, steps = _run_steps(fw, data, methodology, weights)
     index = pd.MultiIndex.from_frame(datasets["raw"].index.to_frame(index=False))
     years = _carried_years(_data_years(data, fw, index), methodology, data)
+    flags = _flags(data, fw, index, steps.imputed, _ages(years, fw, methodology))
+    denominator_years = _denominator_years(data, fw, index, methodology)
+    scores = score_table(datasets["aggregated"], fw)
     return IndexResult(
         framework=fw,
         data=data,
         methodology=methodology,
         datasets=datasets,
-        scores=score_table(datasets["aggregated"], fw),
-        flags=_flags(data, fw, index, steps.imputed, _ages(years, fw, methodology)),
+        scores=with_flags(scores, years, denominator_years, flags),
+        flags=flags,
         data_years=years,
-        denominator_years=_denominator_years(data, fw, index, methodology),
+        denominator_years=denominator_years,
         treatment=steps.treatment,
         screened_out=steps.screened_out,
         weights=weights,

@@ -24,7 +24,7 @@ from readiness_index.model.framework import Framework, Indicator
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import contributions
 
-__all__ = ["STEPS", "IndexResult"]
+__all__ = ["STEPS", "IndexResult", "with_flags"]
 
 #: The data sets of a build, in the order the steps run.
 STEPS = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
@@ -42,6 +42,28 @@ def _long(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["country", "year", "code", name])
     stacked = cast(pd.Series, frame.rename_axis(columns="code").stack(future_stack=True))
     return stacked.rename(name).reset_index()
+
+
+def with_flags(
+    scores: pd.DataFrame,
+    data_years: pd.DataFrame,
+    denominator_years: pd.DataFrame,
+    flags: pd.DataFrame,
+) -> pd.DataFrame:
+    """The long scores with, on each indicator row, the value's ``data_year``, the
+    ``denominator_year`` of a per-capita value and its ``flags`` (publisher flags and
+    the build's marks: ``i`` imputed, ``h`` carried forward, ``o`` stale). Aggregate
+    rows leave the three columns empty."""
+    keys = ["country", "year", "code"]
+    parts = {"data_year": data_years, "denominator_year": denominator_years, "flags": flags}
+    out = scores
+    for name, frame in parts.items():
+        long = _long(frame, name)
+        out = out.merge(long, on=keys, how="left") if len(long) else out.assign(**{name: None})
+    for name in ("data_year", "denominator_year"):
+        out[name] = out[name].astype("Int64")
+    out["flags"] = out["flags"].fillna("")
+    return out
 
 
 def _cell_or_na(frame: pd.DataFrame, key: tuple[str, int], code: str) -> object:
@@ -76,7 +98,8 @@ class IndexResult(Displayed):
         ``normalised`` and ``aggregated``: wide, ``(country, year) x code``.
     scores : pandas.DataFrame
         Long: ``country, year, code, level, score, rank`` for every indicator
-        (normalised) and aggregate.
+        (normalised) and aggregate, with ``data_year``, ``denominator_year`` and
+        ``flags`` on the indicator rows (what ``build --out scores.csv`` writes).
     flags : pandas.DataFrame
         ``(country, year) x indicator`` flag letters: the publisher's flags, then the
         build's marks (``readiness_index.model.contract.MARKS``): ``i`` imputed,
@@ -254,24 +277,9 @@ class IndexResult(Displayed):
         return edition_summary(self.scores, self.datasets["denominated"], self.data_years, year)
 
     def flagged_scores(self) -> pd.DataFrame:
-        """The scores with, on each indicator row, the value's ``data_year``, the
-        ``denominator_year`` of a per-capita value and its ``flags`` (publisher flags
-        and the build's marks: ``i`` imputed, ``h`` carried forward, ``o`` stale), as
-        every export writes them. Aggregate rows leave the three columns empty."""
-        keys = ["country", "year", "code"]
-        parts = {
-            "data_year": self.data_years,
-            "denominator_year": self.denominator_years,
-            "flags": self.flags,
-        }
-        out = self.scores
-        for name, frame in parts.items():
-            long = _long(frame, name)
-            out = out.merge(long, on=keys, how="left") if len(long) else out.assign(**{name: None})
-        for name in ("data_year", "denominator_year"):
-            out[name] = out[name].astype("Int64")
-        out["flags"] = out["flags"].fillna("")
-        return out
+        """The scores as every export writes them: :attr:`scores` already carries each
+        value's ``data_year``, ``denominator_year`` and ``flags``."""
+        return self.scores
 
     def table(self, year: int | None = None, digits: int | None = None) -> pd.DataFrame:
         """The ranking table of one edition (the latest by default): rank, unit, name,
