@@ -33,6 +33,12 @@ __all__ = [
 ]
 
 
+def _deviations(x: np.ndarray, minimum: int) -> np.ndarray | None:
+    """Deviations from the mean of the values present; ``None`` with fewer than ``minimum``."""
+    v = x[~np.isnan(x)]
+    return None if v.size < minimum else v - v.mean()
+
+
 def skewness(x: np.ndarray) -> float:
     """Sample skewness, type 2: ``sqrt(n (n-1)) / (n-2) * m3 / m2^(3/2)`` (missing values dropped).
 
@@ -41,12 +47,10 @@ def skewness(x: np.ndarray) -> float:
     >>> round(skewness(np.array([1.0, 2.0, 3.0, 10.0])), 6)
     1.763633
     """
-    v = x[~np.isnan(x)]
-    n = v.size
-    if n < 3:
+    d = _deviations(x, minimum=3)
+    if d is None:
         return float("nan")
-    d = v - v.mean()
-    m2 = np.sum(d**2)
+    n, m2 = d.size, np.sum(d**2)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         g1 = np.sqrt(n) * np.sum(d**3) / m2**1.5
     return float(g1 * np.sqrt(n * (n - 1)) / (n - 2)) if np.isfinite(g1) else float("nan")
@@ -62,12 +66,10 @@ def kurtosis(x: np.ndarray) -> float:
     >>> round(kurtosis(np.array([1.0, 2.0, 3.0, 10.0])), 6)
     3.228
     """
-    v = x[~np.isnan(x)]
-    n = v.size
-    if n < 4:
+    d = _deviations(x, minimum=4)
+    if d is None:
         return float("nan")
-    d = v - v.mean()
-    m2 = np.sum(d**2)
+    n, m2 = d.size, np.sum(d**2)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         r = n * np.sum(d**4) / m2**2
     if not np.isfinite(r):
