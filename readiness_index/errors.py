@@ -72,6 +72,9 @@ class Reason(StrEnum):
     NOT_FINITE = "not_finite"
     CORRUPT = "corrupt"
     SHEETS = "sheets"
+    DUPLICATE_COLUMN = "duplicate_column"
+    RAGGED_ROW = "ragged_row"
+    DUPLICATE_FILE = "duplicate_file"
     # framework tree
     DUPLICATE_CODE = "duplicate_code"
     ROOT = "root"
@@ -84,6 +87,7 @@ class Reason(StrEnum):
     UNKNOWN_TRANSLATED_CODE = "unknown_translated_code"
     LEVEL = "level"
     INVALID_VALUE = "invalid_value"
+    CONFLICT = "conflict"
     # long data (the data contract)
     MISSING_COLUMN = "missing_column"
     EXTRA_COLUMN = "extra_column"

@@ -48,6 +48,13 @@ def test_yaml_11_booleans_stay_text() -> None:
     assert loaded == {"a": "yes", "b": "on", "c": "NO", "d": True, "e": 1000, "f": 1e5}
 
 
+def test_yaml_11_numbers_are_read_as_yaml_12() -> None:
+    text = "a: 1:30\nb: 010\nc: 0o17\nd: 0x1F\ne: 1_0.5\nf: +.5\ng: 190:20:30.15\n"
+    loaded = parse_yaml(text, "x", DefinitionError)
+    assert loaded == {"a": "1:30", "b": 10, "c": 15, "d": 31, "e": 10.5, "f": 0.5,
+                      "g": "190:20:30.15"}  # fmt: skip
+
+
 @pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", ".NaN", "1e999"])
 def test_non_finite_numbers_are_refused(value: str) -> None:
     with pytest.raises(DefinitionError, match="is not a finite number"):

@@ -11,6 +11,8 @@ On top of YAML's safe schema (no ``!!python`` tags), a file is refused when:
 
 Only ``true`` and ``false`` are booleans (as in YAML 1.2): ``yes``, ``no``, ``on``
 and ``off`` stay text, so ``direction: yes`` is refused where a number is expected.
+Numbers follow YAML 1.2's core schema too: ``010`` is ten (not octal eight), and YAML
+1.1's ``1:30`` (base 60, ninety) stays text, refused where a number is expected.
 Values quoted in messages are shortened, so that a message stays short whatever
 the file holds. libyaml's parser is used where it is installed.
 """
@@ -49,11 +51,15 @@ _BOOL_TAG = "tag:yaml.org,2002:bool"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 
 
+_INT_TAG = "tag:yaml.org,2002:int"
+_YAML11_NUMBERS = (_BOOL_TAG, _INT_TAG, _FLOAT_TAG)
+
+
 class _Loader(_Base):  # type: ignore[misc]
-    """libyaml's (or PyYAML's) safe loader with YAML 1.2 booleans."""
+    """libyaml's (or PyYAML's) safe loader with YAML 1.2 booleans and numbers."""
 
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL_TAG]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _YAML11_NUMBERS]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
 
@@ -61,17 +67,44 @@ class _Loader(_Base):  # type: ignore[misc]
 _Loader.add_implicit_resolver(
     _BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-# YAML 1.2 also reads 1e5 (no dot) as a number
+# numbers as in YAML 1.2's core schema: 010 is ten (not octal eight) and 1:30 (YAML 1.1's
+# base 60) is text, so a weight written 1:30 is refused rather than read as 90; digits may
+# be grouped with _ (1_000)
+_Loader.add_implicit_resolver(
+    _INT_TAG, re.compile(r"^(?:[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
+)
 _Loader.add_implicit_resolver(
     _FLOAT_TAG,
-    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9][0-9_]*|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
 )
 
 
+def _construct_int(loader: Any, node: ScalarNode) -> int:
+    """A YAML 1.2 integer: decimal (leading zeros allowed), ``0o`` octal or ``0x`` hex."""
+    text = str(loader.construct_scalar(node))
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-").replace("_", "")
+    try:
+        if digits[:2] in ("0o", "0x"):
+            return sign * int(digits[2:], 8 if digits[1] == "o" else 16)
+        return sign * int(digits, 10)
+    except ValueError as err:  # an explicit !!int tag on text that is not an integer
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{_short_text(text)!r} is not an integer", node.start_mark
+        ) from err
+
+
+_Loader.add_constructor(_INT_TAG, _construct_int)
+
+
 def decode_text(data: bytes, file: Path, error: type[ReadinessIndexError]) -> str:
-    """``data`` decoded as UTF-8 (a byte-order mark is dropped), or ``error`` that names
-    the file, the line and column of the first bad byte, and the encoding to use.
+    """``data`` decoded as UTF-8 (a byte-order mark is dropped; UTF-16 and UTF-32 are read
+    by theirs), or ``error`` that names the file, the line and column of the first bad
+    byte (or NUL character), and the encoding to use.
 
     Examples
     --------
@@ -83,10 +116,27 @@ def decode_text(data: bytes, file: Path, error: type[ReadinessIndexError]) -> st
 column 7 cannot be read. It looks like Latin-1 (ISO-8859-1) or Windows-1252; save the file \
 as UTF-8 and try again.
     """
-    for bom, encoding in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            return _decoded(data, encoding, file, error)
-    return _decoded(data, "utf-8-sig", file, error)
+    boms = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+            (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))  # fmt: skip
+    encoding = next((name for bom, name in boms if data.startswith(bom)), "utf-8-sig")
+    text = _decoded(data, encoding, file, error)
+    if "\x00" in text:
+        raise _nul_refused(text, file, error)
+    return text
+
+
+def _nul_refused(text: str, file: Path, error: type[ReadinessIndexError]) -> ReadinessIndexError:
+    """The error for text holding NUL characters (no text file does; UTF-16 or UTF-32
+    saved without a byte-order mark reads as UTF-8 with a NUL beside every letter)."""
+    at = text.index("\x00")
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return _refuse(
+        error, Reason.ENCODING, str(file), line,
+        f"holds a NUL character (byte 0x00) at column {column}; text files "
+        "hold none. It looks like UTF-16 or UTF-32 without a byte-order mark, or a binary "
+        "file; save the file as UTF-8 and try again.",
+    )  # fmt: skip
 
 
 def _decoded(data: bytes, encoding: str, file: Path, error: type[ReadinessIndexError]) -> str:

@@ -15,8 +15,10 @@ with the row's line number as index (``Sheet:line`` when several sheets are read
 
 from __future__ import annotations
 
+import csv
 import io
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -83,14 +85,56 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 def _read_csv(file: Path) -> pd.DataFrame:
     data = file.read_bytes()
     text = decode_text(data, file, DataFileError)
+    _check_header(file, _csv_header(text))
     frame = _read_large_csv(data) if text and len(data) >= ARROW_CSV_BYTES else None
-    if frame is None:
+    if frame is None:  # Arrow's reader refuses short rows; pandas' reader fills them
+        _check_row_lengths(file, text)
         try:
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         except (ValueError, pd.errors.ParserError) as err:
             raise _refused(file, Reason.SYNTAX, f"cannot be read as CSV ({_short(err)})") from err
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     return frame
+
+
+def _csv_header(text: str) -> list[str]:
+    """The first non-blank record of CSV text (``[]`` when there is none)."""
+    try:
+        return next((record for record in csv.reader(io.StringIO(text)) if record), [])
+    except csv.Error:
+        return []  # pandas' reader says what is wrong
+
+
+def _check_header(file: Path, names: list[Any], where: str = "") -> None:
+    """Refuse a header that names a column twice (readers would rename or drop one)."""
+    texts = [str(n) for n in names]
+    twice = sorted(n for n, count in Counter(texts).items() if count > 1)
+    if twice:
+        raise _refused(
+            file, Reason.DUPLICATE_COLUMN,
+            f"{where}names the column(s) {twice} more than once in its header "
+            f"{_short([str(n) for n in names])}; every column needs a name of its own",
+        )  # fmt: skip
+
+
+def _check_row_lengths(file: Path, text: str) -> None:
+    """Refuse rows with fewer cells than the header (pandas' reader would fill them with
+    empty cells, a missing value no one wrote); rows with more are refused by the reader."""
+    try:
+        records = (record for record in csv.reader(io.StringIO(text)) if record)
+        width = len(next(records, []))
+        short = [(row, len(r)) for row, r in enumerate(records, start=2) if len(r) < width]
+    except csv.Error:
+        return  # pandas' reader says what is wrong
+    if short:
+        listed = ", ".join(f"row {row} ({cells})" for row, cells in short[:5])
+        more = f" and {len(short) - 5} more" if len(short) > 5 else ""
+        raise _refused(
+            file, Reason.RAGGED_ROW,
+            f"expected {width} cells in every row, as in the header; found fewer in "
+            f"{listed}{more}. Give every row a cell for every column (an empty cell for a "
+            "missing value)",
+        )  # fmt: skip
 
 
 def _read_large_csv(data: bytes) -> pd.DataFrame | None:
@@ -134,7 +178,7 @@ def _sheets(file: Path, book: Any, sheet: str | None) -> pd.DataFrame:
     names = list(book.sheetnames)
     if sheet is not None and sheet not in names:
         raise _refused(file, Reason.SHEETS, f"has no sheet {sheet!r}; its sheets are {names}")
-    read = {name: _sheet(book[name]) for name in ([sheet] if sheet else names)}
+    read = {name: _sheet(file, book[name]) for name in ([sheet] if sheet else names)}
     frames = {name: frame for name, frame in read.items() if frame is not None}
     if not frames:
         return pd.DataFrame()
@@ -154,7 +198,7 @@ def _sheets(file: Path, book: Any, sheet: str | None) -> pd.DataFrame:
     return pd.concat(frames.values())
 
 
-def _sheet(worksheet: Any) -> pd.DataFrame | None:
+def _sheet(file: Path, worksheet: Any) -> pd.DataFrame | None:
     """A sheet's cells as text (``None`` for an empty sheet)."""
     rows = [
         [_cell_text(value) for value in row]
@@ -166,6 +210,7 @@ def _sheet(worksheet: Any) -> pd.DataFrame | None:
     header, body = rows[0], rows[1:]
     width = max(len(header), *(len(r) for r in body)) if body else len(header)
     header = [h or f"column {i + 1}" for i, h in enumerate(header + [""] * (width - len(header)))]
+    _check_header(file, header, f"sheet {worksheet.title!r} ")
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=header, dtype=object)
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     return frame.astype(str)
@@ -200,6 +245,7 @@ def _read_parquet(file: Path) -> pd.DataFrame:
             file, Reason.CORRUPT,
             f"holds {table.num_rows} rows where its metadata says {expected}; the file is damaged",
         )  # fmt: skip
+    _check_header(file, list(table.schema.names))
     _check_parquet_types(file, table.schema)
     frame: pd.DataFrame = table.to_pandas()
     frame.index = pd.RangeIndex(1, len(frame) + 1)

@@ -134,7 +134,7 @@ method_case("method_latin1", "# Größe\nnormalise: {method: minmax}\n".encode("
 fw_case("fw_utf16_bom", FW.encode("utf-16"), None)
 fw_case("fw_utf8_bom", b"\xef\xbb\xbf" + FW.encode(), None)
 fw_case("fw_binary", bytes(range(256)) * 4, "not UTF-8 text")
-fw_case("fw_nul_bytes", FW.replace("Pillar 1", "Pil\0lar"), "not valid YAML")
+fw_case("fw_nul_bytes", FW.replace("Pillar 1", "Pil\0lar"), "holds a NUL character")
 fw_case("fw_duplicate_key", FW.replace("{code: d, name: D,", "{code: d, name: D, name: E,"),
         "appears more than once")  # fmt: skip
 fw_case("fw_duplicate_top_key", FW + "indicators: []\n", "appears more than once")
@@ -260,13 +260,11 @@ data_case("data_header_only", HEADER + "\n", "at least one value for every indic
 data_case("data_latin1", (data_text(rows()) + "AT,2022,a,5,,Statistik Österreich\n").encode("latin-1"),
           "not UTF-8 text")  # fmt: skip
 data_case("data_utf16_bom", data_text(rows()).encode("utf-16"), None)
-data_case(
-    "data_nul", data_text([*rows(), "AT,2022,a,5\0,,t"]), "not a number" if False else "found"
-)
+data_case("data_nul", data_text([*rows(), "AT,2022,a,5\0,,t"]), "line 42: holds a NUL character")
 data_case("data_quoted_newline", data_text([*rows(), 'AT,2022,a,5,,"multi\nline"']), None)
 data_case("data_binary", bytes(range(256)) * 8, "not UTF-8 text")
 data_case("data_formula_source", data_text([*rows(), "AT,2022,a,5,,=cmd|' /C calc'!A0"]), None)
-data_case("data_only_missing", data_text([f"{c},2024,{i}," + ",t" for c in COUNTRIES for i in "abcd"]),
+data_case("data_only_missing", data_text([f"{c},2024,{i},,,t" for c in COUNTRIES for i in "abcd"]),
           "at least one value for every indicator")  # fmt: skip
 data_case("data_wrong_suffix", "x", "unsupported file type", suffix=".txt")
 case("data_empty_folder", {"folder/readme.md": "nothing"},
@@ -459,6 +457,40 @@ for name, args, expect in [
         {"f": "a file"} if "out_file" in name or "under_file" in name else {}
     )
     case(name, files, args, expect)
+
+
+# -- a second attack: encodings, layouts, YAML 1.1 numbers, layered inputs -------------------
+data_case("enc_utf16le_no_bom", data_text(rows()).encode("utf-16-le"), "UTF-16 or UTF-32 without")
+data_case("enc_utf32_bom", data_text(rows()).encode("utf-32"), None)
+data_case("enc_nul_only", b"\0" * 64, "holds a NUL character")
+fw_case("enc_fw_utf32_bom", FW.encode("utf-32"), None)
+fw_case("enc_fw_utf16le_no_bom", FW.encode("utf-16-le"), "UTF-16 or UTF-32 without")
+data_case("layout_short_row", data_text([*rows(), "AT,2022,a"]),
+          "expected 6 cells in every row, as in the header; found fewer in row 42 (3)")  # fmt: skip
+data_case("layout_duplicate_column",
+          "country,year,indicator,value,value\n" + "".join(f"{r.rsplit(',', 2)[0]},9\n" for r in rows()),
+          "names the column(s) ['value'] more than once")  # fmt: skip
+data_case("layout_excel_duplicate_column", xlsx({"s": [["country", "year", "indicator", "value", "value"],
+          *[[*r[:4], r[3]] for r in table(ALL)[1:]]]}), "sheet 's' names the column(s) ['value']", ".xlsx")  # fmt: skip
+
+
+def parquet_columns(names: list[str]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cells = [line.split(",") for line in ALL]
+    columns = [pa.array([c[i] for c in cells]) for i in range(len(names))]
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(columns, names=names), buffer)
+    return buffer.getvalue()
+
+
+data_case("layout_parquet_duplicate_column",
+          parquet_columns(["country", "year", "indicator", "value", "value", "source"]),
+          "names the column(s) ['value'] more than once", ".parquet")  # fmt: skip
+fw_case("yaml11_weight_base60", indicator_line("weight: 1:30"), "(found '1:30')")
+fw_case("yaml11_weight_leading_zero", indicator_line("weight: 010"), None)
+fw_case("yaml11_int_tag_text", indicator_line("weight: !!int ten"), "'ten' is not an integer")
 
 
 def write(target: Path = HERE) -> None:
