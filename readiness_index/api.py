@@ -31,6 +31,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from readiness_index.engine import pipeline
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import IndicatorDroppedWarning
@@ -132,9 +134,11 @@ def warn_dropped(result: IndexResult) -> None:
     data year) is not warned about: it was never part of those editions.
     """
     normalised = result.datasets["normalised"]
-    raw = result.datasets["raw"]
-    lost = normalised.isna().all() & raw.notna().any()
-    for code in normalised.columns[lost.to_numpy()]:
+    raw = result.datasets["raw"].reindex(columns=normalised.columns)
+    lost = np.isnan(normalised.to_numpy(dtype="float64")).all(axis=0) & ~np.isnan(
+        raw.to_numpy(dtype="float64")
+    ).all(axis=0)
+    for code in normalised.columns[lost]:
         warnings.warn(IndicatorDroppedWarning(_why_dropped(result, str(code))), stacklevel=3)
 
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readiness_index.engine.pipeline import build
+from readiness_index.engine.results import IndexResult
 from readiness_index.errors import UnknownCodeError
-from readiness_index.model.data import IndicatorData
-from readiness_index.model.framework import Framework
+from readiness_index.model.data import IndicatorData, prepare_data
+from readiness_index.model.framework import Denominator, Framework
 from readiness_index.model.methodology import LevelAggregateSpec
 from readiness_index.steps.aggregate import aggregate_values, contributions
+
+from .conftest import small_framework, small_rows
 
 Small = tuple[Framework, IndicatorData]
 
@@ -109,3 +115,65 @@ def test_ranking_and_explain_refuse_unknown_years_and_codes(small: Small) -> Non
     with pytest.raises(UnknownCodeError, match=r"year 2030"):
         result.explain("X", 2030, "index")
     assert len(result.ranking(2024, "p1")) == 3
+
+
+# -- the long scores: cells picked by position equal a join of the wide frames ----------------
+def _joined(result: IndexResult) -> pd.DataFrame:
+    """The scores with data years, denominator years and flags joined on
+    ``country, year, code`` from the wide frames (the slow, obvious way)."""
+    keys = ["country", "year", "code"]
+    out = result.scores[["country", "year", "code", "level", "score", "rank"]]
+    frames = {
+        "data_year": result.data_years,
+        "denominator_year": result.denominator_years,
+        "flags": result.flags,
+    }
+    for name, frame in frames.items():
+        if frame.empty:
+            out = out.assign(**{name: None})
+            continue
+        long = frame.rename_axis(columns="code").stack(future_stack=True).rename(name)
+        out = out.merge(long.reset_index(), on=keys, how="left")
+    for name in ("data_year", "denominator_year"):
+        out[name] = out[name].astype("Int64")
+    return out.assign(flags=out["flags"].fillna(""))
+
+
+def _marked_rows() -> pd.DataFrame:
+    """The small rows with a publisher flag, a denominator and a unit screened out."""
+    rows = small_rows()
+    rows.loc[0, "flag"] = "e"
+    extra = rows[rows["indicator"] == "a"].assign(indicator="pop", value=10.0)
+    gappy = rows[(rows["country"] == "X")].assign(country="W", value=np.nan)
+    return pd.concat([rows, extra, gappy.iloc[:1].assign(value=1.0)], ignore_index=True)
+
+
+@pytest.mark.parametrize(
+    "methodology",
+    [
+        {},
+        {"impute": {"method": "latest"}, "screen": {"method": "missing", "min_coverage": 0.5}},
+        {"denominate": {"enabled": True}, "impute": {"method": "mean"}},
+        {"editions": {"count": 2, "stale_after": 0}, "treat": {}},
+    ],
+)
+def test_scores_carry_the_cells_a_join_of_the_wide_frames_gives(
+    methodology: dict[str, Any],
+) -> None:
+    fw = small_framework()
+    indicators = [
+        i.model_copy(update={"denominator": "pop"}) if i.code == "a" else i for i in fw.indicators
+    ]
+    pop = Denominator(code="pop", name="Population")
+    fw = Framework(aggregates=fw.aggregates, indicators=tuple(indicators), denominators=(pop,))
+    result = build(fw, prepare_data(_marked_rows(), fw), methodology)
+    assert len(result.datasets["aggregated"]) < len(result.datasets["raw"]) or not methodology.get(
+        "screen"
+    )
+    pd.testing.assert_frame_equal(result.scores, _joined(result), check_exact=True)
+
+
+def test_asem_scores_carry_the_cells_a_join_of_the_wide_frames_gives(asem: Small) -> None:
+    methodology = {"denominate": {"enabled": True}, "impute": {"method": "latest"}, "treat": {}}
+    result = build(*asem, methodology)
+    pd.testing.assert_frame_equal(result.scores, _joined(result), check_exact=True)

@@ -103,9 +103,9 @@ def build(
     _check_reference(methodology, data)
     weights = resolve_weights(fw, methodology.weights)
     datasets, steps = _run_steps(fw, data, methodology, weights)
-    index = pd.MultiIndex.from_frame(datasets["raw"].index.to_frame(index=False))
+    index, codes = cast(pd.MultiIndex, datasets["raw"].index), list(fw.indicator_codes)
     years = _carried_years(_data_years(data, fw, index), methodology, data)
-    flags = _flags(data, fw, index, steps.imputed, _ages(years, fw, methodology))
+    text = _flag_text(data, fw, index, steps.imputed, _ages(years, fw, methodology))
     denominator_years = _denominator_years(data, fw, index, methodology)
     scores = score_table(datasets["aggregated"], fw)
     return IndexResult(
@@ -113,8 +113,8 @@ def build(
         data=data,
         methodology=methodology,
         datasets=datasets,
-        scores=with_flags(scores, years, denominator_years, flags),
-        flags=flags,
+        scores=with_flags(scores, datasets["aggregated"], years, denominator_years, text),
+        flags=pd.DataFrame(text, index=index, columns=_columns(codes), dtype="str"),
         data_years=years,
         denominator_years=denominator_years,
         treatment=steps.treatment,
@@ -180,7 +180,7 @@ def _check_reference(methodology: Methodology, data: IndicatorData) -> None:
 class _Steps:
     """What the steps produce besides the data sets."""
 
-    imputed: pd.DataFrame
+    imputed: pd.DataFrame | None = None
     treatment: pd.DataFrame = field(default_factory=pd.DataFrame)
     screened_out: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(
@@ -195,7 +195,7 @@ def _run_steps(
 ) -> tuple[dict[str, pd.DataFrame], _Steps]:
     raw = data.wide(list(fw.indicator_codes))
     datasets = {"raw": raw}
-    steps = _Steps(imputed=pd.DataFrame(False, index=raw.index, columns=raw.columns))
+    steps = _Steps()
     current = raw
     if methodology.denominate.enabled:
         by = {i.code: i.denominator for i in fw.indicators if i.denominator is not None}
@@ -228,7 +228,11 @@ _UNDEFINED = (
 
 def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd.DataFrame:
     """The cells a step turned from a value into a missing value, with the reason."""
-    lost = before.notna().to_numpy() & after.reindex_like(before).isna().to_numpy()
+    lost = ~np.isnan(before.to_numpy(dtype="float64")) & np.isnan(
+        after.reindex_like(before).to_numpy(dtype="float64")
+    )
+    if not lost.any():
+        return pd.DataFrame()  # nothing lost (left out of the notes)
     row, column = np.nonzero(lost)  # row by row, columns in order (as a stack gives them)
     rows = pd.DataFrame(
         {
@@ -240,24 +244,28 @@ def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd
     return rows.assign(note=note, step=step)
 
 
-def _flags(
+def _flag_text(
     data: IndicatorData,
     fw: Framework,
     index: pd.MultiIndex,
-    imputed: pd.DataFrame,
+    imputed: pd.DataFrame | None,
     ages: tuple[pd.DataFrame, pd.DataFrame],
-) -> pd.DataFrame:
-    """Publisher flags followed by the build's marks (``model.contract.MARKS``)."""
+) -> NDArray[np.object_]:
+    """Publisher flags followed by the build's marks (``model.contract.MARKS``), one text
+    per row of ``index`` and indicator."""
     codes = list(fw.indicator_codes)
     rows, cells = data.cells(codes, column="flag")
     text = _aligned(rows, cells, index)
     text[pd.isna(text)] = ""
     carried, stale = ages
-    for letter, where in (("i", imputed.reindex(index)), ("h", carried), ("o", stale)):
+    marks = [("h", carried), ("o", stale)]
+    if imputed is not None:
+        marks.insert(0, ("i", imputed.reindex(index)))
+    for letter, where in marks:
         marked = where.fillna(False).to_numpy(dtype=bool)
         if marked.any():  # only the marked cells get a letter (no text work for the rest)
             text[marked] = text[marked] + letter
-    return pd.DataFrame(text, index=index, columns=_columns(codes), dtype="str")
+    return text
 
 
 def _ages(
@@ -314,13 +322,22 @@ def _data_years(
         present = ~np.isnan(_aligned(rows, values, index))
         year = index.get_level_values("year").to_numpy(dtype="float64")
         years = np.where(present, year[:, None], np.nan)
-    columns = {c: pd.array(years[:, j], dtype="Int64") for j, c in enumerate(codes)}
-    return pd.DataFrame(columns, index=index).rename_axis(columns=name)
+    return _year_frame(years, index, codes).rename_axis(columns=name)
+
+
+def _year_frame(years: NDArray[np.float64], index: pd.MultiIndex, codes: list[str]) -> pd.DataFrame:
+    """Whole years (``NaN`` for none) as nullable integer columns (built without copies)."""
+    missing = np.isnan(years)
+    whole = np.where(missing, 0, years).astype("int64")
+    if (whole != np.where(missing, 0, years)).any():  # not whole years: pandas says which
+        return pd.DataFrame(years, index=index, columns=codes).astype("Int64")
+    columns = {c: pd.arrays.IntegerArray(whole[:, j], missing[:, j]) for j, c in enumerate(codes)}
+    return pd.DataFrame(columns, index=index, copy=False)
 
 
 def _aligned(rows: pd.MultiIndex, cells: NDArray[Any], index: pd.MultiIndex) -> NDArray[Any]:
     """The cells in the order of ``index`` (the rows of the build's data sets)."""
-    if rows.equals(index):
+    if rows is index or rows.equals(index):
         return cells
     where = rows.get_indexer(index)
     out = np.full((len(index), cells.shape[1]), np.nan, dtype=cells.dtype)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.ranking import ranking_table, year_span
@@ -36,34 +37,61 @@ def _corrections(data: IndicatorData) -> list[dict[str, object]]:
     return [{str(k): v for k, v in row.items()} for row in table.to_dict("records")]
 
 
-def _long(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    """A ``(country, year) x code`` frame as ``country, year, code, <name>`` rows."""
-    if frame.empty or len(frame.columns) == 0:
-        return pd.DataFrame(columns=["country", "year", "code", name])
-    stacked = cast(pd.Series, frame.rename_axis(columns="code").stack(future_stack=True))
-    return stacked.rename(name).reset_index()
-
-
 def with_flags(
     scores: pd.DataFrame,
+    aggregated: pd.DataFrame,
     data_years: pd.DataFrame,
     denominator_years: pd.DataFrame,
-    flags: pd.DataFrame,
+    flags: NDArray[np.object_],
 ) -> pd.DataFrame:
     """The long scores with, on each indicator row, the value's ``data_year``, the
     ``denominator_year`` of a per-capita value and its ``flags`` (publisher flags and
     the build's marks: ``i`` imputed, ``h`` carried forward, ``o`` stale). Aggregate
-    rows leave the three columns empty."""
-    keys = ["country", "year", "code"]
-    parts = {"data_year": data_years, "denominator_year": denominator_years, "flags": flags}
-    out = scores
-    for name, frame in parts.items():
-        long = _long(frame, name)
-        out = out.merge(long, on=keys, how="left") if len(long) else out.assign(**{name: None})
-    for name in ("data_year", "denominator_year"):
-        out[name] = out[name].astype("Int64")
-    out["flags"] = out["flags"].fillna("")
+    rows leave the three columns empty.
+
+    ``scores`` holds one row per cell of ``aggregated``, row by row (as
+    :func:`~readiness_index.engine.pipeline.score_table` makes it); the year frames are
+    ``(country, year) x indicator`` on the same rows, and ``flags`` holds the text of
+    each cell of ``data_years``. Each cell is picked by position, with no join.
+    """
+    rows, codes = aggregated.index, aggregated.columns
+    where = _positions(data_years.index, rows)
+    years = {
+        name: _years_array(_picked(_floats(frame), where, frame.columns.get_indexer(codes)))
+        for name, frame in (("data_year", data_years), ("denominator_year", denominator_years))
+    }
+    text = _picked(flags, where, data_years.columns.get_indexer(codes))
+    return scores.assign(**years, flags=pd.array(text.ravel(), dtype="str"))
+
+
+def _positions(index: pd.Index, rows: pd.Index) -> NDArray[np.intp]:
+    """Where each of ``rows`` sits in ``index`` (-1 where absent)."""
+    if index is rows:
+        return np.arange(len(rows))
+    return index.get_indexer(rows)
+
+
+def _floats(frame: pd.DataFrame) -> NDArray[np.float64]:
+    """A frame of whole years as floats, ``NaN`` where missing."""
+    return frame.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _picked(cells: NDArray[Any], where: NDArray[np.intp], column: NDArray[np.intp]) -> Any:
+    """``cells`` at rows ``where`` x columns ``column``; missing (``NaN``, or ``""`` for
+    text) where either position is -1."""
+    text = cells.dtype == object
+    out = np.full((len(where), len(column)), "" if text else np.nan, dtype=cells.dtype)
+    if cells.size == 0:
+        return out
+    found = (where >= 0)[:, None] & (column >= 0)[None, :]
+    out[found] = cells[where][:, column][found]
     return out
+
+
+def _years_array(years: NDArray[np.float64]) -> pd.arrays.IntegerArray:
+    """Whole years with NaN for none, as a nullable integer column."""
+    missing = np.isnan(years).ravel()
+    return pd.arrays.IntegerArray(np.where(missing, 0, years.ravel()).astype("int64"), missing)
 
 
 def _cell_or_na(frame: pd.DataFrame, key: tuple[str, int], code: str) -> object:

@@ -547,24 +547,28 @@ def aggregate_tree(
     """
     years = normalised.index.get_level_values("year").to_numpy()
     by_year = [np.flatnonzero(years == year) for year in pd.unique(years)]
-    scores = {str(c): normalised[c].to_numpy(dtype="float64") for c in normalised.columns}
+    codes = [str(c) for c in normalised.columns] + list(framework.aggregate_codes)
+    column_of = {code: j for j, code in enumerate(codes)}
+    scores = np.full((len(normalised), len(codes)), np.nan)
+    scores[:, : normalised.shape[1]] = normalised.to_numpy(dtype="float64")
     notes = []
+    level_specs = {level: spec.for_level(level) for level in set(framework.levels.values())}
     for code in framework.aggregate_codes:
         children = list(framework.children(code))
-        level_spec = spec.for_level(framework.levels[code])
+        level_spec = level_specs[framework.levels[code]]
         w = np.array([weights[c] for c in children], dtype="float64")
-        values = np.column_stack([scores[c] for c in children])
-        column = np.full(len(values), np.nan)
+        values = scores[:, [column_of[c] for c in children]]
         invalid = np.zeros(len(values), dtype=bool)
         for rows in by_year:
-            column[rows], invalid[rows] = aggregate_values(values[rows], w, level_spec)
-        scores[code] = column
+            scores[rows, column_of[code]], invalid[rows] = aggregate_values(
+                values[rows], w, level_spec
+            )
         if invalid.any():
             table = pd.DataFrame(values, index=normalised.index, columns=children)
             notes.append(_invalid_notes(code, level_spec, normalised.index[invalid], table))
     found = pd.concat(notes, ignore_index=True) if notes else pd.DataFrame()
     _raise_invalid(found, spec, framework)
-    out = pd.DataFrame(scores, index=normalised.index)
+    out = pd.DataFrame(scores, index=normalised.index, columns=pd.Index(codes))
     out.columns.name = normalised.columns.name
     return out, found.assign(step="aggregate") if len(found) else _no_notes()
 
