@@ -4,7 +4,9 @@ The shipped index is built with its editions and targets, rendered in English,
 German and French, and opened from disk (``file://``). On each page checked: no
 console error, no request leaves the site's folder, every chart is visible, every
 link within the site leads to a page that exists. Screenshots of the overview and
-of one country report are saved to ``docs/images/`` for the README.
+of one country report are saved to ``docs/images/`` for the README only when asked,
+with ``READINESS_INDEX_SCREENSHOTS=1`` in the environment: a normal run writes nothing
+into the repository.
 
 On every page type, in English and German: no horizontal overflow on a 390 px wide
 phone (``scrollWidth``), no chart text below 10 px, no axe-core violation of WCAG 2.1
@@ -17,6 +19,7 @@ Skipped, with the reason, where Playwright or ``/usr/bin/chromium`` is missing
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -31,6 +34,8 @@ pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"
+#: Set to ``1`` to refresh the README's screenshots in ``docs/images/``.
+SCREENSHOTS = "READINESS_INDEX_SCREENSHOTS"
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -165,8 +170,15 @@ def test_overview(browser: tuple[Any, Watcher], site: Path) -> None:
         " a => a.getAttribute('xlink:href'))).size"
     )
     assert tiles == 27  # every country's square links to its report
+    _screenshot(page, "overview.png")
+
+
+def _screenshot(page: Any, name: str) -> None:
+    """Save a screenshot for the docs, only when :data:`SCREENSHOTS` asks for it."""
+    if os.environ.get(SCREENSHOTS) != "1":
+        return
     IMAGES.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(IMAGES / "overview.png"), full_page=True,
+    page.screenshot(path=str(IMAGES / name), full_page=True,
                     clip={"x": 0, "y": 0, "width": 1280, "height": 2300})  # fmt: skip
 
 
@@ -185,8 +197,7 @@ def test_country_page(
     indicators = len(load_framework().active().indicators)
     assert page.locator("#indicators tbody tr").count() == indicators
     if language == "en":
-        page.screenshot(path=str(IMAGES / "country.png"), full_page=True,
-                        clip={"x": 0, "y": 0, "width": 1280, "height": 2300})  # fmt: skip
+        _screenshot(page, "country.png")
 
 
 def test_methodology_page(browser: tuple[Any, Watcher], site: Path) -> None:

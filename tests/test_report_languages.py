@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
+from markupsafe import escape
 
 from readiness_index import load_framework
 from readiness_index.cli.report import report
@@ -254,3 +255,22 @@ def test_countries_are_listed_in_each_languages_order(site: Path) -> None:
     listing = page[page.index('class="country-list"') :]
     assert listing.index("Chorvatsko") > listing.index("Finsko")
     assert listing.index("Česko") < listing.index("Dánsko")
+
+
+_SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
+
+
+@pytest.mark.parametrize("stem", ["explorer", "compare"])
+def test_german_explorer_and_compare_pages_name_no_indicator_or_pillar_in_english(
+    site: Path, stem: str
+) -> None:
+    """Labels, legends and accessible names use the framework's German text."""
+    full = load_framework()
+    html = _SCRIPT.sub("", (site / name(stem, "de")).read_text(encoding="utf-8"))
+    shown = [node for node in full.active().nodes.values() if f'data-code="{node.code}"' in html]
+    assert len(shown) > len(full.children(full.root)), "the page shows no indicator"
+    for node in shown:
+        german = full.text(node.code, "name", "de") or ""
+        if german != node.name:
+            assert str(escape(node.name)) not in html, f"{name(stem, 'de')}: {node.name!r}"
+        assert str(escape(german)) in html, f"{name(stem, 'de')} lacks {german!r}"
