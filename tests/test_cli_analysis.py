@@ -58,10 +58,46 @@ def test_sensitivity_prints_indices(coinr_args: list[str], tmp_path: Path) -> No
     assert "weights_noise.3" in result.output
 
 
+BROAD = """\
+normalise: [{method: minmax, lower: 1, upper: 100}]
+aggregate:
+  - {method: arithmetic}
+  - {method: generalised, p: 2}
+  - {method: median}
+  - {method: copeland}
+generalised_p: [0.5, 3]
+weight_sets: {nominal: nominal, equal: equal}
+weights_random:
+  1: {distribution: dirichlet, concentration: 50}
+  2: {distribution: uniform, width: 0.2}
+"""
+
+
+def test_both_commands_read_the_broader_assumptions(coinr_args: list[str], tmp_path: Path) -> None:
+    spec = tmp_path / "assumptions.yaml"
+    spec.write_text(BROAD)
+    out = tmp_path / "ua"
+    args = [*coinr_args, "--assumptions", str(spec), "-n", "100", "--out", str(out)]
+    result = CliRunner().invoke(uncertainty_command, args)
+    assert result.exit_code == 0, result.output
+    assert "varied: aggregate, generalised_p, weight_sets, weights_random" in result.output
+    parameters = pd.read_csv(out / "parameters.csv")
+    assert {"weight_set", "generalised_p", "failed", "reason"} <= set(parameters.columns)
+    assert set(parameters["aggregate"].str.split("(").str[0]) == {
+        "arithmetic", "generalised", "median", "copeland"
+    }  # fmt: skip
+    args = [*coinr_args, "--assumptions", str(spec), "-n", "8", "--width", "1e-3"]
+    args += ["--max-base-rows", "16", "--out", str(tmp_path / "sa")]
+    result = CliRunner().invoke(sensitivity_command, args)
+    assert result.exit_code == 0, result.output
+    assert "NOT converged" in result.output and "N = 16" in result.output
+    assert pd.read_csv(tmp_path / "sa" / "rounds.csv")["n"].tolist() == [8, 16]
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("normalize: [{method: zscore}]", "Valid assumption names: aggregate, exclude_indicator"),
+        ("normalize: [{method: zscore}]", "Valid assumption names: aggregate, denominate"),
         ("weights_noise: {7: 0.2}", "valid levels are [1, 2, 3]"),
         ("normalise: [", "not valid YAML"),
         ("- a list", "must hold a mapping"),

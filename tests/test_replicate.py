@@ -133,6 +133,71 @@ def test_every_replication_is_its_build_or_fails_where_the_build_refuses(
     assert result.n_failed == sum(expected[int(p)] is None for p in picks)
 
 
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(
+    case=cases(),
+    normalise=NORMALISATIONS,
+    alternative=aggregations(),
+    noise=st.sampled_from([0.0, 0.3, 0.9]),
+    p=st.sampled_from([None, (0.5, 3.0), (-2.0, -0.5)]),
+    seed=st.integers(0, 99),
+)
+def test_drawn_weights_and_p_replicate_their_builds(
+    case: tuple[Framework, IndicatorData],
+    normalise: dict[str, Any],
+    alternative: dict[str, Any],
+    noise: float,
+    p: tuple[float, float] | None,
+    seed: int,
+) -> None:
+    """Weight sets, renormalised random weights and a drawn ``p`` under every aggregation
+    (median and Copeland included): each replication is the build of what it drew."""
+    fw, data = case
+    nominal = Methodology.from_mapping({"normalise": normalise})
+    generalised = {"method": "generalised", "p": 2.0, "invalid": alternative["invalid"]}
+    spec: dict[str, Any] = {
+        "aggregate": [alternative, generalised],
+        "weight_sets": {"nominal": "nominal", "equal": "equal"},
+        "weights_random": {
+            1: {"distribution": "uniform", "width": noise},
+            2: {"distribution": "dirichlet", "concentration": 5.0},
+        },
+    }
+    if p is not None:
+        spec["generalised_p"] = list(p)
+    result = uncertainty(fw, data, nominal, spec, n=6, seed=seed)
+    picks = result.parameters["aggregate"].cat.codes
+    for r in result.parameters.index:
+        aggregate = dict(spec["aggregate"][int(picks[r])])
+        if p is not None:  # the drawn p is that of every generalised mean, at every level
+            drawn = float(result.parameters.at[r, "generalised_p"])
+            aggregate = _with_p(aggregate, drawn)
+            levels = aggregate.get("by_level", {})
+            aggregate["by_level"] = {lv: _with_p(s, drawn) for lv, s in levels.items()}
+        chosen = nominal.model_copy(
+            update={
+                "aggregate": Methodology.from_mapping({"aggregate": aggregate}).aggregate,
+                "weights": result.weights.loc[r].to_dict(),
+            }
+        )
+        want = _index(fw, data, chosen)
+        got = result.scores.loc[r].to_numpy()
+        if want is None:
+            assert result.parameters.at[r, "failed"]
+            assert np.isnan(got).all()
+        else:
+            assert not result.parameters.at[r, "failed"]
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def _with_p(spec: dict[str, Any], p: float) -> dict[str, Any]:
+    return {**spec, "p": p} if spec["method"] == "generalised" else spec
+
+
 # -- known answers: the two bugs of the former engine -----------------------------------------
 def _two_indicators() -> Framework:
     return Framework(

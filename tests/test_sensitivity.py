@@ -126,3 +126,38 @@ def test_failed_runs_are_counted_and_listed_with_their_reason(
     assert result.n_failed == len(result.failures) > 0
     assert result.failures["reason"].str.contains("aggregation 'geometric' needs values >= 0").all()
     assert result.failures["run"].between(1, result.n_runs).all()
+
+
+# -- running until the intervals are narrow enough --------------------------------------------
+def test_doubles_until_the_intervals_are_narrow_enough(
+    small: tuple[Framework, IndicatorData],
+) -> None:
+    fw, data = small
+    result = sensitivity(fw, data, None, SPEC, n=16, seed=2, n_bootstrap=100, width=0.6)
+    assert result.converged and result.widest <= 0.6
+    assert result.rounds["n"].tolist() == [16 * 2**k for k in range(len(result.rounds))]
+    assert result.rounds["widest"].iloc[-1] <= 0.6
+    assert (result.rounds["widest"].iloc[:-1] > 0.6).all()
+    assert result.n == result.rounds["n"].iloc[-1]
+    assert "converged: every total-index interval at most 0.6 wide" in result.table()
+    # the runs of earlier rounds are kept: the same indices as one design of the final size
+    direct = sensitivity(fw, data, None, SPEC, n=result.n, seed=2, n_bootstrap=100)
+    pd.testing.assert_frame_equal(result.indices, direct.indices, rtol=1e-9)
+
+
+def test_says_when_the_budget_ran_out(small: tuple[Framework, IndicatorData]) -> None:
+    fw, data = small
+    spec = {"weights_noise": {1: 0.9, 2: 0.9}, "exclude_indicator": True}
+    result = sensitivity(fw, data, None, spec, n=8, seed=2, n_bootstrap=50, width=0.01, max_n=16)
+    assert not result.converged and result.widest > 0.01
+    assert result.rounds["n"].tolist() == [8, 16]
+    assert result.n_runs == 16 * 5
+    assert "NOT converged" in result.table() and "(the budget)" in result.table()
+
+
+def test_bad_budget_is_refused(small: tuple[Framework, IndicatorData]) -> None:
+    fw, data = small
+    with pytest.raises(AssumptionError, match="max_n must be a power of two"):
+        sensitivity(fw, data, None, SPEC, n=16, width=0.1, max_n=24)
+    with pytest.raises(AssumptionError, match="width must be > 0"):
+        sensitivity(fw, data, None, SPEC, n=16, width=0.0)

@@ -56,11 +56,18 @@ def test_unknown_assumption_name_fails_first_listing_valid_names(
     assert "Valid assumption names: " + ", ".join(ASSUMPTION_NAMES) in message
     assert ASSUMPTION_NAMES == (
         "aggregate",
+        "denominate",
         "exclude_indicator",
+        "generalised_p",
+        "goalposts",
         "impute",
         "normalise",
+        "screen",
         "treat",
+        "treat_thresholds",
+        "weight_sets",
         "weights_noise",
+        "weights_random",
     )
     assert caught.value.failures is not None
     assert caught.value.failures["path"].tolist() == ["normalize"]

@@ -100,8 +100,9 @@ def aggregate_batch(
     ----------
     tree : Tree
         The framework as arrays (:func:`tree_of`).
-    indicators : ndarray ``[unit, indicator]``
-        Normalised indicator values (NaN = missing), the same in the whole batch.
+    indicators : ndarray ``[unit, indicator]`` or ``[batch, unit, indicator]``
+        Normalised indicator values (NaN = missing), the same in the whole batch or
+        one matrix per replication.
     weights : ndarray ``[batch, node]``
         Weight of every node in every replication (0 removes a node).
     methods : mapping of int to LevelAggregateSpec
@@ -133,14 +134,15 @@ def aggregate_batch(
     >>> values[0, :, 0].tolist(), failure.tolist()
     ([2.0, 2.0], [[-1, -1]])
     """
-    batch, (units, n_fixed) = weights.shape[0], indicators.shape
+    batch, (units, n_fixed) = weights.shape[0], indicators.shape[-2:]
+    shared = indicators.ndim == 2
     values = np.full((batch, units, len(tree.codes)), np.nan)
     values[:, :, :n_fixed] = indicators
     failure = np.full((batch, 2), -1, dtype=np.intp)
     for level in tree.levels:
         spec = methods[level.level]
         for parent, children in zip(level.parents, level.children, strict=True):
-            if (children < n_fixed).all():  # indicators: one matrix under every weight set
+            if shared and (children < n_fixed).all():  # one matrix under every weight set
                 scores, invalid = aggregate_shared(
                     indicators[:, children], weights[:, children], spec
                 )

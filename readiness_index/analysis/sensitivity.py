@@ -130,6 +130,10 @@ class SensitivityResult(Displayed):
     n_failed: int
     n_dropped: int
     failures: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"run": [], "reason": []}))
+    width: float = 0.1
+    rounds: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame({"n": [], "runs": [], "widest": []})
+    )
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -138,29 +142,53 @@ class SensitivityResult(Displayed):
         return rows.drop(columns=["statistic", "country"]).set_index("assumption")
 
     @property
+    def widest(self) -> float:
+        """The widest interval of a total index of the mean rank shift (0 where no
+        output varies, so that no interval is defined)."""
+        return _widest(self.summary)
+
+    @property
     def converged(self) -> bool:
-        """True when every total index of the mean rank shift is known within ±0.05."""
-        width = self.summary["total_high"] - self.summary["total_low"]
-        return bool((width <= 0.1).all())
+        """True when every interval of a total index of the mean rank shift is at most
+        ``width`` wide."""
+        return self.widest <= self.width
+
+    @property
+    def state(self) -> str:
+        """Whether the intervals reached the declared width, in words."""
+        if self.converged:
+            return (
+                f"converged: every total-index interval at most {self.width:g} wide "
+                f"(widest {self.widest:.3f}) at N = {self.n}"
+            )
+        return (
+            f"NOT converged: the widest total-index interval is {self.widest:.3f}, wider "
+            f"than {self.width:g}, at N = {self.n} (the budget); raise the budget (max_n)"
+        )
 
     def table(self) -> str:
         """The mean-rank-shift indices as a readable text table."""
         head = (
             f"Sensitivity of the ranks of {self.target!r} ({self.year}): N = {self.n} base rows, "
             f"{self.n_runs} runs, {self.n_failed} failed, {self.n_dropped} base rows left out; "
-            f"{self.confidence:.0%} bootstrap intervals"
-            + ("" if self.converged else " (NOT converged: intervals wider than 0.1; raise n)")
+            f"{self.confidence:.0%} bootstrap intervals; {self.state}"
         )
         return head + "\n" + self.summary.to_string(float_format=lambda v: f"{v:.3f}")
 
     def _summary(self) -> Summary:
-        state = "converged" if self.converged else "NOT converged (intervals wider than 0.1)"
         lines = (
-            f"N = {self.n} base rows, {self.n_runs} runs, {self.n_failed} failed; {state}",
-            "see .table(), .indices, .summary, .convergence, .plot",
+            f"N = {self.n} base rows, {self.n_runs} runs, {self.n_failed} failed",
+            self.state,
+            "see .table(), .indices, .summary, .convergence, .rounds, .plot",
         )
         title = f"sensitivity of the ranks of {self.target!r} in {self.year}"
         return Summary(title, lines, self.summary.reset_index())
+
+
+def _widest(summary: pd.DataFrame) -> float:
+    width = (summary["total_high"] - summary["total_low"]).to_numpy(dtype=np.float64)
+    width = width[~np.isnan(width)]
+    return float(width.max()) if len(width) else 0.0
 
 
 def sensitivity(
@@ -179,8 +207,16 @@ def sensitivity(
     n_jobs: int = 1,
     progress: bool = False,
     nominal: IndexResult | None = None,
+    width: float | None = None,
+    max_n: int | None = None,
 ) -> SensitivityResult:
     """Sobol' indices of each varied assumption for every country's score and rank.
+
+    With ``width``, the design is doubled (``n``, ``2n``, ``4n``... base rows, the runs
+    already made kept: a longer Sobol' sequence begins with the shorter one) until every
+    interval of a total index of the mean rank shift is at most ``width`` wide, or
+    ``max_n`` base rows are reached; the result says which (``converged``, ``state``,
+    ``rounds``).
 
     Parameters
     ----------
@@ -195,6 +231,11 @@ def sensitivity(
         Bootstrap resamples of the base rows for the intervals.
     confidence : float, default 0.95
         Level of the percentile bootstrap intervals.
+    width : float, optional
+        The widest interval of a total index accepted; without it one design of ``n``
+        base rows is run (and judged against 0.1).
+    max_n : int, optional
+        The budget: most base rows (a power of two); default ``16 n``.
 
     Raises
     ------
@@ -226,20 +267,30 @@ def sensitivity(
         else Assumptions.from_mapping(assumptions)
     )
     assumptions.check(framework, methodology)
-    _check_design(assumptions, n, n_bootstrap, confidence)
+    _check_design(assumptions, n, n_bootstrap, confidence, width, max_n)
     plan = prepare(
         framework, data, methodology, assumptions, year=year, target=target, nominal=nominal
     )
     groups = list(dict.fromkeys(plan.dimensions))
-    unit = _saltelli(plan.dimensions, n, seed)
-    draws = plan.draws(unit)
-    scores, failure = run(plan, draws, batch_size=batch_size, n_jobs=n_jobs, progress=progress)
+    budget = max_n or 16 * n
+    rng_seed = [seed, 1]
+    scores = np.empty((0, len(plan.countries)))
+    failure = np.empty((0, 2), dtype=np.intp)
+    rounds = []
+    while True:
+        unit = _saltelli(plan.dimensions, n, seed)
+        new = plan.draws(unit[len(scores) :])
+        more, why = run(plan, new, batch_size=batch_size, n_jobs=n_jobs, progress=progress)
+        scores, failure = np.concatenate([scores, more]), np.concatenate([failure, why])
+        design = _design(plan, scores, failure, groups, n)
+        rng = np.random.default_rng(rng_seed)
+        table = _indices_table(*design.blocks, groups, design.labels, rng, n_bootstrap, confidence)
+        widest = _widest(_summary_rows(table))
+        rounds.append({"n": n, "runs": len(scores), "widest": widest})
+        if width is None or widest <= width or 2 * n > budget:
+            break
+        n *= 2
     failed = failure[:, 0] >= 0
-    outputs, labels = _outputs(plan, scores)
-    blocks_ok = ~failed.reshape(n, len(groups) + 2).any(axis=1)
-    a, ab, b = (part[blocks_ok] for part in saltelli_blocks(outputs, len(groups)))
-    rng = np.random.default_rng([seed, 1])
-    table = _indices_table(a, ab, b, groups, labels, rng, n_bootstrap, confidence)
     return SensitivityResult(
         assumptions=assumptions,
         n=n,
@@ -248,12 +299,36 @@ def sensitivity(
         target=plan.tree.codes[plan.target],
         confidence=confidence,
         indices=table,
-        convergence=_convergence(a, ab, b, groups),
+        convergence=_convergence(*design.blocks, groups),
         n_runs=len(failed),
         n_failed=int(failed.sum()),
-        n_dropped=int((~blocks_ok).sum()),
-        failures=_failures(plan, draws, failure),
+        n_dropped=design.dropped,
+        failures=_failures(plan, plan.draws(unit), failure),
+        width=0.1 if width is None else width,
+        rounds=pd.DataFrame(rounds),
     )
+
+
+@dataclass(frozen=True)
+class _Design:
+    blocks: tuple[Floats, Floats, Floats]
+    labels: list[tuple[str, str]]
+    dropped: int
+
+
+def _design(
+    plan: Plan, scores: Floats, failure: NDArray[np.intp], groups: list[str], n: int
+) -> _Design:
+    """The outputs split into Saltelli's blocks, base rows with a failed run left out."""
+    failed = failure[:, 0] >= 0
+    outputs, labels = _outputs(plan, scores)
+    blocks_ok = ~failed.reshape(n, len(groups) + 2).any(axis=1)
+    a, ab, b = (part[blocks_ok] for part in saltelli_blocks(outputs, len(groups)))
+    return _Design((a, ab, b), labels, int((~blocks_ok).sum()))
+
+
+def _summary_rows(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["statistic"] == "mean_abs_rank_shift"]
 
 
 def _failures(plan: Plan, draws: Draws, failure: NDArray[np.intp]) -> pd.DataFrame:
@@ -262,8 +337,19 @@ def _failures(plan: Plan, draws: Draws, failure: NDArray[np.intp]) -> pd.DataFra
     return pd.DataFrame({"run": rows + 1, "reason": reasons[rows]})
 
 
-def _check_design(assumptions: Assumptions, n: int, n_bootstrap: int, confidence: float) -> None:
+def _check_design(
+    assumptions: Assumptions,
+    n: int,
+    n_bootstrap: int,
+    confidence: float,
+    width: float | None = None,
+    max_n: int | None = None,
+) -> None:
     problems = []
+    if width is not None and not width > 0:
+        problems.append(f"width must be > 0; found {width}")
+    if max_n is not None and (max_n < n or max_n & (max_n - 1)):
+        problems.append(f"max_n must be a power of two of at least n = {n}; found {max_n}")
     if not assumptions.varied:
         problems.append("no assumption varies; declare at least one with alternatives")
     if n < 4 or n & (n - 1):

@@ -33,9 +33,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from readiness_index.analysis.assumptions import Assumptions
+from readiness_index.analysis.assumptions import STEP_NAMES, Assumptions
 from readiness_index.analysis.montecarlo import (
-    EARLY_STEPS,
     Draws,
     Plan,
     failure_reasons,
@@ -48,7 +47,7 @@ from readiness_index.engine.results import IndexResult
 from readiness_index.errors import AssumptionError
 from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework
-from readiness_index.model.methodology import Methodology
+from readiness_index.model.methodology import DenominateSpec, Methodology
 
 __all__ = ["UncertaintyResult", "uncertainty"]
 
@@ -268,6 +267,8 @@ def _rank_stats(
 def _label(spec: Any) -> str:
     if spec is None:
         return "none"
+    if isinstance(spec, DenominateSpec):
+        return "enabled" if spec.enabled else "disabled"
     params = spec.model_dump(exclude_defaults=True, exclude={"method", "by_level"})
     return f"{spec.method}(" + ", ".join(f"{k}={v}" for k, v in params.items()) + ")"
 
@@ -281,18 +282,43 @@ def _labels(alternatives: tuple[Any, ...]) -> list[str]:
 
 
 def _parameters(plan: Plan, draws: Draws, failure: NDArray[np.intp]) -> pd.DataFrame:
+    """Per replication: what it drew (alternatives, weight set, excluded indicator,
+    thresholds, ``p``, goalposts) and whether it failed, and why."""
     columns: dict[str, Any] = {}
-    for name in (*EARLY_STEPS, "aggregate"):
+    for name in STEP_NAMES:
         labels = _labels(plan.alternatives[name])
         columns[name] = pd.Categorical.from_codes(draws.picks[name], categories=pd.Index(labels))
+    columns["weight_set"] = pd.Categorical.from_codes(
+        draws.picks["weight_sets"], categories=pd.Index(plan.weight_sets)
+    )
     excluded = ["(none)", *plan.tree.codes[: plan.tree.n_indicators]]
     columns["excluded_indicator"] = pd.Categorical.from_codes(
         draws.picks["exclude_indicator"], categories=pd.Index(excluded)
     )
+    for name in ("skew", "kurtosis"):
+        if name in draws.drawn:
+            columns[f"treat_{name}"] = draws.drawn[name]
+    if "p" in draws.drawn:
+        columns["generalised_p"] = draws.drawn["p"]
+    columns |= _goalpost_columns(plan, draws)
     columns["failed"] = failure[:, 0] >= 0
     columns["reason"] = failure_reasons(plan, draws, failure)
     index = pd.RangeIndex(1, len(draws) + 1, name="replication")
     return pd.DataFrame(columns, index=index)
+
+
+def _goalpost_columns(plan: Plan, draws: Draws) -> dict[str, Floats]:
+    """The drawn goalposts, ``goalposts.<indicator>.lower`` and ``.upper`` (in the unit the
+    normalisation works in)."""
+    if "goalposts" not in draws.drawn or plan.varying is None:
+        return {}
+    posts = draws.drawn["goalposts"]
+    columns = {}
+    for column, j in enumerate(plan.varying.goalposts):
+        code = plan.tree.codes[j]
+        columns[f"goalposts.{code}.lower"] = posts[:, 0, column]
+        columns[f"goalposts.{code}.upper"] = posts[:, 1, column]
+    return columns
 
 
 def _result(

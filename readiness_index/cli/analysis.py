@@ -118,7 +118,8 @@ def _analysis_options(command: _F) -> _F:
             "--assumptions",
             type=PATH,
             required=True,
-            help="YAML file of the assumptions that vary (normalise, aggregate, weights_noise...).",
+            help="YAML file of the assumptions that vary (normalise, aggregate, weight_sets, "
+            "weights_random, goalposts, treat_thresholds, generalised_p...).",
         ),
         click.option("--seed", type=int, default=0, show_default=True, help="Random seed."),
         click.option("--target", default=None, help="Aggregate analysed; default the index."),
@@ -192,6 +193,18 @@ def uncertainty_command(
     show_default=True,
     help="Base rows of the Saltelli design (a power of two); runs = n x (assumptions + 2).",
 )
+@click.option(
+    "--width",
+    type=float,
+    default=None,
+    help="Double the base rows until every total-index interval is at most this wide.",
+)
+@click.option(
+    "--max-base-rows",
+    type=int,
+    default=None,
+    help="Budget of base rows for --width (a power of two); default 16 x --base-rows.",
+)
 @friendly
 def sensitivity_command(
     framework: tuple[Path, ...],
@@ -206,6 +219,8 @@ def sensitivity_command(
     jobs: int,
     progress: bool,
     base_rows: int,
+    width: float | None,
+    max_base_rows: int | None,
 ) -> None:
     """Sobol' sensitivity indices of each assumption, per country and for the mean rank shift."""
     from readiness_index.analysis.sensitivity import sensitivity
@@ -223,6 +238,16 @@ def sensitivity_command(
         target=target,
         n_jobs=jobs,
         progress=progress,
+        width=width,
+        max_n=max_base_rows,
     )
     click.echo(result.table())
-    _write(out, {"indices": result.indices, "convergence": result.convergence})
+    _write(
+        out,
+        {
+            "indices": result.indices,
+            "convergence": result.convergence,
+            "rounds": result.rounds,
+            "failures": result.failures,
+        },
+    )

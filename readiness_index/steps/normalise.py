@@ -168,8 +168,8 @@ def distance_to_target(x: Array, target: Array | float, cap: bool = False) -> Ar
 
 def goalposts(
     x: Array,
-    lower: float,
-    upper: float,
+    lower: float | Array,
+    upper: float | Array,
     *,
     direction: int = 1,
     scale: float = 100.0,
@@ -240,7 +240,7 @@ class Column:
     code: str
     direction: int
     countries: np.ndarray
-    posts: tuple[float, float] | None = None
+    posts: tuple[float, float] | tuple[Array, Array] | None = None
     target: Array | None = None
 
 
@@ -323,7 +323,7 @@ def _reference_value(x: Array, spec: NormaliseSpec, column: Column) -> float:
     return float(x[hits[-1]]) if hits.size else float("nan")
 
 
-def _posts(column: Column) -> tuple[float, float]:
+def _posts(column: Column) -> tuple[float, float] | tuple[Array, Array]:
     assert column.posts is not None  # checked for every column before normalising
     return column.posts
 
@@ -469,23 +469,48 @@ class Normaliser:
             groups = [np.flatnonzero(years == year) for year in np.unique(years)]
         for j, code in enumerate(wide.columns):
             for rows in groups:
-                values[rows, j] = self._column(values[rows, j], countries[rows], str(code))
+                values[rows, j] = self.column(values[rows, j], countries[rows], str(code))
         return pd.DataFrame(values, index=wide.index, columns=wide.columns)
 
-    def _column(self, raw: Array, countries: np.ndarray, code: str) -> Array:
+    def column(
+        self,
+        raw: Array,
+        countries: np.ndarray,
+        code: str,
+        posts: tuple[Array, Array] | None = None,
+    ) -> Array:
+        """One indicator normalised over one group of rows (a year's units), as
+        :meth:`transform` normalises it.
+
+        ``posts`` replace the indicator's goalposts, in the unit the normalisation works
+        in (after the indicator's transform, see :meth:`posts_of`); arrays of shape
+        ``(replications, 1)`` give ``(replications, units)`` for the goalposts method.
+
+        >>> n = Normaliser(NormaliseSpec(method="goalposts"), {"x": 1}, posts={"x": (0, 10)})
+        >>> n.column(np.array([5.0]), np.array(["A"]), "x").tolist()
+        [50.0]
+        >>> n.column(np.array([5.0]), np.array(["A"]), "x",
+        ...          (np.array([[0.0], [4.0]]), np.array([[10.0], [9.0]]))).tolist()
+        [[50.0], [20.0]]
+        """
         direction = self.directions.get(code, 1)
         x = self._transformed(raw, code) * direction
         if np.isnan(x).all():
             return x  # nothing to scale: an indicator with no value in this year stays missing
-        column = Column(code, direction, countries, self._posts_of(code))
+        chosen = self.posts_of(code) if posts is None else posts
+        column = Column(code, direction, countries, chosen)
         if code in self.targets:
             target = self._transformed(self._target(countries, code), code) * direction
             column = replace(column, target=target)
         spec = self.spec.for_indicator(code)
         return np.asarray(NORMALISATIONS[spec.method].apply(x, spec, column), dtype="float64")
 
-    def _posts_of(self, code: str) -> tuple[float, float] | None:
-        """The goalposts of ``code`` through its transform (in the transformed unit)."""
+    def posts_of(self, code: str) -> tuple[float, float] | None:
+        """The goalposts of ``code`` through its transform (in the transformed unit).
+
+        >>> Normaliser(NormaliseSpec(), {"x": 1}, posts={"x": (1, 100)}).posts_of("x")
+        (1.0, 100.0)
+        """
         if code not in self.posts:
             return None
         lower, upper = (float(self._transformed(np.array(p), code)) for p in self.posts[code])
