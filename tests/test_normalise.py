@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -128,7 +128,10 @@ def test_minmax_stays_within_bounds_and_keeps_order(x: np.ndarray) -> None:
 
 @given(vectors, st.integers(-8, 8))
 def test_rank_methods_are_scale_invariant(x: np.ndarray, k: int) -> None:
-    a = 2.0**k  # exact in floating point, so ties stay ties
+    # scaling by 2**k is exact, so ties stay ties, unless a value underflows into the
+    # subnormal range (5e-324 / 2 == 0): the law holds for normal numbers
+    assume(np.all((x == 0) | (np.abs(x) > 1e-300)))
+    a = 2.0**k
     for func in (n.rank, n.borda, n.percentile_rank):
         np.testing.assert_array_equal(func(a * x), func(x))
 

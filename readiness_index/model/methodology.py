@@ -58,8 +58,9 @@ class _MethodSpec(_Spec):
     """A step's specification whose ``method`` names a method of the step's registry.
 
     A setting that does not apply to the chosen method (``p`` with the arithmetic mean,
-    ``reference`` with min-max) is refused unless it keeps its default value;
-    ``options`` passes keyword arguments to a user's own method.
+    ``reference`` with min-max) is refused, even at its default value: a setting
+    that has no effect is a mistake the user should hear of. ``options`` passes
+    keyword arguments to a user's own method.
     """
 
     _step: ClassVar[str]
@@ -76,15 +77,28 @@ class _MethodSpec(_Spec):
             raise ValueError(methods.unknown(name))
         return name
 
+    def applicable(self) -> frozenset[str]:
+        """The settings that apply to this specification's method."""
+        return registry(self._step)[self.method].parameters | self._always
+
+    def applicable_mapping(self) -> dict[str, Any]:
+        """The settings that apply to the method, as plain data (nested specifications
+        likewise): what :meth:`Methodology.to_mapping` writes for this step."""
+        mapping = {}
+        for name in sorted(self.applicable() & set(type(self).model_fields)):
+            value = getattr(self, name)
+            if isinstance(value, dict) and all(isinstance(v, _MethodSpec) for v in value.values()):
+                mapping[name] = {k: v.applicable_mapping() for k, v in value.items()}
+            elif isinstance(value, BaseModel):
+                mapping[name] = value.model_dump(mode="json")
+            else:
+                mapping[name] = value
+        return mapping
+
     @model_validator(mode="after")
     def _settings_apply(self) -> _MethodSpec:
-        applies = registry(self._step)[self.method].parameters | self._always
-        fields = type(self).model_fields
-        stray = sorted(
-            name
-            for name in self.model_fields_set - applies
-            if getattr(self, name) != fields[name].get_default(call_default_factory=True)
-        )
+        applies = self.applicable()
+        stray = sorted(self.model_fields_set - applies)
         if stray:
             takes = sorted(applies - self._always) or "no settings"
             raise ValueError(
@@ -288,9 +302,7 @@ class AggregateSpec(LevelAggregateSpec):
 
     def for_level(self, level: int) -> LevelAggregateSpec:
         """The specification that applies when computing nodes of ``level``."""
-        own = self.model_dump(include={"method", "min_coverage", "invalid", "options"})
-        if "p" in registry("aggregate")[self.method].parameters:
-            own["p"] = self.p
+        own = {name: getattr(self, name) for name in self.applicable() - {"by_level"}}
         return self.by_level.get(level) or LevelAggregateSpec(**own)
 
 
@@ -333,6 +345,28 @@ class Methodology(_Spec):
     def to_mapping(self) -> dict[str, Any]:
         """A plain mapping that :meth:`from_mapping` turns back into this methodology.
 
+        Each step lists only the settings that apply to its method (no ``p`` under an
+        arithmetic mean), so that the mapping is itself a valid methodology file.
+
+        Examples
+        --------
+        >>> m = Methodology.from_mapping({"aggregate": {"method": "generalised", "p": 3}})
+        >>> m.to_mapping()["aggregate"]
+        {'by_level': {}, 'method': 'generalised', 'min_coverage': None, 'p': 3.0}
+        >>> Methodology.from_mapping(m.to_mapping()) == m
+        True
+        """
+        mapping = self._full_mapping()
+        for step in ("impute", "treat", "normalise", "aggregate"):
+            spec = getattr(self, step)
+            if spec is not None:
+                mapping[step] = _without_later_defaults(spec.applicable_mapping())
+        return mapping
+
+    def _full_mapping(self) -> dict[str, Any]:
+        """Every setting, applicable or not: the content that :attr:`content_hash`
+        digests (unchanged since methodology version 3, so earlier hashes hold).
+
         A methodology without editions leaves the entry out, so that its hash is the
         one it had before editions were a methodology choice.
         """
@@ -371,7 +405,7 @@ class Methodology(_Spec):
     @property
     def content_hash(self) -> str:
         """A stable SHA-256 of the methodology."""
-        text = json.dumps(self.to_mapping(), sort_keys=True, separators=(",", ":"))
+        text = json.dumps(self._full_mapping(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -59,7 +59,7 @@ class Method:
         The formula (its docstring states it).
     parameters : frozenset of str
         The settings of the step's specification that apply to this method; any other
-        setting given a value other than its default is refused.
+        setting given is refused.
     builtin : bool
         False for a method a user registered.
     """
