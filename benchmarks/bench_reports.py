@@ -54,8 +54,8 @@ def main() -> None:
 
     framework = load_framework()
     data = read_data(framework=framework)
-    targets = distance_to_target(framework, data)
     result = build()  # the shipped index with its editions, as the command line builds it
+    targets = distance_to_target(framework, data, methodology=result.methodology)
 
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
     times, cpu = [], []

@@ -21,6 +21,7 @@ from readiness_index.analysis.targets import (
 from readiness_index.errors import DataValidationError
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import Aggregate, Framework, Indicator, Target
+from readiness_index.model.methodology import Methodology
 
 FRAMEWORK = Framework(
     aggregates=(Aggregate(code="index", name="Index"),),
@@ -50,6 +51,8 @@ RECORDS: list[tuple[str, int, str, float]] = [
     ("AT", 2023, "compute", 10.0), ("AT", 2025, "compute", 40.0), ("BE", 2025, "compute", 0.0),
 ]  # fmt: skip
 DATA = data(RECORDS)
+#: The shipped methodology's rule: a value more than two years behind its edition is stale.
+STALE = Methodology.from_mapping({"editions": {"stale_after": 2}})
 
 
 def row(table: pd.DataFrame, country: str, indicator: str) -> pd.Series:
@@ -168,18 +171,67 @@ def test_a_closed_gap_is_reached() -> None:
 
 def test_old_data_gets_no_verdict() -> None:
     # AT carbon: latest 2024; in the 2027 edition it is three years old
-    fresh = row(distance_to_target(FRAMEWORK, DATA, year=2026), "AT", "carbon")
-    old = row(distance_to_target(FRAMEWORK, DATA, year=2027), "AT", "carbon")
+    fresh = row(distance_to_target(FRAMEWORK, DATA, year=2026, methodology=STALE), "AT", "carbon")
+    old = row(distance_to_target(FRAMEWORK, DATA, year=2027, methodology=STALE), "AT", "carbon")
     assert fresh["status"] == "on track" and old["status"] == "data too old"
     assert old["edition"] == 2027
 
 
 def test_an_edition_sees_only_data_up_to_it() -> None:
-    at = row(distance_to_target(FRAMEWORK, DATA, year=2023), "AT", "skills")
+    at = row(distance_to_target(FRAMEWORK, DATA, year=2023, methodology=STALE), "AT", "skills")
     assert at["latest_year"] == 2020 and at["latest_value"] == 50.0
     assert at["status"] == "data too old"  # 2020 is three years behind 2023
-    assert row(distance_to_target(FRAMEWORK, DATA, year=2022), "AT", "skills")["status"] == (
-        "no trend"  # one point, two years old
+    two_years = distance_to_target(FRAMEWORK, DATA, year=2022, methodology=STALE)
+    assert row(two_years, "AT", "skills")["status"] == "no trend"  # one point, two years old
+
+
+def test_the_stale_rule_is_the_methodologys_with_the_indicators_own_first() -> None:
+    # AT carbon (latest 2024) in the 2027 edition: three years old
+    loose = Methodology.from_mapping({"editions": {"stale_after": 3}})
+    at = row(distance_to_target(FRAMEWORK, DATA, year=2027, methodology=loose), "AT", "carbon")
+    assert at["status"] == "on track"  # three years is not more than three
+    strict = Framework(aggregates=FRAMEWORK.aggregates, indicators=(
+        FRAMEWORK.indicators[0],
+        FRAMEWORK.indicators[1].model_copy(update={"stale_after": 1}),
+        FRAMEWORK.indicators[2]))  # fmt: skip
+    at = row(distance_to_target(strict, DATA, year=2026, methodology=loose), "AT", "carbon")
+    assert at["status"] == "data too old"  # its own rule: two years is more than one
+    # without a methodology nothing but an indicator's own rule makes data too old
+    assert row(distance_to_target(FRAMEWORK, DATA, year=2040), "AT", "carbon")["status"] == (
+        "on track"
+    )
+
+
+def test_targets_verdict_and_stale_mark_agree() -> None:
+    """The "data too old" verdict, the stale mark ``o`` and the page's old-data list
+    come from one rule (Methodology.stale_after), with an indicator's own rule first."""
+    from readiness_index import build
+
+    strict = Framework(aggregates=FRAMEWORK.aggregates, indicators=(
+        FRAMEWORK.indicators[0].model_copy(update={"stale_after": 1}),
+        *FRAMEWORK.indicators[1:]))  # fmt: skip
+    methodology = Methodology.from_mapping(
+        {"editions": {"count": 4, "max_age": 10, "stale_after": 2}}
+    )
+    result = build(strict, DATA, methodology)
+    checked, stale_ages = 0, set()
+    for edition in result.years:
+        table = distance_to_target(strict, DATA, year=edition, methodology=methodology)
+        summary = result.summary(edition)
+        for record in table.to_dict("records"):
+            country, code = record["country"], record["indicator"]
+            if result.data_years.at[(country, edition), code] != record["latest_year"]:
+                continue  # the edition used another value (none is left out here)
+            too_old = record["status"] == "data too old"
+            assert too_old == ("o" in result.flags.at[(country, edition), code]), record
+            assert too_old == (code in summary.stale(country)), record
+            checked += 1
+            if too_old:
+                stale_ages.add((code, edition - record["latest_year"]))
+    # AT's 2020 skills value is two years old in 2022: stale by its own rule (1), not by 2
+    assert ("skills", 2) in stale_ages
+    assert checked == sum(
+        len(distance_to_target(strict, DATA, year=e, methodology=methodology)) for e in result.years
     )
 
 
@@ -213,3 +265,44 @@ def test_direction_mirrors_the_status(required: float, observed: float) -> None:
         np.array([-required]), np.array([-observed]), np.array([-1]), np.array([2])
     )
     assert up.tolist() == down.tolist()
+
+
+def test_a_target_on_a_divided_indicator_names_its_unit() -> None:
+    """The target applies to the published value (the national total), never to the
+    per-inhabitant value: a target that does not say its unit is refused."""
+    from readiness_index.errors import DefinitionError
+    from readiness_index.model.framework import Denominator
+
+    def framework(target: Target) -> Framework:
+        return Framework(
+            aggregates=(Aggregate(code="index", name="Index"),),
+            indicators=(Indicator(code="flops", name="Capacity per inhabitant", parent="index",
+                                  unit="TFlop/s per inhabitant", denominator="population",
+                                  target=target),),
+            denominators=(Denominator(code="population", name="Population"),),
+        )  # fmt: skip
+
+    rows = pd.DataFrame({"country": "AT", "year": [2024, 2025],
+                         "indicator": ["flops", "population"], "value": [90.0, 9e6]})  # fmt: skip
+    bare = framework(Target(factor=3, year=2030))
+    with pytest.raises(DefinitionError, match=r"'flops' .divided by.* declare no unit"):
+        distance_to_target(bare, prepare_data(rows, bare))
+    declared = framework(Target(factor=3, year=2030, unit="TFlop/s"))
+    (at,) = distance_to_target(declared, prepare_data(rows, declared)).to_dict("records")
+    assert (at["latest_value"], at["target"]) == (90.0, 270.0)  # the national total, tripled
+
+
+def test_a_target_in_the_indicators_unit_shares_its_translation() -> None:
+    from readiness_index.model.framework import Text, Translation
+
+    framework = Framework(
+        aggregates=(Aggregate(code="index", name="Index"),),
+        indicators=(Indicator(code="a", name="A", parent="index", unit="% of firms",
+                              target=Target(value=75, year=2030, unit="% of firms")),
+                    Indicator(code="b", name="B", parent="index", unit="share (0-1)",
+                              target=Target(value=9, year=2030, unit="count")),),
+        translations={"de": Translation(nodes={"a": Text(unit="% der Firmen"),
+                                               "b": Text(unit="Anteil (0-1)")})},
+    )  # fmt: skip
+    assert framework.text("a", "target_unit", "de") == "% der Firmen"
+    assert framework.text("b", "target_unit", "de") == "count"  # another quantity: its own text

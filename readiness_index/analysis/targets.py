@@ -12,8 +12,10 @@ seen by the edition ``E`` (only data up to ``E``):
   over the years ``F`` to ``L`` (both reported, so a reader sees what the growth spans),
 * ``status``, the first that applies:
 
-  1. "data too old" when ``E - L`` exceeds ``stale_after`` (default 2 years): a
-     verdict on a four-year-old figure would mislead;
+  1. "data too old" when ``E - L`` exceeds the indicator's ``stale_after``
+     (:meth:`Methodology.stale_after <readiness_index.model.methodology.Methodology.stale_after>`:
+     its own, else the methodology's ``editions.stale_after``), the very rule that
+     marks a value stale (``o``) in the build: a verdict on an old figure would mislead;
   2. "reached" when the gap is closed (``x_L >= T``; ``x_L <= T`` for direction -1);
   3. "no trend" with fewer than two points or a change that cannot be computed
      (a zero or negative value, a target year already passed);
@@ -35,12 +37,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from readiness_index.errors import DataValidationError
+from readiness_index.errors import DataValidationError, DefinitionError
 from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework, Target
+from readiness_index.model.methodology import Methodology
 
 __all__ = [
-    "STALE_AFTER",
     "STATUSES",
     "TARGET_COLUMNS",
     "cagr",
@@ -55,8 +57,6 @@ TARGET_COLUMNS = (
     "country", "indicator", "first_year", "latest_year", "latest_value", "target",
     "target_year", "gap", "required_cagr", "observed_cagr", "status", "edition",
 )  # fmt: skip
-#: A verdict needs a value at most this many years behind the edition.
-STALE_AFTER = 2
 
 
 def cagr(start: np.ndarray, end: np.ndarray, years: np.ndarray) -> np.ndarray:
@@ -82,19 +82,21 @@ def trajectory_status(
     *,
     gap: np.ndarray | None = None,
     age: np.ndarray | None = None,
-    stale_after: int = STALE_AFTER,
+    stale_after: np.ndarray | float = np.inf,
 ) -> np.ndarray:
     """Status per row, the first rule of the module formula that applies.
 
     ``gap`` is ``target - latest`` (a closed gap is "reached") and ``age`` the
-    years from the latest value to the edition (above ``stale_after``: "data too old").
+    years from the latest value to the edition (above ``stale_after``, per row or one
+    for all: "data too old"; :meth:`Methodology.stale_after` gives it per indicator).
 
     >>> trajectory_status(np.array([0.05, 0.05, -0.1, 0.05]), np.array([0.06, 0.01, -0.2, 0.1]),
     ...                   np.array([1, 1, -1, 1]), np.array([3, 3, 2, 1])).tolist()
     ['on track', 'off track', 'on track', 'no trend']
     >>> trajectory_status(np.array([0.1, -0.1, 0.1]), np.array([0.2, 0.0, 0.2]),
     ...                   np.array([1, 1, 1]), np.array([3, 3, 3]),
-    ...                   gap=np.array([5.0, -2.0, 5.0]), age=np.array([0, 1, 4])).tolist()
+    ...                   gap=np.array([5.0, -2.0, 5.0]), age=np.array([0, 1, 4]),
+    ...                   stale_after=2).tolist()
     ['on track', 'reached', 'data too old']
     """
     required, observed = np.asarray(required, float), np.asarray(observed, float)
@@ -105,7 +107,7 @@ def trajectory_status(
     no_trend = (np.asarray(points) < 2) | np.isnan(required) | np.isnan(observed)
     on_track = np.where(direction < 0, observed <= required, observed >= required)
     return np.select(
-        [age > stale_after, reached, no_trend, on_track],
+        [age > np.asarray(stale_after, float), reached, no_trend, on_track],
         ["data too old", "reached", "no trend", "on track"],
         default="off track",
     )
@@ -129,7 +131,7 @@ def distance_to_target(
     national: pd.DataFrame | None = None,
     window: int | None = None,
     year: int | None = None,
-    stale_after: int = STALE_AFTER,
+    methodology: Methodology | None = None,
 ) -> pd.DataFrame:
     """Distance to target and trajectory for every country and targeted indicator.
 
@@ -143,11 +145,14 @@ def distance_to_target(
     targets : mapping of str to Target, optional
         Extra or replacing targets by indicator code.
     year : int, optional
-        The edition: only data up to this year is used, and a latest value more
-        than ``stale_after`` years before it is "data too old". Default: the
-        latest year of the data.
-    stale_after : int, default 2
-        How many years a latest value may lag the edition for a verdict.
+        The edition: only data up to this year is used, and a latest value stale
+        in it is "data too old". Default: the latest year of the data.
+    methodology : Methodology, optional
+        The build's methodology: a latest value more than
+        :meth:`Methodology.stale_after` years behind the edition (the indicator's
+        own ``stale_after``, else ``editions.stale_after``) is "data too old", as
+        it is marked stale (``o``) in the build. Default: no methodology, so only
+        the indicators' own ``stale_after`` applies.
     national : pandas.DataFrame, optional
         National targets ``country, indicator, target, target_year``; they replace
         the EU-wide target for that country.
@@ -164,6 +169,9 @@ def distance_to_target(
     ------
     DataValidationError
         If the national table lacks a column.
+    DefinitionError
+        If a target of an indicator with a denominator declares no ``unit`` (the
+        target applies to the published value, not to the divided one).
 
     Examples
     --------
@@ -180,13 +188,34 @@ def distance_to_target(
     check_inputs(framework, data, "distance_to_target")
     chosen = {i.code: i.target for i in framework.indicators if i.target is not None}
     chosen.update(targets or {})
+    _check_units(framework, chosen)
     long = data.long
     edition = int(long["year"].max()) if year is None else int(year)
     long = long.loc[long["year"].astype("int64") <= edition]
     chosen = {code: _resolved(target, long, code) for code, target in chosen.items()}
     history = _history(long, set(chosen), window)
     table = _attach_targets(history, chosen, national)
-    return _trajectories(table.assign(edition=edition), framework.directions, stale_after)
+    methodology = methodology or Methodology()
+    limits = {i.code: methodology.stale_after(i) for i in framework.indicators}
+    return _trajectories(table.assign(edition=edition), framework.directions, limits)
+
+
+def _check_units(framework: Framework, chosen: Mapping[str, Target]) -> None:
+    """A target on a divided indicator must name its unit: it applies to the published
+    value (a national total), which the indicator's per-inhabitant unit would mislabel."""
+    unlabelled = [
+        f"{code!r} (divided by {framework.indicator(code).denominator!r}, unit "
+        f"{framework.indicator(code).unit!r})"
+        for code, target in chosen.items()
+        if code in framework.nodes and framework.indicator(code).denominator and not target.unit
+    ]
+    if unlabelled:
+        raise DefinitionError(
+            f"the target(s) of {', '.join(unlabelled)} declare no unit; a target applies to "
+            "the published value, before the denominator, so declare target.unit (and "
+            "target.name) for that quantity, e.g. unit: TFlop/s for a per-inhabitant "
+            "TFlop/s indicator"
+        )
 
 
 def _resolved(target: Target, long: pd.DataFrame, code: str) -> Target:
@@ -258,7 +287,7 @@ def _national(table: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
 
 
 def _trajectories(
-    table: pd.DataFrame, directions: Mapping[str, int], stale_after: int
+    table: pd.DataFrame, directions: Mapping[str, int], stale_after: Mapping[str, float]
 ) -> pd.DataFrame:
     direction = table["indicator"].map(directions).to_numpy()
     required = cagr(
@@ -274,7 +303,8 @@ def _trajectories(
     gap = (table["target"] - table["latest_value"]).to_numpy()
     status = trajectory_status(
         required, observed, direction, table["points"].to_numpy(), gap=gap,
-        age=(table["edition"] - table["latest_year"]).to_numpy(), stale_after=stale_after,
+        age=(table["edition"] - table["latest_year"]).to_numpy(),
+        stale_after=table["indicator"].map(stale_after).to_numpy(dtype="float64"),
     )  # fmt: skip
     out = table.assign(gap=gap, required_cagr=required, observed_cagr=observed, status=status)
     return out[list(TARGET_COLUMNS)].reset_index(drop=True)

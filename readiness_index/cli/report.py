@@ -83,8 +83,9 @@ def report(
 
     codes = [code.strip() for code in languages.split(",") if code.strip()]
     fw, values, chosen = load_inputs(framework, data, methodology, editions=editions)
-    # distance to the targets declared in the framework, as the edition saw it
-    targets = distance_to_target(fw, values, year=year or max(values.years))
+    # distance to the targets declared in the framework, as the edition saw it, with the
+    # methodology's stale rule (the one that marks values o)
+    targets = distance_to_target(fw, values, year=year or max(values.years), methodology=chosen)
     result = build_result(fw, values, chosen, year if chosen.editions is not None else None)
     result.table(year or result.years[-1])  # refuses an edition without scores
     intervals = _rank_intervals(result, assumptions, replications, year)

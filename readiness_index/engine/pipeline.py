@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ from readiness_index.engine.editions import latest_editions
 from readiness_index.engine.results import IndexResult, with_flags
 from readiness_index.errors import MethodologyError
 from readiness_index.model.data import IndicatorData, check_inputs
-from readiness_index.model.framework import Framework, Indicator
+from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import aggregate_tree
 from readiness_index.steps.denominate import denominate, denominator_gaps
@@ -281,18 +281,10 @@ def _ages(
         return false, false
     edition = np.asarray(years.index.get_level_values("year"), dtype="float64")[:, None]
     age = edition - years.astype("float64").to_numpy()
-    limits = np.array([_stale_after(fw, code, methodology) for code in years.columns])
+    limits = np.array([methodology.stale_after(fw.indicator(code)) for code in years.columns])
     carried = pd.DataFrame(age > 0, index=years.index, columns=years.columns)
     stale = pd.DataFrame(age > limits[None, :], index=years.index, columns=years.columns)
     return carried, stale
-
-
-def _stale_after(fw: Framework, code: str, methodology: Methodology) -> float:
-    """The indicator's ``stale_after``, else the methodology's; infinite when neither."""
-    own = cast(Indicator, fw.nodes[code]).stale_after
-    default = methodology.editions.stale_after if methodology.editions else None
-    chosen = own if own is not None else default
-    return float("inf") if chosen is None else float(chosen)
 
 
 def _denominator_years(

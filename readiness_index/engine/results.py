@@ -302,7 +302,10 @@ class IndexResult(Displayed):
         default): EU averages, rank changes, best performers, ties, strongest and
         weakest pillars (see :mod:`readiness_index.engine.summary`)."""
         year = self.years[-1] if year is None else year
-        return edition_summary(self.scores, self.datasets["denominated"], self.data_years, year)
+        limits = {i.code: self.methodology.stale_after(i) for i in self.framework.indicators}
+        return edition_summary(
+            self.scores, self.datasets["denominated"], self.data_years, year, limits
+        )
 
     def flagged_scores(self) -> pd.DataFrame:
         """The scores as every export writes them: :attr:`scores` already carries each

@@ -9,8 +9,10 @@ report only picks values (:meth:`IndexResult.summary`):
 * **rank change**: ``rank(previous edition) - rank(this edition)`` (positive = up);
 * **best performers**: every country ranked 1 on a code (ties share the rank);
 * **tie**: a rank shared with another country (shown as ``=1``);
-* **stale values**: indicators whose data year is more than ``STALE_AFTER`` (2)
-  years behind the edition;
+* **stale values**: indicators whose data year is more than ``stale_after`` years
+  behind the edition (:meth:`Methodology.stale_after
+  <readiness_index.model.methodology.Methodology.stale_after>`, the rule of the
+  stale mark ``o``);
 * **strongest and weakest pillar** of a country: the pillars with its best and
   worst rank among the countries, ties broken by the higher (lower) score, then by
   framework order.
@@ -36,15 +38,13 @@ Examples
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["STALE_AFTER", "EditionSummary", "edition_summary", "input_averages"]
-
-#: A value more than this many years behind its edition is flagged as old.
-STALE_AFTER = 2
+__all__ = ["EditionSummary", "edition_summary", "input_averages"]
 
 
 def _number(value: Any) -> float | None:
@@ -71,6 +71,9 @@ class EditionSummary:
         Per indicator, the EU average of its values in its declared unit.
     data_years : pandas.DataFrame
         ``country x indicator``: the data year behind each value of the edition.
+    stale_after : pandas.Series
+        Per indicator, the years a value may lag the edition before it is stale
+        (:meth:`Methodology.stale_after`; absent: never stale).
     """
 
     year: int
@@ -80,13 +83,16 @@ class EditionSummary:
     previous_ranks: pd.DataFrame
     value_averages: pd.Series
     data_years: pd.DataFrame
+    stale_after: pd.Series
 
-    def stale(self, country: str, stale_after: int = STALE_AFTER) -> list[str]:
-        """Indicators whose value for ``country`` is more than ``stale_after`` years old."""
+    def stale(self, country: str) -> list[str]:
+        """Indicators whose value for ``country`` is stale (marked ``o``): more than
+        their ``stale_after`` years behind the edition."""
         if country not in self.data_years.index:
             return []
         years = self.data_years.loc[[country]].iloc[0]
-        return [str(code) for code, year in years.items() if year < self.year - stale_after]
+        limits = self.stale_after.reindex(years.index, fill_value=float("inf"))
+        return [str(code) for code in years.index[(self.year - years) > limits]]
 
     def score(self, country: str, code: str) -> float | None:
         """Score of ``code`` for ``country`` (``None`` when missing)."""
@@ -164,7 +170,11 @@ def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def edition_summary(
-    scores: pd.DataFrame, values: pd.DataFrame, data_years: pd.DataFrame, year: int
+    scores: pd.DataFrame,
+    values: pd.DataFrame,
+    data_years: pd.DataFrame,
+    year: int,
+    stale_after: Mapping[str, float] | None = None,
 ) -> EditionSummary:
     """The statistics of edition ``year`` (see the module formulas).
 
@@ -179,6 +189,9 @@ def edition_summary(
         Wide ``(country, year) x indicator``: the data year behind each value.
     year : int
         The edition.
+    stale_after : mapping of str to float, optional
+        Per indicator, the years a value may lag the edition before it is stale
+        (:meth:`Methodology.stale_after`); none is stale without it.
 
     Raises
     ------
@@ -198,6 +211,7 @@ def edition_summary(
         previous_ranks=_pivot(scores, previous, "rank") if previous is not None else pd.DataFrame(),
         value_averages=_year_rows(values, year).mean(axis=0),
         data_years=_year_rows(data_years, year),
+        stale_after=pd.Series(dict(stale_after or {}), dtype="float64"),
     )
 
 

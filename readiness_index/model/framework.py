@@ -560,7 +560,8 @@ class Framework(_Frozen):
         """The text ``field`` of node ``code`` (of the index when ``None``) in ``language``.
 
         Fields: ``name``, ``description``, ``unit``, ``rationale``; a target's
-        ``policy``, ``target_name`` and ``target_unit``; a source's ``note``. Text not
+        ``policy``, ``target_name`` and ``target_unit`` (a target declared in the
+        indicator's unit shares its translation); a source's ``note``. Text not
         translated into ``language`` is the English of the definitions, the declared
         fallback (so a user's own framework renders in any language).
 
@@ -575,7 +576,16 @@ class Framework(_Frozen):
             given = translation.index if code is None else translation.nodes.get(code)
             if given is not None and getattr(given, field) is not None:
                 return str(getattr(given, field))
+        if field == "target_unit" and code is not None and _same_unit_as_target(self, code):
+            return self.text(code, "unit", language)  # one quantity: the unit's translation
         return _english_text(self, code, field)
+
+
+def _same_unit_as_target(fw: Framework, code: str) -> bool:
+    """Whether the target of ``code`` is declared in the indicator's own unit."""
+    node = fw.nodes[code]
+    unit = getattr(getattr(node, "target", None), "unit", None)
+    return unit is not None and unit == getattr(node, "unit", None)
 
 
 def _english_text(fw: Framework, code: str | None, field: str) -> str | None:

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from readiness_index.errors import MethodologyError
-from readiness_index.model.framework import MAX_WEIGHT
+from readiness_index.model.framework import MAX_WEIGHT, Indicator
 from readiness_index.model.registry import registry
 
 __all__ = [
@@ -327,6 +327,26 @@ class Methodology(_Spec):
             if bad:
                 raise ValueError(f"weights must be > 0 and at most {MAX_WEIGHT:g}; found {bad}")
         return self
+
+    def stale_after(self, indicator: Indicator) -> float:
+        """How many years a value of ``indicator`` may lag its edition before it is stale.
+
+        The one rule behind the stale mark (``o``), the country page's old-data warning
+        and the "data too old" verdict on a target: the indicator's own
+        ``stale_after``, else ``editions.stale_after``; infinite (never stale) when
+        neither is set. A value is stale when ``edition - data_year > stale_after``.
+
+        >>> m = Methodology.from_mapping({"editions": {"stale_after": 2}})
+        >>> m.stale_after(Indicator(code="a", name="A", parent="i"))
+        2.0
+        >>> m.stale_after(Indicator(code="b", name="B", parent="i", stale_after=4))
+        4.0
+        >>> Methodology().stale_after(Indicator(code="a", name="A", parent="i"))
+        inf
+        """
+        own = indicator.stale_after
+        chosen = own if own is not None else self.editions.stale_after if self.editions else None
+        return float("inf") if chosen is None else float(chosen)
 
     @classmethod
     def from_mapping(cls, mapping: Mapping[str, Any] | None) -> Methodology:
