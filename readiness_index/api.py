@@ -43,7 +43,7 @@ from readiness_index.io.files import (
     load_methodology,
     read_data,
 )
-from readiness_index.io.layers import apply_corrections, declares_index
+from readiness_index.io.layers import apply_corrections, declares_index, load_own_index
 from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
@@ -215,7 +215,7 @@ def _framework(framework: FrameworkLike, alone: bool) -> Framework:
     if framework is None:
         return load_framework()
     if alone:
-        return load_framework(*_paths(framework))
+        return load_own_index(*_paths(framework))
     return load_framework(bundled_path("indicators"), *_paths(framework))
 
 

@@ -242,7 +242,7 @@ def _merge_file(
         return
     if _unknown_keys(file, content, problems):
         return
-    _merge_blocks(file, content, merged, problems)
+    _merge_blocks(file, content, merged, origin, problems)
     for key in ("aggregates", "indicators", "denominators", "units"):
         items = content.get(key) or []
         if not isinstance(items, list):
@@ -288,33 +288,57 @@ def _yaml_problem(file: Path, err: DefinitionError) -> dict[str, str]:
 
 
 def _merge_index(
-    file: Path, index: Any, merged: dict[str, Any], problems: list[dict[str, str]]
-) -> None:
+    file: Path, index: Any, merged: dict[str, Any], origin: dict[str, str],
+    problems: list[dict[str, str]],
+) -> None:  # fmt: skip
     if not isinstance(index, dict):
         problems.append(_problem(str(file), "index", f"expected a mapping; found {_short(index)}"))
         return
     for key, value in index.items():
         if key not in {"code", "name", "version", "description", "reference_name"}:
             problems.append(_problem(str(file), f"index.{_short(key)}", "unknown key"))
-        merged[key] = value
+        _merge_once(file, f"index.{key}", value, (merged, key), origin, problems)
+
+
+def _merge_once(
+    file: Path, path: str, value: Any, into: tuple[dict[Any, Any], Any],
+    origin: dict[str, str], problems: list[dict[str, str]],
+) -> None:  # fmt: skip
+    """Set ``into[0][into[1]] = value``, unless another file gave it a different value:
+    an entry given by two files must agree (the last file does not silently win)."""
+    target, key = into
+    where = f"{path}:"  # ':' is in no code, so these keys never meet a code in ``origin``
+    if where in origin and target.get(key) != value:
+        problems.append(_problem(
+            str(file), path,
+            f"is {_short(value)} here but {_short(target.get(key))} in {origin[where]}; "
+            "give it in one file (framework files are joined, and no file overrides another)",
+            Reason.CONFLICT,
+        ))  # fmt: skip
+        return
+    origin.setdefault(where, str(file))
+    target[key] = value
 
 
 def _merge_blocks(
-    file: Path, content: dict[Any, Any], merged: dict[str, Any], problems: list[dict[str, str]]
-) -> None:
+    file: Path, content: dict[Any, Any], merged: dict[str, Any], origin: dict[str, str],
+    problems: list[dict[str, str]],
+) -> None:  # fmt: skip
     """The keys that are not lists of nodes: ``index``, ``map`` and ``translations``."""
     if "index" in content:
-        _merge_index(file, content["index"], merged, problems)
+        _merge_index(file, content["index"], merged, origin, problems)
     if "map" in content:
-        merged["map"] = content["map"]
+        _merge_once(file, "map", content["map"], (merged, "map"), origin, problems)
     if "translations" in content:
-        _merge_translations(file, content["translations"], merged["translations"], problems)
+        _merge_translations(file, content["translations"], merged, origin, problems)
 
 
 def _merge_translations(
-    file: Path, given: Any, merged: dict[str, Any], problems: list[dict[str, str]]
-) -> None:
-    """Join the translations of a file into ``merged`` (language -> index and nodes)."""
+    file: Path, given: Any, merged: dict[str, Any], origin: dict[str, str],
+    problems: list[dict[str, str]],
+) -> None:  # fmt: skip
+    """Join the translations of a file into ``merged["translations"]`` (language -> index
+    and nodes), text by text: two files may translate one node, not the same text."""
     from readiness_index.model.framework import Translation
 
     if not isinstance(given, dict):
@@ -330,9 +354,16 @@ def _merge_translations(
                 problem = f"{error['msg']} (found {_short(error.get('input'))})"
                 problems.append(_problem(str(file), f"translations.{language}.{where}", problem))
             continue
-        into = merged.setdefault(str(language), {"index": {}, "nodes": {}})
-        into["index"].update(block.get("index") or {})
-        into["nodes"].update(block.get("nodes") or {})
+        into = merged["translations"].setdefault(str(language), {"index": {}, "nodes": {}})
+        at = f"translations.{language}"
+        for field, text in (block.get("index") or {}).items():
+            _merge_once(file, f"{at}.index.{field}", text, (into["index"], field), origin,
+                        problems)  # fmt: skip
+        for code, fields in (block.get("nodes") or {}).items():
+            node = into["nodes"].setdefault(code, {})
+            for field, text in (fields or {}).items():
+                _merge_once(file, f"{at}.nodes.{code}.{field}", text, (node, field), origin,
+                            problems)  # fmt: skip
 
 
 def _check_item(file: Path, key: str, pos: int, item: Any, problems: list[dict[str, str]]) -> None:
@@ -448,19 +479,59 @@ def read_data(*paths: str | os.PathLike[str], framework: Framework | None = None
 
 def read_tables(*paths: str | os.PathLike[str]) -> tuple[pd.DataFrame, str]:
     """Every long table in ``paths`` (files or folders), joined without validation, each
-    row indexed ``file:line``; and a label naming the files for messages."""
-    files = _data_files(paths)
+    row indexed ``file:line``; and a label naming the paths for messages.
+
+    A row's file is its name (within the folder read) when one path is read, and its
+    path when several are (so that a row of one's own file is told from a row of the
+    shipped data). A file given
+    twice (directly, or inside a folder also given) is refused: its rows would clash.
+
+    Raises
+    ------
+    DataFileError
+        If a file is given twice.
+    """
+    sources = [(Path(raw), _data_files([raw])) for raw in paths]
+    files = [file for _, found in sources for file in found]
+    _refuse_repeated(files)
     frames = []
-    for file in files:
-        frame = read_table(file)
-        frame.index = _row_labels(file.name, frame.index)
-        frames.append(frame)
+    for given, found in sources:
+        for file in found:
+            frame = read_table(file)
+            frame.index = _row_labels(_row_file(given, file, len(sources)), frame.index)
+            frames.append(frame)
     combined = _combine(frames)
     del frames  # the rows now live in `combined` alone
-    label = (
-        str(files[0]) if len(files) == 1 else f"{len(files)} files under {Path(files[0]).parent}"
-    )
+    parts = [
+        str(found[0]) if found == [given] else f"{len(found)} files under {given}"
+        for given, found in sources
+    ]
+    label = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return combined, label
+
+
+def _row_file(given: Path, file: Path, sources: int) -> str:
+    """How rows name their file: by its path when several paths are read, else by its
+    name (its path within the folder read)."""
+    if sources > 1:
+        return str(file)
+    return file.name if file == given else file.relative_to(given).as_posix()
+
+
+def _refuse_repeated(files: list[Path]) -> None:
+    """Refuse a file that is read twice (given twice, or in a folder also given)."""
+    first: dict[Path, Path] = {}
+    for file in files:
+        same = first.setdefault(file.resolve(), file)
+        if same is not file:
+            given = f"as {same} and as {file}" if str(same) != str(file) else "twice"
+            raise DataFileError(
+                f"{file}: the data file is given {given}; give each file once (every row "
+                "would otherwise clash with itself)",
+                failures=pd.DataFrame(
+                    [{"reason": Reason.DUPLICATE_FILE.value, "file": str(file)}], dtype=object
+                ),
+            )
 
 
 def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:

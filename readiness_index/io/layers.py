@@ -15,14 +15,14 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from readiness_index.errors import DefinitionError
-from readiness_index.io.files import _yaml_files, read_tables
+from readiness_index.errors import DefinitionError, Reason
+from readiness_index.io.files import _yaml_files, load_framework, read_tables
 from readiness_index.io.safe_yaml import load_yaml
 from readiness_index.model.contract import validate_long
 from readiness_index.model.data import IndicatorData, with_corrections
 from readiness_index.model.framework import Framework
 
-__all__ = ["apply_corrections", "declares_index", "read_corrections"]
+__all__ = ["apply_corrections", "declares_index", "load_own_index", "read_corrections"]
 
 PathLike = str | os.PathLike[str]
 
@@ -47,6 +47,36 @@ def declares_index(*paths: PathLike) -> bool:
         if "index" in content or any(_is_root(a) for a in content.get("aggregates") or []):
             return True
     return False
+
+
+def load_own_index(*paths: PathLike) -> Framework:
+    """The framework of ``paths`` alone; when it lacks a root or a parent and the files
+    declare an index of their own, the error says why they were not added to the
+    shipped index (an ``index`` entry or a root makes framework files stand alone).
+
+    Raises
+    ------
+    DefinitionError
+        Listing every broken rule with its file and key path.
+    """
+    try:
+        return load_framework(*paths)
+    except DefinitionError as err:
+        failures = err.failures
+        reasons = set() if failures is None else set(failures["reason"])
+        if not reasons & {Reason.ROOT.value, Reason.UNKNOWN_PARENT.value}:
+            raise
+        if not declares_index(*paths):
+            raise
+        raise DefinitionError(f"{err}\n{_STANDING_ALONE}", failures=failures) from err
+
+
+_STANDING_ALONE = (
+    "Note: these framework files declare an 'index' entry or a root aggregate (one without "
+    "parent), so they define an index of their own and are not added to the shipped one. "
+    "To add indicators or aggregates to the shipped index, leave 'index' out and name "
+    "shipped aggregates as parents; to define your own index, give it a root aggregate."
+)
 
 
 def _is_root(aggregate: object) -> bool:

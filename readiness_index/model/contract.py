@@ -171,8 +171,25 @@ def long_failures(
     typed = _coerce(frame, file, failures)
     typed["country"] = _spelled(typed, framework, file, failures)
     failures.extend(_code_failures(typed, file))
-    failures.extend(_schema_failures(typed, framework, file))
+    failures.extend(_duplicates_named(list(_schema_failures(typed, framework, file))))
     return typed, failures
+
+
+def _duplicates_named(failures: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Each duplicate row's failure names the other rows of its country, year and
+    indicator (with layered inputs, the row of another file it repeats)."""
+    rows: dict[tuple[object, ...], list[object]] = {}
+    duplicates = [f for f in failures if f["reason"] == Reason.DUPLICATE_ROW.value]
+    for failure in duplicates:
+        key = (failure["country"], failure["year"], failure["indicator"])
+        rows.setdefault(key, []).append(failure["row"])
+    for failure in duplicates:
+        key = (failure["country"], failure["year"], failure["indicator"])
+        others = [str(row) for row in rows[key] if row != failure["row"]]
+        if others:
+            more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+            failure["found"] = f"a duplicate of row {', '.join(others[:3])}{more}"
+    return failures
 
 
 def _column_failures(frame: pd.DataFrame, file: str) -> Iterable[dict[str, object]]:
@@ -561,8 +578,9 @@ def _describe(
     if reason is Reason.DUPLICATE_ROW:
         return (
             "country, year, indicator",
-            "one row per country, year and indicator",
-            ("a duplicate row"),
+            "one row per country, year and indicator (a value that replaces another "
+            "goes in a corrections file: --corrections)",
+            "a duplicate row",
         )
     if reason is Reason.OUT_OF_BOUNDS and framework is not None:
         bounds = framework.indicator(str(record["indicator"])).bounds
@@ -667,7 +685,13 @@ def _sentence(rec: dict[str, object], rows: list[object] | None = None) -> str:
         f"year {rec['year']}" if _present(rec["year"]) else None,
     ]
     place = ", ".join(p for p in (*where, *who) if p)
-    return f"{rec['file']}: {place}: expected {rec['expected']}; found {rec['found']!r}"
+    prefix = "" if _names_a_path(rec["row"]) else f"{rec['file']}: "
+    return f"{prefix}{place}: expected {rec['expected']}; found {rec['found']!r}"
+
+
+def _names_a_path(row: object) -> bool:
+    """Whether a row label names its file's path (rows of several files do)."""
+    return isinstance(row, str) and ("/" in row or "\\" in row)
 
 
 def _shared_sentence(rec: dict[str, object], rows: list[object]) -> str:

@@ -492,6 +492,29 @@ fw_case("yaml11_weight_base60", indicator_line("weight: 1:30"), "(found '1:30')"
 fw_case("yaml11_weight_leading_zero", indicator_line("weight: 010"), None)
 fw_case("yaml11_int_tag_text", indicator_line("weight: !!int ten"), "'ten' is not an integer")
 
+SHIPPED_ROW = "country,year,indicator,value\nAT,2019,accelerator_rmax,0.0\n"
+case("layer_same_file_twice", {}, [*BUILD_DATA, "{base}/data.csv", "--data", "{base}/data.csv"],
+     "the data file is given twice")  # fmt: skip
+case("layer_file_and_its_folder", {"d/data.csv": data_text(rows())},
+     [*BUILD_DATA, "{case}/d", "--data", "{case}/d/data.csv"], "the data file is given twice")  # fmt: skip
+case("layer_same_name_overlap", {"a/data.csv": data_text(rows()[:21]), "b/data.csv": data_text(rows()[20:])},
+     [*BUILD_DATA, "{case}/a/data.csv", "--data", "{case}/b/data.csv"],
+     "b/data.csv:2, column 'country, year, indicator', indicator 'a', country 'CZ'")  # fmt: skip
+case("layer_repeats_shipped_row", {"mine.csv": SHIPPED_ROW}, ["build", "--data", "{case}/mine.csv"],
+     "mine.csv:2, column 'country, year, indicator', indicator 'accelerator_rmax'")  # fmt: skip
+case("layer_index_name_conflict", {"fw/a.yaml": FW, "fw/b.yaml": "index: {name: Other}\n"},
+     [*BUILD_FW, "{case}/fw"], "(index.name): is 'Other' here but 'Small index' in")  # fmt: skip
+case("layer_index_same_name", {"fw/a.yaml": FW, "fw/b.yaml": "index: {name: Small index}\n"},
+     [*BUILD_FW, "{case}/fw"], None)  # fmt: skip
+case("layer_map_conflict", {"fw/a.yaml": FW + "map: {name: m, tiles: {AT: [1, 1]}}\n",
+     "fw/b.yaml": "map: {name: n, tiles: {AT: [1, 2]}}\n"}, [*BUILD_FW, "{case}/fw"],
+     "(map): is {'name': 'n'")  # fmt: skip
+case("layer_translation_conflict", {"fw/a.yaml": FW + "translations: {de: {nodes: {a: {name: Ah}}}}\n",
+     "fw/b.yaml": "translations: {de: {nodes: {a: {name: Aa}}}}\n"}, [*BUILD_FW, "{case}/fw"],
+     "(translations.de.nodes.a.name): is 'Aa' here but 'Ah'")  # fmt: skip
+case("layer_index_entry_on_shipped", {"fw.yaml": "index: {name: Mine}\nindicators:\n  - {code: mine, name: M, parent: compute}\n"},
+     ["build", "--framework", "{case}/fw.yaml"], "so they define an index of their own")  # fmt: skip
+
 
 def write(target: Path = HERE) -> None:
     """Write every case's files and ``cases.json``."""
