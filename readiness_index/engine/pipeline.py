@@ -294,17 +294,27 @@ def _denominator_years(
     by = {i.code: i.denominator for i in fw.indicators if i.denominator is not None}
     if not by or not methodology.denominate.enabled:
         return pd.DataFrame(index=index)
-    years = _data_years(data, fw, index, codes=sorted(set(by.values())))
-    return pd.DataFrame({code: years[denominator] for code, denominator in by.items()})
+    denominators = sorted(set(by.values()))
+    years = _year_cells(data, index, denominators)
+    picked = years[:, [denominators.index(denominator) for denominator in by.values()]]
+    return _year_frame(picked, index, list(by))
 
 
-def _data_years(
-    data: IndicatorData, fw: Framework, index: pd.MultiIndex, codes: list[str] | None = None
-) -> pd.DataFrame:
-    codes = list(fw.indicator_codes) if codes is None else codes
-    name = None
-    if "data_year" in data.long.columns and data.long["data_year"].ne("").any():
-        name = "indicator"
+def _data_years(data: IndicatorData, fw: Framework, index: pd.MultiIndex) -> pd.DataFrame:
+    """The data year behind each value (the edition's own year without editions)."""
+    codes = list(fw.indicator_codes)
+    frame = _year_frame(_year_cells(data, index, codes), index, codes)
+    frame.columns.name = "indicator" if _has_data_years(data) else None
+    return frame
+
+
+def _has_data_years(data: IndicatorData) -> bool:
+    return "data_year" in data.long.columns and bool(data.long["data_year"].ne("").any())
+
+
+def _year_cells(data: IndicatorData, index: pd.MultiIndex, codes: list[str]) -> NDArray[np.float64]:
+    """The data year of each cell of ``index`` x ``codes`` as floats (``NaN``: no value)."""
+    if _has_data_years(data):
         rows, cells = data.cells(codes, column="data_year")
         text = pd.Series(_aligned(rows, cells, index).ravel())
         numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64")
@@ -314,7 +324,7 @@ def _data_years(
         present = ~np.isnan(_aligned(rows, values, index))
         year = index.get_level_values("year").to_numpy(dtype="float64")
         years = np.where(present, year[:, None], np.nan)
-    return _year_frame(years, index, codes).rename_axis(columns=name)
+    return years
 
 
 def _year_frame(years: NDArray[np.float64], index: pd.MultiIndex, codes: list[str]) -> pd.DataFrame:

@@ -45,12 +45,14 @@ def denominate(
     >>> out["x"].tolist()
     [2.5]
     """
-    out = wide.copy()
+    values = wide.to_numpy(dtype="float64", copy=True)
     aligned = denominators.reindex(wide.index)
+    sizes = aligned.to_numpy(dtype="float64")
     for code, denominator in by.items():
-        if code in out.columns:
-            out[code] = divide(out[code].to_numpy(), aligned[denominator].to_numpy())
-    return out
+        if code in wide.columns:
+            j, k = _position(wide.columns, code), _position(aligned.columns, denominator)
+            values[:, j] = divide(values[:, j], sizes[:, k])
+    return pd.DataFrame(values, index=wide.index, columns=wide.columns)
 
 
 def denominator_gaps(
@@ -73,13 +75,23 @@ def denominator_gaps(
     ([{'country': 'B', 'indicator': 'x'}], "denominator 'pop' is 0: value left missing")
     """
     aligned = denominators.reindex(wide.index)
+    sizes, present = aligned.to_numpy(dtype="float64"), ~np.isnan(wide.to_numpy(dtype="float64"))
     rows = []
     for code, denominator in by.items():
-        column = aligned[denominator] if denominator in aligned else pd.Series(np.nan, wide.index)
-        bad = wide[code].notna() & (column.isna() | (column == 0))
-        for key, found in column[bad].items():
-            what = "has no value" if pd.isna(found) else f"is {found:g}"
-            country, year = cast(tuple[str, int], key)
+        column = (
+            sizes[:, _position(aligned.columns, denominator)]
+            if denominator in aligned
+            else np.full(len(wide), np.nan)
+        )
+        has_value = present[:, _position(wide.columns, code)]
+        for i in np.flatnonzero(has_value & (np.isnan(column) | (column == 0))):
+            what = "has no value" if np.isnan(column[i]) else f"is {column[i]:g}"
+            country, year = cast(tuple[str, int], wide.index[int(i)])
             note = f"denominator {denominator!r} {what}: value left missing"
             rows.append({"country": country, "year": year, "indicator": code, "note": note})
     return pd.DataFrame(rows, columns=["country", "year", "indicator", "note"])
+
+
+def _position(columns: pd.Index, code: str) -> int:
+    """The position of ``code`` among ``columns`` (``KeyError`` when absent)."""
+    return int(cast(int, columns.get_loc(code)))

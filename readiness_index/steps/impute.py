@@ -74,7 +74,11 @@ def impute_group(x: _Values, groups: pd.Series, statistic: str = "mean") -> _Val
     """
     grouped = x.groupby(groups.to_numpy(), dropna=True)
     fill = grouped.transform("mean" if statistic == "mean" else "median")
-    return x.fillna(fill)
+    values = x.to_numpy(dtype="float64")
+    filled = np.where(np.isnan(values), fill.to_numpy(dtype="float64"), values)
+    if isinstance(x, pd.DataFrame):
+        return pd.DataFrame(filled, index=x.index, columns=x.columns)
+    return pd.Series(filled, index=x.index, name=x.name)
 
 
 def impute_latest(panel: pd.DataFrame, max_years: int | None = None) -> pd.DataFrame:
@@ -107,13 +111,11 @@ def impute_linear(panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def _by_column(
-    rows: pd.DataFrame, rule: Callable[..., np.ndarray], **options: object
-) -> pd.DataFrame:
-    """``rule`` applied to each column of ``rows`` (one year), on NumPy arrays."""
-    values = rows.to_numpy(dtype="float64")
+    values: np.ndarray, rule: Callable[..., np.ndarray], **options: object
+) -> np.ndarray:
+    """``rule`` applied to each column of ``values`` (the rows of one year)."""
     filled = [rule(values[:, j], **options) for j in range(values.shape[1])]
-    out = np.column_stack(filled) if filled else values
-    return pd.DataFrame(out, index=rows.index, columns=rows.columns)
+    return np.column_stack(filled) if filled else values
 
 
 @dataclass(frozen=True)
@@ -203,19 +205,28 @@ class Imputer:
             filled = self._panel(wide)
         else:
             filled = self._cross_section(wide)
-        return filled, filled.notna() & wide.isna()
+        imputed = ~np.isnan(filled.to_numpy(dtype="float64")) & np.isnan(
+            wide.to_numpy(dtype="float64")
+        )
+        return filled, pd.DataFrame(imputed, index=wide.index, columns=wide.columns)
 
     def _cross_section(self, wide: pd.DataFrame) -> pd.DataFrame:
+        """Each year's rows filled on their own (on one array; a frame per year only for
+        the group rules, which group with pandas)."""
         method = IMPUTATIONS[self.spec.method]
-        parts: list[pd.DataFrame] = []
-        for _, year_rows in wide.groupby(level="year", sort=False):
-            if method.kind == "column":
-                parts.append(_by_column(year_rows, method.function, **self.spec.options))
+        values = wide.to_numpy(dtype="float64", copy=True)
+        years = wide.index.get_level_values("year").to_numpy()
+        groups = self._group_of(wide) if method.kind != "column" and len(wide) else None
+        for year in pd.unique(years):
+            rows = np.flatnonzero(years == year)
+            if groups is None:
+                values[rows] = _by_column(values[rows], method.function, **self.spec.options)
             else:
-                groups = self._group_of(year_rows)
                 statistic = method.name.removeprefix("group_")
-                parts.append(impute_group(year_rows, groups=groups, statistic=statistic))
-        return pd.concat(parts).reindex(wide.index)
+                year_rows = pd.DataFrame(values[rows], columns=wide.columns)
+                filled = impute_group(year_rows, groups=groups.iloc[rows], statistic=statistic)
+                values[rows] = filled.to_numpy(dtype="float64")
+        return pd.DataFrame(values, index=wide.index, columns=wide.columns)
 
     def _group_of(self, rows: pd.DataFrame) -> pd.Series:
         column = self.spec.group

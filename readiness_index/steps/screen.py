@@ -29,11 +29,13 @@ def coverage_table(wide: pd.DataFrame) -> pd.DataFrame:
     >>> coverage_table(wide).round(3).to_dict("records")
     [{'coverage': 0.667, 'nonzero': 0.5}]
     """
-    n = wide.shape[1]
-    present = wide.notna().sum(axis=1)
-    zeros = (wide == 0).sum(axis=1)
-    nonzero = 1 - zeros / present.where(present > 0)
-    return pd.DataFrame({"coverage": present / n, "nonzero": nonzero}, index=wide.index)
+    values = wide.to_numpy(dtype="float64")
+    present = np.count_nonzero(~np.isnan(values), axis=1)
+    zeros = np.count_nonzero(values == 0, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nonzero = 1 - zeros / np.where(present > 0, present, np.nan)
+        coverage = present / wide.shape[1]
+    return pd.DataFrame({"coverage": coverage, "nonzero": nonzero}, index=wide.index)
 
 
 def screen_units(wide: pd.DataFrame, spec: ScreenSpec) -> tuple[pd.DataFrame, pd.DataFrame]:

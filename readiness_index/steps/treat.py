@@ -48,9 +48,11 @@ def skewness(x: np.ndarray) -> float:
     1.763633
     """
     d = _deviations(x, minimum=3)
-    if d is None:
-        return float("nan")
-    n, m2 = d.size, np.sum(d**2)
+    return float("nan") if d is None else _skewness(d, np.sum(d**2))
+
+
+def _skewness(d: np.ndarray, m2: float) -> float:
+    n = d.size
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         g1 = np.sqrt(n) * np.sum(d**3) / m2**1.5
     return float(g1 * np.sqrt(n * (n - 1)) / (n - 2)) if np.isfinite(g1) else float("nan")
@@ -67,14 +69,25 @@ def kurtosis(x: np.ndarray) -> float:
     3.228
     """
     d = _deviations(x, minimum=4)
-    if d is None:
-        return float("nan")
-    n, m2 = d.size, np.sum(d**2)
+    return float("nan") if d is None else _kurtosis(d, np.sum(d**2))
+
+
+def _kurtosis(d: np.ndarray, m2: float) -> float:
+    n = d.size
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         r = n * np.sum(d**4) / m2**2
     if not np.isfinite(r):
         return float("nan")
     return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+def _moments(x: np.ndarray) -> tuple[float, float]:
+    """``(skewness(x), kurtosis(x))`` from one pass over the deviations."""
+    d = _deviations(x, minimum=3)
+    if d is None:
+        return float("nan"), float("nan")
+    m2 = np.sum(d**2)
+    return _skewness(d, m2), _kurtosis(d, m2) if d.size >= 4 else float("nan")
 
 
 def passes(x: np.ndarray, skew: float = 2.0, kurt: float = 3.5) -> bool:
@@ -83,7 +96,11 @@ def passes(x: np.ndarray, skew: float = 2.0, kurt: float = 3.5) -> bool:
     >>> passes(np.array([1.0, 2.0, 3.0, 100.0]), skew=1.0, kurt=1.0)
     False
     """
-    s, k = skewness(x), kurtosis(x)
+    return _passes(*_moments(x), skew, kurt)
+
+
+def _passes(s: float, k: float, skew: float, kurt: float) -> bool:
+    """:func:`passes` from the skewness ``s`` and kurtosis ``k`` already computed."""
     if np.isnan(s) or np.isnan(k):
         return True
     return bool(abs(s) < skew or k < kurt)
@@ -109,8 +126,11 @@ def winsorise(
     y = x.astype("float64").copy()
     moved = {True: 0, False: 0}
     count = 0
-    while not passes(y, skew, kurt) and count < max_points:
-        high = skewness(y) >= 0
+    while count < max_points:
+        moments = _moments(y)
+        if _passes(*moments, skew, kurt):
+            break
+        high = moments[0] >= 0
         extreme = np.nanmax(y) if high else np.nanmin(y)
         at_extreme = y == extreme
         inside = y[~at_extreme & ~np.isnan(y)]
@@ -175,24 +195,27 @@ def register_treatment(
 
 def treat_column(x: np.ndarray, spec: TreatSpec) -> tuple[np.ndarray, dict[str, Any]]:
     """Treat one indicator of one year; return the values and a record of what was done."""
+    before = _moments(x)
     record: dict[str, Any] = {
-        "skew_before": skewness(x),
-        "kurtosis_before": kurtosis(x),
+        "skew_before": before[0],
+        "kurtosis_before": before[1],
         "treatment": "none",
         "points": 0,
     }
-    y = x
-    if not TREATMENTS[spec.method].builtin:
+    y, builtin = x, TREATMENTS[spec.method].builtin
+    if not builtin:
         y = np.asarray(TREATMENTS[spec.method].function(x, **spec.options), dtype="float64")
         record["treatment"] = spec.method
-    elif spec.method == "winsorise" and not passes(x, spec.skew, spec.kurtosis):
+    elif spec.method == "winsorise" and not _passes(*before, spec.skew, spec.kurtosis):
         y, record["points"] = winsorise(x, spec.skew, spec.kurtosis, spec.max_points)
         record["treatment"] = "winsorise"
         if not passes(y, spec.skew, spec.kurtosis) and spec.fallback == "log":
             y = log_transform(x)
             record["treatment"] = "log"
-    record["skew_after"], record["kurtosis_after"] = skewness(y), kurtosis(y)
-    record["passes"] = passes(y, spec.skew, spec.kurtosis)
+    # untouched by a built-in treatment: the same values, the same moments
+    after = before if builtin and y is x else _moments(y)
+    record["skew_after"], record["kurtosis_after"] = after
+    record["passes"] = _passes(*after, spec.skew, spec.kurtosis)
     return y, record
 
 
@@ -217,8 +240,8 @@ class Treater:
                 x = values[rows, j].copy()
                 y, record = treat_column(x, self.spec.for_indicator(str(code)))
                 values[rows, j] = y
-                changed = ~np.isclose(x, y, equal_nan=True)
-                units = ", ".join(str(c) for c in countries[rows][changed])
+                changed = ~np.isclose(x, y, equal_nan=True) if y is not x else None
+                units = "" if changed is None else ", ".join(map(str, countries[rows][changed]))
                 records.append({"year": int(year), "indicator": code, **record, "units": units})
         out = pd.DataFrame(values, index=wide.index, columns=wide.columns)
         return out, pd.DataFrame.from_records(records)
