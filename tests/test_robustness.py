@@ -9,6 +9,7 @@ zero-width noise reproduces the nominal result exactly).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -395,3 +396,44 @@ def test_parameters_record_every_draw_and_failure(case: tuple[Framework, Indicat
     assert failed.any()  # a geometric mean of z-scores
     assert table.loc[failed, "reason"].str.contains("geometric").all()
     assert (table.loc[~failed, "reason"] == "").all()
+
+
+# -- statistics ---------------------------------------------------------------------------------
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6)), min_size=3, max_size=3),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_nan_quantiles_are_numpys_to_the_last_bit(values: list[list[float | None]]) -> None:
+    from readiness_index.analysis.uncertainty import nan_quantiles
+
+    x = np.array(values, dtype=np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy warns of an all-NaN column
+        want = np.nanquantile(x, [0.05, 0.5, 0.95], axis=0)
+    np.testing.assert_array_equal(nan_quantiles(x, (0.05, 0.5, 0.95)), want)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.lists(
+            st.one_of(st.none(), st.sampled_from([0.0, 1.0, 2.5]), st.floats(-1e3, 1e3)),
+            min_size=1,
+            max_size=12,
+        ),
+        min_size=1,
+        max_size=5,
+    ).filter(lambda rows: len({len(r) for r in rows}) == 1)
+)
+def test_ranks_are_scipys_min_ranks(values: list[list[float | None]]) -> None:
+    from scipy.stats import rankdata
+
+    from readiness_index.analysis.replicate import rank_descending
+
+    x = np.array(values, dtype=np.float64)
+    want = rankdata(-x, method="min", axis=-1, nan_policy="omit")
+    np.testing.assert_array_equal(rank_descending(x), np.asarray(want, dtype=np.float64))

@@ -39,7 +39,13 @@ from numpy.typing import NDArray
 from tqdm.auto import tqdm
 
 from readiness_index.analysis.assumptions import STEP_NAMES, Assumptions
-from readiness_index.analysis.replicate import Floats, Tree, aggregate_batch, tree_of
+from readiness_index.analysis.replicate import (
+    Floats,
+    Tree,
+    aggregate_batch,
+    rank_descending,
+    tree_of,
+)
 from readiness_index.analysis.variants import (
     ThresholdOutcomes,
     dirichlet_weights,
@@ -59,6 +65,7 @@ from readiness_index.model.methodology import (
     NormaliseSpec,
 )
 from readiness_index.steps.aggregate import ACCEPTS, AGGREGATIONS
+from readiness_index.steps.impute import IMPUTATIONS
 from readiness_index.steps.normalise import Normaliser
 from readiness_index.steps.weights import resolve_weights
 
@@ -332,10 +339,12 @@ def prepare(
     >>> plan = prepare(fw, prepare_data(rows, fw), Methodology(), spec)
     >>> plan.matrices.shape, plan.dimensions
     ((2, 2, 2), ('normalise',))
-    >>> scores, failure = run(plan, plan.draws(np.array([[0.2], [0.7]])))
+    >>> scores, failure, ranks = run(plan, plan.draws(np.array([[0.2], [0.7]])))
     >>> scores.tolist(), failure.tolist()
     ([[50.5, 50.5], [1.5, 1.5]], [[-1, -1], [-1, -1]])
     """
+    if nominal is None:
+        data = _analysed_data(data, methodology, assumptions, year)
     nominal = _nominal_build(framework, data, methodology, nominal)
     active = nominal.framework
     tree = tree_of(active)
@@ -369,8 +378,9 @@ def prepare(
 
 def run(
     plan: Plan, draws: Draws, *, batch_size: int = 1000, n_jobs: int = 1, progress: bool = False
-) -> tuple[Floats, Ints]:
-    """Evaluate every replication of ``draws``: the target's scores and where each failed.
+) -> tuple[Floats, Ints, Floats]:
+    """Evaluate every replication of ``draws``: the target's scores, where each failed, and
+    the ranks (computed batch by batch, in the processes that evaluate the batches).
 
     Returns
     -------
@@ -379,10 +389,14 @@ def run(
         The node position of the aggregate where a replication failed and the unit
         (country position); ``-1`` for a replication that computed. ``failure[:, 0] >= 0``
         marks the failed replications.
+    ranks : ndarray ``[replication, country]``
+        1 = best in its replication, ties share the lowest rank, NaN without a score.
     """
     slices = [slice(i, i + batch_size) for i in range(0, len(draws), batch_size)]
     if n_jobs == 1:
-        parts: Iterator[tuple[Floats, Ints]] = (evaluate(plan, draws.take(s)) for s in slices)
+        parts: Iterator[tuple[Floats, Ints, Floats]] = (
+            evaluate(plan, draws.take(s)) for s in slices
+        )
     else:
         parallel = Parallel(n_jobs=n_jobs, return_as="generator")
         parts = parallel(delayed(evaluate)(plan, draws.take(s)) for s in slices)
@@ -390,13 +404,16 @@ def run(
     with _one_blas_thread():
         outcome = list(bar)
     if not outcome:
-        return np.empty((0, len(plan.countries))), np.empty((0, 2), dtype=np.intp)
+        empty = np.empty((0, len(plan.countries)))
+        return empty, np.empty((0, 2), dtype=np.intp), empty
     scores = np.concatenate([o[0] for o in outcome])
-    return scores, np.concatenate([o[1] for o in outcome])
+    failure = np.concatenate([o[1] for o in outcome])
+    return scores, failure, np.concatenate([o[2] for o in outcome])
 
 
-def evaluate(plan: Plan, draws: Draws) -> tuple[Floats, Ints]:
-    """Scores of the target in one batch of replications, and where replications failed.
+def evaluate(plan: Plan, draws: Draws) -> tuple[Floats, Ints, Floats]:
+    """Scores of the target in one batch of replications, where replications failed, and
+    the ranks.
 
     Replications are grouped by early alternative and aggregation method, so that each
     group shares one indicator matrix (:func:`readiness_index.analysis.replicate.aggregate_batch`);
@@ -419,7 +436,7 @@ def evaluate(plan: Plan, draws: Draws) -> tuple[Floats, Ints]:
             values, where = aggregate_batch(plan.tree, matrix, weights[rows[part]], methods)
             scores[rows[part]] = values[:, :, plan.target - plan.tree.n_indicators]
             failure[rows[part]] = where
-    return scores, failure
+    return scores, failure, rank_descending(scores)
 
 
 def _aggregations(
@@ -542,6 +559,32 @@ def _nominal_build(
 
 def _same_data(built: IndicatorData, given: IndicatorData) -> bool:
     return built is given or built.content_hash == given.content_hash
+
+
+def _analysed_data(
+    data: IndicatorData, methodology: Methodology, assumptions: Assumptions, year: int | None
+) -> IndicatorData:
+    """Only the analysed year's data when no step looks at other years.
+
+    Every step works within a year (denomination, screening, treatment, per-year
+    normalisation, aggregation) unless the methodology has editions, imputes along a
+    unit's years (``latest``, ``linear``) or normalises over every year (``pooled``)
+    in any alternative; then the data stay whole. The result is the same either way;
+    the build of one year is only faster.
+    """
+    imputes = [s for s in (*assumptions.impute, methodology.impute) if s is not None]
+    normalises = (*assumptions.normalise, methodology.normalise)
+    crosses = (
+        methodology.editions is not None
+        or any(IMPUTATIONS[s.method].kind == "panel" for s in imputes)
+        or any(s.scope == "pooled" for s in normalises)
+    )
+    years = data.years
+    if crosses or len(years) < 2:
+        return data
+    if year is not None and year not in years:
+        raise AssumptionError(f"year {year} is not in the data; years present: {years}")
+    return data.select_years([years[-1] if year is None else year])
 
 
 def _year_of(result: IndexResult, year: int | None) -> int:

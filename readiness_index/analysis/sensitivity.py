@@ -37,7 +37,7 @@ from SALib.sample import sobol as sobol_sample
 
 from readiness_index.analysis.assumptions import Assumptions
 from readiness_index.analysis.montecarlo import Draws, Plan, failure_reasons, prepare, run
-from readiness_index.analysis.replicate import Floats, rank_descending
+from readiness_index.analysis.replicate import Floats
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import AssumptionError
@@ -276,13 +276,15 @@ def sensitivity(
     rng_seed = [seed, 1]
     scores = np.empty((0, len(plan.countries)))
     failure = np.empty((0, 2), dtype=np.intp)
+    ranks = np.empty((0, len(plan.countries)))
     rounds = []
     while True:
         unit = _saltelli(plan.dimensions, n, seed)
         new = plan.draws(unit[len(scores) :])
-        more, why = run(plan, new, batch_size=batch_size, n_jobs=n_jobs, progress=progress)
+        more, why, placed = run(plan, new, batch_size=batch_size, n_jobs=n_jobs, progress=progress)
         scores, failure = np.concatenate([scores, more]), np.concatenate([failure, why])
-        design = _design(plan, scores, failure, groups, n)
+        ranks = np.concatenate([ranks, placed])
+        design = _design(plan, scores, ranks, failure, groups, n)
         rng = np.random.default_rng(rng_seed)
         table = _indices_table(*design.blocks, groups, design.labels, rng, n_bootstrap, confidence)
         widest = _widest(_summary_rows(table))
@@ -317,11 +319,16 @@ class _Design:
 
 
 def _design(
-    plan: Plan, scores: Floats, failure: NDArray[np.intp], groups: list[str], n: int
+    plan: Plan,
+    scores: Floats,
+    ranks: Floats,
+    failure: NDArray[np.intp],
+    groups: list[str],
+    n: int,
 ) -> _Design:
     """The outputs split into Saltelli's blocks, base rows with a failed run left out."""
     failed = failure[:, 0] >= 0
-    outputs, labels = _outputs(plan, scores)
+    outputs, labels = _outputs(plan, scores, ranks)
     blocks_ok = ~failed.reshape(n, len(groups) + 2).any(axis=1)
     a, ab, b = (part[blocks_ok] for part in saltelli_blocks(outputs, len(groups)))
     return _Design((a, ab, b), labels, int((~blocks_ok).sum()))
@@ -381,9 +388,8 @@ def _saltelli(dimensions: tuple[str, ...], n: int, seed: int) -> Floats:
     return np.minimum(sample, np.nextafter(1.0, 0.0))
 
 
-def _outputs(plan: Plan, scores: Floats) -> tuple[Floats, list[tuple[str, str]]]:
+def _outputs(plan: Plan, scores: Floats, ranks: Floats) -> tuple[Floats, list[tuple[str, str]]]:
     """Scores, ranks and the mean absolute rank shift of every run, side by side."""
-    ranks = rank_descending(scores)
     nominal = plan.nominal["rank"].to_numpy(dtype=np.float64)
     shift = np.abs(ranks - nominal)
     known = ~np.isnan(shift)

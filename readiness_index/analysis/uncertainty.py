@@ -41,7 +41,7 @@ from readiness_index.analysis.montecarlo import (
     prepare,
     run,
 )
-from readiness_index.analysis.replicate import Floats, rank_descending
+from readiness_index.analysis.replicate import Floats
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import AssumptionError
@@ -200,9 +200,10 @@ def uncertainty(
     )
     clock.lap("prepare")
     draws = plan.draws(np.random.default_rng(seed).random((n, len(plan.dimensions))))
-    scores, failure = run(plan, draws, batch_size=batch_size, n_jobs=n_jobs, progress=progress)
+    scores, failure, ranks = run(
+        plan, draws, batch_size=batch_size, n_jobs=n_jobs, progress=progress
+    )
     clock.lap("replicate")
-    ranks = rank_descending(scores)
     result = _result(plan, draws, scores, ranks, failure, n=n, seed=seed)
     clock.lap("summarise")
     return replace(result, elapsed=clock.laps)
@@ -235,9 +236,38 @@ def _quantiles(values: Floats, ok: NDArray[np.bool_]) -> Floats:
     with warnings.catch_warnings():
         # a country without a score in every replication has NaN statistics, not a warning
         warnings.simplefilter("ignore", RuntimeWarning)
-        q = np.nanquantile(kept, [0.05, 0.5, 0.95], axis=0)
         mean = np.nanmean(kept, axis=0)
-    return np.vstack([q, mean])
+    return np.vstack([nan_quantiles(kept, (0.05, 0.5, 0.95)), mean])
+
+
+def nan_quantiles(values: Floats, probabilities: tuple[float, ...]) -> Floats:
+    """Quantiles of every column, missing values left out: ``[probability, column]``.
+
+    Type 7 (linear interpolation between order statistics, ``h = (n - 1) p``), as
+    :func:`numpy.nanquantile` computes it, to the last bit, but for all columns at once
+    (one sort) instead of column by column. A column with no value gives NaN.
+
+    Examples
+    --------
+    >>> nan_quantiles(np.array([[1.0, np.nan], [2.0, 5.0], [4.0, np.nan]]), (0.5, 0.75)).tolist()
+    [[2.0, 5.0], [3.0, 5.0]]
+    """
+    ordered = np.sort(values, axis=0)  # missing values sort last
+    count = np.count_nonzero(~np.isnan(values), axis=0)
+    columns = np.arange(values.shape[1])
+    present = count > 0
+    out = np.full((len(probabilities), values.shape[1]), np.nan)
+    for i, p in enumerate(probabilities):
+        h = np.where(present, (count - 1) * p, 0.0)
+        low = np.floor(h).astype(np.intp)
+        high = np.minimum(low + 1, np.maximum(count - 1, 0))
+        a, b = ordered[low, columns], ordered[high, columns]
+        t = h - low
+        difference = b - a
+        # numpy's lerp: from the nearer end, so that t = 1 gives b exactly
+        value = np.where(t >= 0.5, b - difference * (1 - t), a + difference * t)
+        out[i] = np.where(present, value, np.nan)
+    return out
 
 
 def _rank_stats(
