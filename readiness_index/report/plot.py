@@ -1,7 +1,7 @@
 """Plots from Python: results, audits, uncertainty and sensitivity, as matplotlib figures.
 
 Each plot picks its values out of a result and draws them with the chart code of the
-reports (:mod:`readiness_index.report.charts`); it returns a
+reports (:mod:`readiness_index.report.figures`); it returns a
 :class:`matplotlib.figure.Figure` (save it with ``figure.savefig("bar.png")``; a
 notebook shows it). Plots are reached from a result, ``result.plot.bar()``, or from
 the package, ``ri.plot.bar(result)``. No pyplot window is opened: figures work with
@@ -40,7 +40,7 @@ from matplotlib.figure import Figure
 
 from readiness_index.analysis.correlations import correlation_matrix
 from readiness_index.engine.results import IndexResult
-from readiness_index.report import charts
+from readiness_index.report import figures
 
 if TYPE_CHECKING:
     from readiness_index.analysis.audit import AuditResult
@@ -106,10 +106,10 @@ def bar(
     units = table["country"].tolist()
     label = f"{_name(result, code)} (score)"
     if not stack or not result.framework.children(code):
-        return charts.bar_figure(
+        return figures.bar_figure(
             units, table["score"].tolist(), axis_label=label, highlight=highlight
         )
-    return charts.bar_figure(units, _contributions(result, code, year, units), axis_label=label)
+    return figures.bar_figure(units, _contributions(result, code, year, units), axis_label=label)
 
 
 def _contributions(
@@ -138,7 +138,7 @@ def dot(
     frame = _slice(result, year, dataset)[chosen]
     row = frame.loc[country] if country is not None else None
     highlight = None if row is None else cast(list[float], row.to_numpy(dtype="float64").tolist())
-    return charts.dot_figure(
+    return figures.dot_figure(
         [_name(result, c) for c in chosen],
         [frame[c].tolist() for c in chosen],
         axis_label=f"Score ({dataset})",
@@ -158,7 +158,7 @@ def scatter(
     """Units' values of ``x`` against ``y`` in one data set (COINr's ``plot_scatter``);
     ``dataset: raw`` plots the indicators in their own units."""
     frame = _slice(result, year, dataset)
-    return charts.scatter_figure(
+    return figures.scatter_figure(
         frame[x].tolist(),
         frame[y].tolist(),
         [str(u) for u in frame.index],
@@ -180,7 +180,7 @@ def correlation(
     significant at ``alpha`` are bracketed (COINr's ``plot_corr`` with ``pval``)."""
     chosen = list(result.framework.indicator_codes) if codes is None else _codes(result, codes)
     r, p = correlation_matrix(_slice(result, year, dataset), chosen, method=method)
-    return charts.correlation_figure(
+    return figures.correlation_figure(
         chosen, chosen, r.to_numpy().tolist(), p_values=p.to_numpy().tolist(), alpha=alpha
     )
 
@@ -195,7 +195,7 @@ def distribution(
     """The distribution of each code's values over the units (COINr's ``plot_dist``)."""
     frame = _slice(result, year, dataset)
     chosen = _codes(result, codes)
-    return charts.distribution_figure(
+    return figures.distribution_figure(
         {c: frame[c].tolist() for c in chosen}, axis_label=f"Value ({dataset})"
     )
 
@@ -222,14 +222,14 @@ def framework(result: IndexResult) -> Figure:
         if ring:
             rings.append(ring)
         frontier = following
-    return charts.sunburst_figure(rings, title=fw.name)
+    return figures.sunburst_figure(rings, title=fw.name)
 
 
 # -- analyses ------------------------------------------------------------------------------
 def weights(audit: AuditResult) -> Figure:
     """Nominal and effective weights of each indicator (the audit's ``weights`` table)."""
     table = audit.weights
-    return charts.bar_figure(
+    return figures.bar_figure(
         [str(c) for c in table.index],
         {
             "nominal": table["nominal_weight"].tolist(),
@@ -244,7 +244,7 @@ def audit_correlation(audit: AuditResult) -> Figure:
     """Each indicator's correlation with its parent and with the index."""
     table = audit.correlations
     columns = ["pearson_parent", "spearman_parent", "pearson_index", "spearman_index"]
-    return charts.correlation_figure(
+    return figures.correlation_figure(
         [str(c) for c in table.index], columns, table[columns].to_numpy().tolist()
     )
 
@@ -253,7 +253,7 @@ def rank_intervals(uncertainty: UncertaintyResult) -> Figure:
     """Nominal rank and 5th-95th percentile rank interval of every unit (COINr's
     ``plot_uncertainty``)."""
     stats = uncertainty.rank_stats.sort_values("nominal_rank")
-    return charts.rank_intervals_figure(
+    return figures.rank_intervals_figure(
         [str(c) for c in stats.index],
         stats["nominal_rank"].tolist(),
         list(zip(stats["q05_rank"], stats["q95_rank"], strict=True)),
@@ -267,7 +267,7 @@ def uncertainty_distribution(
 ) -> Figure:
     """The distribution of each unit's score over the replications."""
     chosen = list(uncertainty.scores.columns if countries is None else countries)
-    return charts.distribution_figure(
+    return figures.distribution_figure(
         {c: uncertainty.scores[c].tolist() for c in chosen},
         axis_label="Score over the replications",
     )
@@ -278,7 +278,7 @@ def sobol(sensitivity: SensitivityResult, statistic: str = "mean_abs_rank_shift"
     intervals (COINr's ``plot_sensitivity``)."""
     rows = sensitivity.indices[sensitivity.indices["statistic"] == statistic]
     rows = rows.groupby("assumption", sort=False).mean(numeric_only=True)
-    return charts.sobol_figure(
+    return figures.sobol_figure(
         [str(a) for a in rows.index],
         rows["first_order"].tolist(),
         rows["total"].tolist(),

@@ -49,6 +49,7 @@ from readiness_index.report import charts, reuse
 from readiness_index.report import views as report_views
 from readiness_index.report.downloads import write_downloads
 from readiness_index.report.explorer import explorer_data
+from readiness_index.report.frames import Frames
 from readiness_index.report.framing import map_tiles, score_scale
 from readiness_index.report.i18n import (
     available_languages,
@@ -206,6 +207,7 @@ class _Site:
         self.countries = self.edition.order(result.framework.root)
         self.scale = score_scale(result.methodology)
         self.tiles = map_tiles(result.framework, self.countries)
+        self.frames = Frames()  # each process lays out its own
 
 
 # -- templates -----------------------------------------------------------------------------
@@ -400,6 +402,7 @@ def _floats(values: Iterable[float | None]) -> list[float]:
     return [math.nan if value is None else value for value in values]
 
 
+@cache
 def _drawn(digits: int) -> Callable[[float], str]:
     """Numbers as charts draw them, before each language's notation is swapped in."""
     return partial(format_number, language=reuse.DRAWING_LANGUAGE, digits=digits)
@@ -672,6 +675,7 @@ def _profile_chart(site: _Site, pillars: list[dict[str, Any]], country: str) -> 
             text=charts.ChartText("profile-chart", "", ""),
             number_format=_drawn(0),
             limits=site.scale,
+            frames=site.frames,
         )
 
     return _chart(site, draw, words, head)
@@ -705,6 +709,7 @@ def _trend_chart(
             axis_label=drawn[1],
             number_format=_drawn(0),
             limits=site.scale,
+            frames=site.frames,
         )
 
     return _chart(site, draw, words, head)
