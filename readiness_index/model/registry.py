@@ -30,7 +30,11 @@ from typing import Any, Generic, TypeVar
 
 from readiness_index.errors import MethodologyError
 
-__all__ = ["Method", "Registry", "registry", "source_hash"]
+__all__ = ["ENTRY_POINT_GROUP", "Method", "Registry", "load_plugins", "registry", "source_hash"]
+
+#: The entry-point group under which an installed package declares the module that
+#: registers its methods (``[project.entry-points."readiness_index.methods"]``).
+ENTRY_POINT_GROUP = "readiness_index.methods"
 
 
 def source_hash(function: Callable[..., Any]) -> str:
@@ -125,12 +129,15 @@ class Registry(Generic[M]):
         return method
 
     def __getitem__(self, name: str) -> M:
-        try:
-            return self._methods[name]
-        except KeyError:
-            raise MethodologyError(self.unknown(name)) from None
+        if name not in self:
+            raise MethodologyError(self.unknown(name))
+        return self._methods[name]
 
     def __contains__(self, name: object) -> bool:
+        """Whether ``name`` is registered; an unknown name first loads the installed
+        packages' methods (:func:`load_plugins`), once."""
+        if name not in self._methods and load_plugins():
+            return name in self._methods
         return name in self._methods
 
     def __iter__(self) -> Iterator[M]:
@@ -166,3 +173,40 @@ def registry(step: str) -> Registry[Method]:
         raise MethodologyError(
             f"no method registry for step {step!r}; known: {sorted(_REGISTRIES)}"
         ) from None
+
+
+_PLUGINS: list[str] = []
+
+
+def load_plugins() -> bool:
+    """Import the modules that installed packages declare under :data:`ENTRY_POINT_GROUP`.
+
+    Each entry point names a module (``mypackage.methods``) whose import registers
+    methods with the step's decorators (``register_normalisation``...), so that a
+    methodology file may name them from the command line as from Python. Only installed
+    packages' metadata is read: nothing named in input data is ever imported. Runs once
+    per process; returns whether this call loaded anything (``False`` on later calls).
+
+    Raises
+    ------
+    MethodologyError
+        If a declared module cannot be imported, naming the entry point, its package
+        and the error.
+    """
+    if _PLUGINS:
+        return False
+    from importlib.metadata import entry_points
+
+    _PLUGINS.append("loaded")
+    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: p.name):
+        package = point.dist.name if point.dist is not None else "an installed package"
+        try:
+            point.load()
+        except Exception as err:
+            raise MethodologyError(
+                f"the methods {point.name!r} that {package} declares ({point.value}, "
+                f"entry point group {ENTRY_POINT_GROUP!r}) could not be loaded: "
+                f"{type(err).__name__}: {err}"
+            ) from err
+        _PLUGINS.append(point.value)
+    return len(_PLUGINS) > 1
