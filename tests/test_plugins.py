@@ -40,9 +40,7 @@ def _install(site: Path, module: str, source: str, value: str | None = None) -> 
     info = site / "plugin_demo-1.0.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: plugin-demo\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text(
-        f"[readiness_index.methods]\ndemo = {value or module}\n"
-    )
+    (info / "entry_points.txt").write_text(f"[readiness_index.methods]\ndemo = {value or module}\n")
 
 
 @pytest.fixture
@@ -95,8 +93,7 @@ def test_the_command_line_builds_with_an_installed_packages_method(tmp_path: Pat
     _install(site, "plugin_demo_methods", METHODS)
     methodology = tmp_path / "methodology.yaml"
     methodology.write_text(
-        "editions: {count: 1}\nnormalise:\n  method: plugin_share_of_best\n"
-        "  options: {scale: 10}\n"
+        "editions: {count: 1}\nnormalise:\n  method: plugin_share_of_best\n  options: {scale: 10}\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), *sys.path])}
     command = [sys.executable, "-m", "readiness_index", "build", "--methodology", str(methodology)]
