@@ -61,6 +61,7 @@ class Reason(StrEnum):
     CODE_CHARACTER = "code_character"
     CODE_DOUBLE_DOT = "code_double_dot"
     CODE_FINAL_DOT = "code_final_dot"
+    CODE_RESERVED_NAME = "code_reserved_name"
     CODE_CASE = "code_case"
     # files
     ENCODING = "encoding"
@@ -75,6 +76,7 @@ class Reason(StrEnum):
     DUPLICATE_COLUMN = "duplicate_column"
     RAGGED_ROW = "ragged_row"
     DUPLICATE_FILE = "duplicate_file"
+    OUTSIDE_FOLDER = "outside_folder"
     # framework tree
     DUPLICATE_CODE = "duplicate_code"
     ROOT = "root"

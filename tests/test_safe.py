@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from readiness_index.cli.main import main
 from readiness_index.engine.pipeline import build
 from readiness_index.errors import DataFileError, DataValidationError
-from readiness_index.io.files import export_result
+from readiness_index.io.files import export_result, read_data
 from readiness_index.io.safe import file_in_folder, is_formula_text, sanitise_frame, sheet_name
 from readiness_index.model.data import prepare_data
 from readiness_index.model.framework import Framework, Indicator
@@ -25,9 +25,10 @@ RULE_BREAKERS = [
     "../../TRAVERSED", "..", ".", "./x", "a/b", "a\\b", "C:evil", "a:b", "=1+1", "+1", "-x",
     "@SUM(A1)", "\tx", "\rx", "", " ", "a b", "a..b", "a.", ".hidden", "javascript:alert(1)%2F%2F",
     "x" * 65, "é", "a\0b", "a\nb", "~user", "$HOME", "a|b", "a*b", "a?b", "<a>", "'a'", '"a"',
-    "%2e%2e", "a;b", "a,b",
+    "%2e%2e", "a;b", "a,b", "CON", "nul", "Aux", "prn.x", "COM1", "lpt9", "a\u200bb", "\u0410T",
 ]  # fmt: skip
-VALID = ["AT", "top500_rmax", "DE11", "a", "9lives", "x.y-z_1", "x" * 64, "ConEcFin"]
+VALID = ["AT", "top500_rmax", "DE11", "a", "9lives", "x.y-z_1", "x" * 64, "ConEcFin", "CONS",
+         "COM10", "nullify", "x.con"]  # fmt: skip
 
 
 @pytest.mark.parametrize("code", RULE_BREAKERS)
@@ -196,3 +197,61 @@ def test_indicator_data_built_directly_still_checks_codes() -> None:
     long = pd.DataFrame({"country": ["../x"], "year": [2024], "indicator": ["a"], "value": [1.0]})
     with pytest.raises(DataValidationError, match="break the code rule"):
         IndicatorData(long)
+
+
+def _data_folder_with_a_link(tmp_path: Path, target: Path) -> Path:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    small_rows().to_csv(folder / "rows.csv", index=False)
+    (folder / "elsewhere.csv").symlink_to(target)
+    return folder
+
+
+def test_a_link_out_of_a_data_folder_is_refused_and_never_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("country,year,indicator,value\nAT,2024,a,SECRET\n")
+    folder = _data_folder_with_a_link(tmp_path, secret)
+    with pytest.raises(DataFileError, match="leads to files outside it") as caught:
+        read_data(folder, framework=small_framework())
+    assert "SECRET" not in str(caught.value)
+    assert set(caught.value.failures["reason"]) == {"outside_folder"}
+    with pytest.raises(DataValidationError, match="found 'SECRET'"):  # named on its own: read
+        read_data(folder / "elsewhere.csv", framework=small_framework())
+
+
+def test_a_link_inside_a_data_folder_is_one_file_given_twice(tmp_path: Path) -> None:
+    folder = _data_folder_with_a_link(tmp_path, tmp_path / "data" / "rows.csv")
+    with pytest.raises(DataFileError, match=r"given as .* and as"):
+        read_data(folder, framework=small_framework())
+
+
+def test_framework_folders_read_no_file_outside_them(tmp_path: Path) -> None:
+    from readiness_index.errors import DefinitionError
+    from readiness_index.io.files import load_framework
+
+    (tmp_path / "outside.yaml").write_text("indicators: []\n")
+    folder = tmp_path / "fw"
+    folder.mkdir()
+    (folder / "x.yaml").symlink_to(tmp_path / "outside.yaml")
+    with pytest.raises(DefinitionError, match=r"x\.yaml \(which is .*outside\.yaml\)"):
+        load_framework(folder)
+    (folder / "x.yaml").unlink()
+    (folder / "framework.yaml").write_text("files: ['../*.yaml']\n")
+    with pytest.raises(DefinitionError, match="leads to files outside it"):
+        load_framework(folder)
+
+
+def test_an_export_names_its_own_file_when_it_cannot_be_written(tmp_path: Path) -> None:
+    from readiness_index.io.files import atomic_file
+
+    (tmp_path / "x.csv").mkdir()
+    with (
+        pytest.raises(DataFileError, match=r"x\.csv: it is a folder"),
+        atomic_file(tmp_path / "x.csv") as handle,
+    ):
+        handle.write("never")
+    if not Path("/proc/self").exists():
+        pytest.skip("no /proc file system, where no file can be made")
+    unwritable = pytest.raises(DataFileError, match=r"Cannot write /proc/o\.csv: .*nothing")
+    with unwritable, atomic_file("/proc/o.csv") as handle:
+        handle.write("never")

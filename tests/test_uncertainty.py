@@ -108,7 +108,7 @@ def test_every_problem_reported_at_once(small: tuple[Framework, IndicatorData]) 
 
 def test_bad_run_size_fails(small: tuple[Framework, IndicatorData]) -> None:
     fw, data = small
-    with pytest.raises(AssumptionError, match="n must be at least 1"):
+    with pytest.raises(AssumptionError, match="n must be from 1 to"):
         uncertainty(fw, data, None, {}, n=0, seed=1)
 
 

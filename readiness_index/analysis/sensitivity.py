@@ -45,7 +45,10 @@ from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 
-__all__ = ["SensitivityResult", "saltelli_blocks", "sensitivity", "sobol_indices"]
+__all__ = ["MAX_BASE_ROWS", "SensitivityResult", "saltelli_blocks", "sensitivity", "sobol_indices"]
+
+#: The most base rows of a Saltelli design (runs = base rows x (assumptions + 2)).
+MAX_BASE_ROWS = 2**20
 
 
 def saltelli_blocks(y: Floats, groups: int) -> tuple[Floats, Floats, Floats]:
@@ -268,11 +271,13 @@ def sensitivity(
     )
     assumptions.check(framework, methodology)
     _check_design(assumptions, n, n_bootstrap, confidence, width, max_n)
+    if seed < 0:
+        raise AssumptionError(f"seed must be 0 or more; found {seed}")
     plan = prepare(
         framework, data, methodology, assumptions, year=year, target=target, nominal=nominal
     )
     groups = list(dict.fromkeys(plan.dimensions))
-    budget = max_n or 16 * n
+    budget = max_n or max(n, min(16 * n, MAX_BASE_ROWS))
     rng_seed = [seed, 1]
     scores = np.empty((0, len(plan.countries)))
     failure = np.empty((0, 2), dtype=np.intp)
@@ -359,8 +364,12 @@ def _check_design(
         problems.append(f"max_n must be a power of two of at least n = {n}; found {max_n}")
     if not assumptions.varied:
         problems.append("no assumption varies; declare at least one with alternatives")
-    if n < 4 or n & (n - 1):
-        problems.append(f"n must be a power of two of at least 4 (e.g. 256, 1024); found {n}")
+    if n < 4 or n & (n - 1) or n > MAX_BASE_ROWS:
+        problems.append(
+            f"n must be a power of two from 4 to {MAX_BASE_ROWS:,} (e.g. 256, 1024); found {n}"
+        )
+    if max_n is not None and max_n > MAX_BASE_ROWS:
+        problems.append(f"max_n must be at most {MAX_BASE_ROWS:,}; found {max_n}")
     if n_bootstrap < 1:
         problems.append(f"n_bootstrap must be at least 1; found {n_bootstrap}")
     if not 0 < confidence < 1:

@@ -49,7 +49,11 @@ from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import DenominateSpec, Methodology
 
-__all__ = ["UncertaintyResult", "uncertainty"]
+__all__ = ["MAX_REPLICATIONS", "UncertaintyResult", "uncertainty"]
+
+#: The most replications one run draws (each holds a score per unit and indicator; more
+#: would exhaust memory rather than narrow an interval that a thousand already fix).
+MAX_REPLICATIONS = 1_000_000
 
 
 @dataclass(frozen=True, repr=False)
@@ -193,7 +197,7 @@ def uncertainty(
     methodology = methodology or Methodology()
     assumptions = _as_assumptions(assumptions)
     assumptions.check(framework, methodology)
-    _check_run(n, batch_size, n_jobs)
+    _check_run(n, batch_size, n_jobs, seed)
     clock = _Clock()
     plan = prepare(
         framework, data, methodology, assumptions, year=year, target=target, nominal=nominal
@@ -215,10 +219,12 @@ def _as_assumptions(assumptions: Assumptions | Mapping[str, Any] | None) -> Assu
     return Assumptions.from_mapping(assumptions)
 
 
-def _check_run(n: int, batch_size: int, n_jobs: int) -> None:
+def _check_run(n: int, batch_size: int, n_jobs: int, seed: int) -> None:
     problems = []
-    if n < 1:
-        problems.append(f"n must be at least 1; found {n}")
+    if not 1 <= n <= MAX_REPLICATIONS:
+        problems.append(f"n must be from 1 to {MAX_REPLICATIONS:,}; found {n}")
+    if seed < 0:
+        problems.append(f"seed must be 0 or more; found {seed}")
     if batch_size < 1:
         problems.append(f"batch_size must be at least 1; found {batch_size}")
     if n_jobs == 0:

@@ -28,9 +28,10 @@ from readiness_index.errors import (
     DataFileNotFoundError,
     DefinitionError,
     MethodologyError,
+    ReadinessIndexError,
     Reason,
 )
-from readiness_index.io.safe import folder_lock, sanitise_frame, sheet_name
+from readiness_index.io.safe import files_outside, folder_lock, sanitise_frame, sheet_name
 from readiness_index.io.safe_yaml import load_yaml
 from readiness_index.io.tables import DATA_SUFFIXES, read_table
 from readiness_index.io.workbook import (
@@ -190,21 +191,29 @@ def framework_files(folder: Path) -> list[Path]:
     the ``data`` sub-folder and files whose names begin with ``methodology``,
     ``assumptions`` or ``uncertainty`` (methodology variants kept beside a framework).
 
+    Files found by following links out of the folder (or a manifest's glob reaching
+    out of it) are refused.
+
     Raises
     ------
     DefinitionError
-        If the manifest's ``files`` is not a list of globs, or a glob matches nothing.
+        If the manifest's ``files`` is not a list of globs, or a glob matches nothing,
+        or a file lies outside the folder.
     """
     manifest = folder / MANIFEST_FILE
     listed = _manifest_files(manifest) if manifest.exists() else None
-    if listed is not None:
-        return [manifest, *listed]
-    return sorted(
-        p
-        for p in folder.rglob("*.y*ml")
-        if "data" not in p.relative_to(folder).parts[:-1]
-        and not p.stem.lower().startswith(_NOT_FRAMEWORK)
+    found = (
+        [manifest, *listed]
+        if listed is not None
+        else sorted(
+            p
+            for p in folder.rglob("*.y*ml")
+            if "data" not in p.relative_to(folder).parts[:-1]
+            and not p.stem.lower().startswith(_NOT_FRAMEWORK)
+        )
     )
+    _refuse_outside(folder, found, DefinitionError, "--framework")
+    return found
 
 
 def _manifest_files(manifest: Path) -> list[Path] | None:
@@ -518,6 +527,27 @@ def _row_file(given: Path, file: Path, sources: int) -> str:
     return file.name if file == given else file.relative_to(given).as_posix()
 
 
+def _refuse_outside(
+    folder: Path,
+    files: list[Path],
+    error: type[DataFileError] | type[DefinitionError],
+    option: str,
+) -> None:
+    """Refuse files of a folder that lie outside it (links, ``..``), every one named."""
+    outside = files_outside(folder, files)
+    if outside:
+        table = pd.DataFrame(
+            [{"reason": Reason.OUTSIDE_FOLDER.value, "file": item} for item in outside],
+            dtype=object,
+        )
+        raise error(
+            f"The folder {folder} leads to files outside it: {_short(outside, 600)}. "
+            "A folder's files are read from inside it only; name such a file on its own "
+            f"({option} FILE) to read it, or copy it into the folder.",
+            failures=table,
+        )
+
+
 def _refuse_repeated(files: list[Path]) -> None:
     """Refuse a file that is read twice (given twice, or in a folder also given)."""
     first: dict[Path, Path] = {}
@@ -570,6 +600,7 @@ def _data_files(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
                     f"The data folder {path} holds no data file (expected "
                     f"{', '.join(DATA_SUFFIXES)} files)."
                 )
+            _refuse_outside(path, found, DataFileError, "--data")
             files.extend(found)
         else:
             files.append(path)
@@ -699,21 +730,37 @@ def atomic_file(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Any]:
     The file gets the permissions of any new file (``0o666`` less the umask).
     """
     target = Path(path)
+    if target.is_dir():
+        raise DataFileError(f"Cannot write {target}: it is a folder; give a file name.")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as err:
         raise DataFileError(
             f"Cannot write {target}: {Path(err.filename or target.parent)} is a file, not a folder."
         ) from err
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as err:
+        raise _unwritable(target, err) from err
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as err:
+        raise _unwritable(target, err) from err
     try:
         with os.fdopen(fd, mode) as handle:
             yield handle
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as err:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(err, OSError) and not isinstance(err, ReadinessIndexError):
+            raise _unwritable(target, err) from err
         raise
+
+
+def _unwritable(target: Path, err: OSError) -> DataFileError:
+    """The error for a file that cannot be written (named, never its temporary file)."""
+    return DataFileError(
+        f"Cannot write {target}: {err.strerror or type(err).__name__} (nothing was written)."
+    )
 
 
 @contextlib.contextmanager

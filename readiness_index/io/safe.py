@@ -27,6 +27,7 @@ from readiness_index.model.identifiers import check_code
 __all__ = [
     "FORMULA_STARTS",
     "file_in_folder",
+    "files_outside",
     "folder_lock",
     "is_formula_text",
     "sanitise_cell",
@@ -75,6 +76,25 @@ without '..' and not ending with '.'
     if path.resolve().parent != base.resolve():
         raise DataFileError(f"Refusing to write {path}: it is not inside {base}.")
     return path
+
+
+def files_outside(folder: str | os.PathLike[str], files: list[Path]) -> list[str]:
+    """The files found in ``folder`` that lie outside it once links (and ``..``) are
+    resolved, each said as ``"file (which is target)"``.
+
+    A folder's files are read from inside it only, so a link in a data or framework
+    folder cannot make the library read, and quote in its messages, a file elsewhere (a
+    file named on its own is read wherever it is).
+
+    >>> files_outside(".", [Path("README.md")])
+    []
+    """
+    base = Path(folder).resolve()
+    return [
+        f"{file} (which is {file.resolve()})"
+        for file in files
+        if not file.resolve().is_relative_to(base)
+    ]
 
 
 def _checked_suffix(suffix: str) -> str:

@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 
 from readiness_index.errors import DataValidationError, Reason
 from readiness_index.model.framework import Framework
-from readiness_index.model.identifiers import CODE_RULE, unit_key, valid_codes
+from readiness_index.model.identifiers import CODE_RULE, code_problem, unit_key, valid_codes
 
 if TYPE_CHECKING:
     import pandera.pandas as pa
@@ -415,10 +415,15 @@ def _code_failures(typed: pd.DataFrame, file: str) -> Iterable[dict[str, object]
         bad = text.isin(invalid) if len(invalid) else pd.Series(False, index=text.index)
         for row in typed.index[bad.to_numpy()]:
             record = typed.loc[row]
+            reserved = code_problem(record[column]) is Reason.CODE_RESERVED_NAME
+            expected = f"a code: {CODE_RULE}" + (_NOT_RESERVED if reserved else "")
             yield _failure(
-                Reason.INVALID_CODE, file, row, column, f"a code: {CODE_RULE}", record[column],
+                Reason.INVALID_CODE, file, row, column, expected, record[column],
                 indicator=record["indicator"], country=record["country"], year=record["year"],
             )  # fmt: skip
+
+
+_NOT_RESERVED = ", and not a name Windows keeps for a device (CON, PRN, AUX, NUL, COM0-9, LPT0-9)"
 
 
 # -- the schema ----------------------------------------------------------------------------

@@ -8,7 +8,10 @@ data, COINr's tables, ``data add``):
 * ASCII letters, digits, ``_``, ``.`` and ``-`` only;
 * the first character is a letter or a digit (so no code starts with ``=``, ``+``,
   ``-``, ``@`` or ``.``);
-* no ``..`` and no final ``.``.
+* no ``..`` and no final ``.``;
+* not a name that Windows keeps for a device (``CON``, ``PRN``, ``AUX``, ``NUL``,
+  ``COM0``-``COM9``, ``LPT0``-``LPT9``, in any case, alone or before a ``.``), since
+  codes become file names.
 
 So a code can never name another folder (``/``, ``\\``, ``..``), a drive or a
 scheme (``:``), a hidden file or a spreadsheet formula, and two codes that differ
@@ -34,6 +37,7 @@ __all__ = [
     "CODE_MAX_LENGTH",
     "CODE_PATTERN",
     "CODE_RULE",
+    "RESERVED_NAMES",
     "check_code",
     "code_problem",
     "describe_code_problem",
@@ -52,6 +56,9 @@ CODE_RULE = (
     "1-64 ASCII letters, digits, '_', '.' or '-', starting with a letter or a digit, "
     "without '..' and not ending with '.'"
 )
+#: Names Windows keeps for devices: a file named ``CON.csv`` or ``nul.a.html`` cannot be
+#: made there, so no code is one of them (in any case, alone or before a ``.``).
+RESERVED_NAMES = re.compile(r"^(?:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:\.|$)", re.IGNORECASE)
 _ALLOWED = re.compile(r"[A-Za-z0-9_.\-]")
 _SCHEMES = ("https", "http")
 
@@ -80,6 +87,8 @@ def code_problem(code: object) -> Reason | None:
         return Reason.CODE_DOUBLE_DOT
     if code.endswith("."):
         return Reason.CODE_FINAL_DOT
+    if RESERVED_NAMES.match(code):
+        return Reason.CODE_RESERVED_NAME
     return None
 
 
@@ -109,6 +118,10 @@ def describe_code_problem(code: object, problem: Reason) -> str:
         Reason.CODE_FIRST_CHARACTER: f"{shown} does not start with a letter or a digit",
         Reason.CODE_DOUBLE_DOT: f"{shown} contains '..'",
         Reason.CODE_FINAL_DOT: f"{shown} ends with '.'",
+        Reason.CODE_RESERVED_NAME: (
+            f"{shown} is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM0-9, "
+            "LPT0-9), which no file can have"
+        ),
     }
     return reasons[problem]
 
@@ -199,10 +212,11 @@ def valid_codes(codes: pd.Series) -> pd.Series:
     """Whether each text of ``codes`` follows the code rule (vectorised :func:`is_code`).
 
     >>> import pandas as pd
-    >>> valid_codes(pd.Series(["AT", "../x", "=1+1", "a..b", None])).tolist()
-    [True, False, False, False, False]
+    >>> valid_codes(pd.Series(["AT", "../x", "=1+1", "a..b", None, "con", "CONS"])).tolist()
+    [True, False, False, False, False, False, True]
     """
     text = codes.astype("string")
     ok = text.str.fullmatch(CODE_PATTERN.pattern) & ~text.str.contains("..", regex=False)
     ok &= ~text.str.endswith(".")
+    ok &= ~text.str.contains(RESERVED_NAMES.pattern, flags=re.IGNORECASE, regex=True)
     return ok.fillna(False).astype(bool)

@@ -515,6 +515,31 @@ case("layer_translation_conflict", {"fw/a.yaml": FW + "translations: {de: {nodes
 case("layer_index_entry_on_shipped", {"fw.yaml": "index: {name: Mine}\nindicators:\n  - {code: mine, name: M, parent: compute}\n"},
      ["build", "--framework", "{case}/fw.yaml"], "so they define an index of their own")  # fmt: skip
 
+for label, code in {"con": "CON", "nul_dot": "nul.x", "com1": "com1", "lpt9": "LPT9"}.items():
+    data_case(f"code_windows_{label}_unit", data_text([*rows(), f"{code},2024,a,5,,t"]),
+              "and not a name Windows keeps for a device")  # fmt: skip
+    fw_case(f"code_windows_{label}_indicator", FW.replace("code: c,", f"code: {code},"),
+            "is a name Windows keeps for a device")  # fmt: skip
+data_case(
+    "code_windows_lookalike_ok", data_text([*rows(), "CONS,2024,a,5,,t", "COM10,2024,a,5,,t"]), None
+)
+case("add_indicator_windows_aux", {"data.csv": data_text(rows())},
+     ["data", "add", "{case}/data.csv", "--framework", "{base}/framework.yaml", "--data-dir",
+      "{case}/store", "--indicator", "AUX"], "AUX")  # fmt: skip
+case("cli_out_is_folder_named_csv", {"x.csv/keep": "mine"}, [*BUILD, "--out", "{case}/x.csv"],
+     "x.csv: it is a folder; give a file name")  # fmt: skip
+for name, args, expect in [
+    ("cli_seed_negative", ["uncertainty", *BUILD[1:], "-n", "3", "--seed", "-1", "--assumptions",
+                           "{base}/assumptions.yaml"], "seed must be 0 or more; found -1"),
+    ("cli_replications_huge", ["uncertainty", *BUILD[1:], "-n", str(10**12), "--assumptions",
+                               "{base}/assumptions.yaml"], "n must be from 1 to 1,000,000"),
+    ("cli_sensitivity_n_huge", ["sensitivity", *BUILD[1:], "-n", str(2**40), "--assumptions",
+                                "{base}/assumptions.yaml"], "power of two from 4 to 1,048,576"),
+    ("cli_sensitivity_seed_negative", ["sensitivity", *BUILD[1:], "-n", "4", "--seed", "-3",
+                                       "--assumptions", "{base}/assumptions.yaml"], "seed must be 0 or more"),
+]:  # fmt: skip
+    case(name, {}, args, expect)
+
 
 def write(target: Path = HERE) -> None:
     """Write every case's files and ``cases.json``."""
