@@ -4,6 +4,9 @@ The specification is COINr's reference run (``v5_ua_default_N100.json``): the de
 build (min-max 0-100, arithmetic mean) with normalisation in {min-max 1-100, z-score
 mean 10 sd 2}, weights of levels 2 and 3 perturbed by up to 25%, aggregation in
 {arithmetic, geometric}. COINr 1.1.14's ``get_sensitivity`` needs about 38 s at N = 1000.
+Two more rows time the broader assumptions (weight sets, Dirichlet and uniform random
+weights, every aggregation with a drawn ``p``) and drawn winsorisation thresholds (each
+replication its own indicator matrix).
 
 Run from the repository root with ``../shared/reference`` present::
 
@@ -45,16 +48,40 @@ SPEC: dict[str, Any] = {
     "aggregate": [{"method": "arithmetic"}, {"method": "geometric"}],
     "weights_noise": {2: 0.25, 3: 0.25},
 }
+#: Broader assumptions: weight sets, Dirichlet weights, every aggregation and a drawn p.
+BROAD: dict[str, Any] = {
+    "normalise": [{"method": "minmax", "lower": 1, "upper": 100}],
+    "aggregate": [
+        {"method": "arithmetic"},
+        {"method": "generalised", "p": 2},
+        {"method": "median"},
+        {"method": "copeland"},
+    ],
+    "generalised_p": [0.5, 3.0],
+    "weight_sets": {"nominal": "nominal", "equal": "equal"},
+    "weights_random": {
+        1: {"distribution": "dirichlet", "concentration": 50},
+        2: {"distribution": "uniform", "width": 0.25},
+    },
+}
+#: Drawn winsorisation thresholds: every replication its own indicator matrix.
+THRESHOLDS: dict[str, Any] = {
+    "treat": [{"method": "winsorise"}],
+    "treat_thresholds": {"skew": [1.5, 2.5], "kurtosis": [3.0, 4.0]},
+    "weights_noise": {2: 0.25},
+}
 
 
-def _time(func: Callable[[], object], repeat: int) -> list[float]:
+def _time(func: Callable[[], object], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU times (this process) of ``repeat`` runs after a warm-up."""
     func()  # warm-up: imports, BLAS threads, caches
-    times = []
+    times, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         func()
         times.append(time.perf_counter() - start)
-    return times
+        cpus.append(time.process_time() - cpu)
+    return times, cpus
 
 
 def _peak_mib(func: Callable[[], object]) -> float:
@@ -97,6 +124,14 @@ def _runs() -> dict[str, tuple[Callable[[], object], int]]:
             ua(10_000, batch_size=2500, n_jobs=2),
             10_000,
         ),
+        "uncertainty N = 1,000, broader assumptions (from a built index)": (
+            lambda: uncertainty(fw, data, methodology, BROAD, n=1000, seed=1, nominal=nominal),
+            1000,
+        ),
+        "uncertainty N = 1,000, drawn winsorisation thresholds (from a built index)": (
+            lambda: uncertainty(fw, data, methodology, THRESHOLDS, n=1000, seed=1, nominal=nominal),
+            1000,
+        ),
         "Sobol' N = 1,024 base rows x (4 + 2) = 6,144 runs, 200 bootstraps": (
             lambda: sensitivity(fw, data, methodology, SPEC, n=1024, seed=1, nominal=nominal),
             6144,
@@ -111,17 +146,18 @@ def main() -> None:
     if not REFERENCE.is_dir():
         sys.exit(f"COINr reference files not found at {REFERENCE}")
     print(
-        "| run | replications | best (s) | median (s) "
+        "| run | replications | best (s) | median (s) | CPU, median (s) "
         "| speed-up over COINr (38 s per 1,000 replications) | peak MiB (tracemalloc) |"
     )
-    print("|---|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, (func, replications) in _runs().items():
-        times = _time(func, args.repeat)
+        times, cpus = _time(func, args.repeat)
         best, median = min(times), statistics.median(times)
         per_thousand = median / replications * 1000
         speedup = COINR_SECONDS / per_thousand
         print(
             f"| {name} | {replications:,} | {best:.3f} | {median:.3f} | "
+            f"{statistics.median(cpus):.3f} | "
             f"{speedup:,.0f}x | {_peak_mib(func):.1f} |"
         )
     print()

@@ -4,12 +4,14 @@ Speed by design, instead of replaying the whole build per replication as COINr's
 ``get_sensitivity`` does:
 
 1. :func:`prepare` builds every discrete alternative of the early steps once
-   (imputation x treatment with :func:`readiness_index.engine.pipeline.build`, then each
-   normalisation of the analysed year), giving one normalised indicator matrix per
-   alternative, and turns the framework into arrays;
-2. :meth:`Plan.draws` maps a ``[replication, dimension]`` sample of U[0, 1) onto the
-   choices of every replication at once (alternative numbers, aggregation numbers,
-   noisy weights, excluded indicator);
+   (:mod:`readiness_index.analysis.early`: denomination x imputation x screening x
+   treatment with :func:`readiness_index.engine.pipeline.build`, then each normalisation
+   of the analysed year), giving one normalised indicator matrix per alternative, and
+   turns the framework into arrays (a :class:`~readiness_index.analysis.plan.Plan`);
+2. :meth:`Plan.draws <readiness_index.analysis.plan.Plan.draws>` maps a
+   ``[replication, dimension]`` sample of U[0, 1) onto the choices of every replication
+   at once (alternative numbers, aggregation numbers, weight sets, noisy and redrawn
+   weights, excluded indicator, goalposts, thresholds, ``p``);
 3. :func:`run` evaluates the replications in vectorised batches
    (:mod:`readiness_index.analysis.replicate`), which bounds memory; batches are independent
    and may be mapped over processes with joblib.
@@ -27,18 +29,22 @@ never altered; callers count and report it (:func:`failure_reasons`).
 from __future__ import annotations
 
 import contextlib
-import itertools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from numpy.typing import NDArray
 from tqdm.auto import tqdm
 
-from readiness_index.analysis.assumptions import STEP_NAMES, Assumptions
+from readiness_index.analysis.assumptions import Assumptions
+from readiness_index.analysis.early import (
+    analysed_data,
+    build_early,
+    countries_of,
+    step_alternatives,
+    varying_of,
+)
+from readiness_index.analysis.plan import EARLY_STEPS, Draws, Ints, Plan
 from readiness_index.analysis.replicate import (
     Floats,
     Tree,
@@ -46,13 +52,7 @@ from readiness_index.analysis.replicate import (
     rank_descending,
     tree_of,
 )
-from readiness_index.analysis.variants import (
-    ThresholdOutcomes,
-    dirichlet_weights,
-    goalpost_shifts,
-    sibling_groups,
-    uniform_weights,
-)
+from readiness_index.analysis.variants import ThresholdOutcomes
 from readiness_index.engine.pipeline import build
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import AssumptionError
@@ -62,232 +62,12 @@ from readiness_index.model.methodology import (
     AggregateSpec,
     LevelAggregateSpec,
     Methodology,
-    NormaliseSpec,
 )
 from readiness_index.steps.aggregate import ACCEPTS, AGGREGATIONS
-from readiness_index.steps.impute import IMPUTATIONS
 from readiness_index.steps.normalise import Normaliser
 from readiness_index.steps.weights import resolve_weights
 
 __all__ = ["EARLY_STEPS", "Draws", "Plan", "evaluate", "failure_reasons", "prepare", "run"]
-
-Ints = NDArray[np.intp]
-#: The early steps whose alternatives are built once, in the order they run.
-EARLY_STEPS = ("denominate", "impute", "screen", "treat", "normalise")
-#: Discrete choices besides the steps' alternatives.
-_CHOICES = (*STEP_NAMES, "weight_sets", "exclude_indicator")
-
-
-@dataclass(frozen=True)
-class Varying:
-    """What replications need when their indicator matrices differ one from another.
-
-    ``before[c]`` holds the analysed year's values before the treatment step and
-    ``treated[c, t]`` after it, for the ``c``-th combination of denomination,
-    imputation and screening and the ``t``-th treatment; ``outcomes[c][t][j]`` the
-    treatments of indicator ``j`` under drawn thresholds; ``goalposts`` the positions of
-    the indicators whose goalposts move and ``posts`` their goalposts ``[2, indicator]``
-    in the unit the normalisation works in.
-    """
-
-    normalisers: tuple[Normaliser, ...]
-    treated: Floats
-    outcomes: tuple[tuple[tuple[ThresholdOutcomes, ...], ...], ...]
-    goalposts: Ints
-    posts: Floats
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Everything precomputed for fast replications of one year of one index.
-
-    ``matrices[k]`` is the normalised indicator matrix (``[country, indicator]``) of the
-    ``k``-th early alternative, the combinations of the alternatives of
-    :data:`EARLY_STEPS`; ``set_weights[s]`` the weight of every node in the ``s``-th
-    weight set.
-    """
-
-    tree: Tree
-    countries: tuple[str, ...]
-    year: int
-    target: int
-    methodology: Methodology
-    assumptions: Assumptions
-    alternatives: dict[str, tuple[Any, ...]]
-    matrices: Floats
-    weight_sets: tuple[str, ...]
-    set_weights: Floats
-    noise: Floats
-    nominal: pd.DataFrame
-    varying: Varying | None = None
-
-    @property
-    def aggregates(self) -> tuple[AggregateSpec, ...]:
-        """The aggregation alternatives."""
-        return tuple(self.alternatives["aggregate"])
-
-    @property
-    def base_weights(self) -> Floats:
-        """The weights of the first weight set (the methodology's when none is declared)."""
-        return np.asarray(self.set_weights[0], dtype=np.float64)
-
-    @property
-    def discrete(self) -> dict[str, int]:
-        """Number of alternatives of each discrete assumption that varies."""
-        counts = {name: len(self.alternatives[name]) for name in STEP_NAMES}
-        counts["weight_sets"] = len(self.weight_sets)
-        if self.assumptions.exclude_indicator:
-            counts["exclude_indicator"] = self.tree.n_indicators + 1
-        return {name: k for name, k in counts.items() if k > 1}
-
-    @property
-    def noisy_nodes(self) -> Ints:
-        """Positions of the nodes whose weights are perturbed (COINr's noise)."""
-        return np.flatnonzero(self.noise > 0)
-
-    @property
-    def random_groups(self) -> list[tuple[int, Ints]]:
-        """``(level, siblings)`` of every sibling group whose weights are redrawn."""
-        chosen = self.assumptions.weights_random
-        return [
-            (level, group)
-            for level in sorted(chosen)
-            if chosen[level].varies
-            for group in sibling_groups(self.tree, level)
-        ]
-
-    @property
-    def continuous(self) -> dict[str, int]:
-        """Dimensions of each continuous assumption that varies, in the order drawn."""
-        out = {f"treat_thresholds.{name}": 1 for name, r in self.thresholds.items() if r.width}
-        if self.varying is not None and self.assumptions.goalposts:
-            out["goalposts"] = 2 * len(self.varying.goalposts)
-        p = self.assumptions.generalised_p
-        if p is not None and p.high > p.low:
-            out["generalised_p"] = 1
-        return out
-
-    @property
-    def thresholds(self) -> dict[str, _Span]:
-        """The threshold ranges declared."""
-        return {n: _Span(r.low, r.high) for n, r in self.assumptions.thresholds.items()}
-
-    @property
-    def dimensions(self) -> tuple[str, ...]:
-        """The group of every input dimension: one per discrete choice, one per noisy or
-        redrawn weight, goalpost and threshold, one for ``p``."""
-        levels = self.tree.node_levels[self.noisy_nodes]
-        random = [f"weights_random.{lv}" for lv, group in self.random_groups for _ in group]
-        continuous = [name for name, k in self.continuous.items() for _ in range(k)]
-        return (
-            *self.discrete,
-            *(f"weights_noise.{level}" for level in levels),
-            *random,
-            *continuous,
-        )
-
-    def draws(self, unit: Floats) -> Draws:
-        """Map a ``[replication, dimension]`` sample of U[0, 1) onto the choices.
-
-        A discrete choice among ``k`` alternatives takes alternative ``floor(u·k)``
-        (COINr's ``cut`` into ``k`` equal intervals); a noisy weight becomes
-        ``w + (2u - 1)·factor·w``; redrawn weights, goalposts, thresholds and ``p``
-        as :mod:`readiness_index.analysis.variants` and the assumptions say.
-        """
-        n = unit.shape[0]
-        picks = {name: np.zeros(n, dtype=np.intp) for name in _CHOICES}
-        for column, (name, k) in enumerate(self.discrete.items()):
-            picks[name] = np.minimum((unit[:, column] * k).astype(np.intp), k - 1)
-        rest = unit[:, len(self.discrete) :]
-        weights = self.set_weights[picks["weight_sets"]].copy()
-        nodes = self.noisy_nodes
-        weights[:, nodes] += (
-            (2.0 * rest[:, : len(nodes)] - 1.0) * self.noise[nodes] * weights[:, nodes]
-        )
-        rest = self._random_weights(weights, rest[:, len(nodes) :])
-        values = self._continuous(rest, n)
-        shape = tuple(len(self.alternatives[name]) for name in EARLY_STEPS)
-        early = np.ravel_multi_index(tuple(picks[name] for name in EARLY_STEPS), shape)
-        return Draws(picks, np.asarray(early, dtype=np.intp), weights, values)
-
-    def _random_weights(self, weights: Floats, unit: Floats) -> Floats:
-        """Redraw the weights of every sibling group in place; return the unused columns."""
-        chosen = self.assumptions.weights_random
-        used = 0
-        for level, group in self.random_groups:
-            u = unit[:, used : used + len(group)]
-            used += len(group)
-            draw = chosen[level]
-            if draw.distribution == "uniform":
-                uniform_weights(weights, u, float(draw.width or 0.0), group)
-            else:
-                dirichlet_weights(weights, u, float(draw.concentration or 1.0), group)
-        for level, spec in chosen.items():
-            if not spec.varies:  # width 0: the nominal weights (renormalised: unchanged)
-                for group in sibling_groups(self.tree, level):
-                    uniform_weights(weights, np.full((len(weights), len(group)), 0.5), 0.0, group)
-        return unit[:, used:]
-
-    def _continuous(self, unit: Floats, n: int) -> dict[str, Floats]:
-        values: dict[str, Floats] = {}
-        used = 0
-        for name, span in self.thresholds.items():
-            if span.width:
-                values[name] = span.at(unit[:, used])
-                used += 1
-            else:
-                values[name] = np.full(n, span.low)
-        if self.varying is not None and self.assumptions.goalposts:
-            k = len(self.varying.goalposts)
-            u = unit[:, used : used + 2 * k].reshape(n, 2, k)
-            used += 2 * k
-            values["goalposts"] = goalpost_shifts(u, self.assumptions.goalposts, self.varying.posts)
-        p = self.assumptions.generalised_p
-        if p is not None:
-            values["p"] = (
-                _Span(p.low, p.high).at(unit[:, used]) if p.high > p.low else np.full(n, p.low)
-            )
-        return values
-
-
-@dataclass(frozen=True)
-class _Span:
-    low: float
-    high: float
-
-    @property
-    def width(self) -> float:
-        return self.high - self.low
-
-    def at(self, u: Floats) -> Floats:
-        return np.asarray(self.low + u * self.width, dtype=np.float64)
-
-
-@dataclass(frozen=True)
-class Draws:
-    """The choices of a set of replications, as arrays (``picks[name][r]``, ``weights[r, node]``).
-
-    ``picks["exclude_indicator"]`` is 0 for none, ``j`` for the ``j``-th indicator;
-    ``drawn`` holds the continuous draws: ``skew``, ``kurtosis``, ``p`` ``[r]`` and
-    ``goalposts`` ``[r, 2, indicator]``.
-    """
-
-    picks: dict[str, Ints]
-    early: Ints
-    weights: Floats
-    drawn: dict[str, Floats] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.early)
-
-    def take(self, rows: slice | Ints) -> Draws:
-        """The draws of the replications in ``rows``."""
-        return Draws(
-            {k: v[rows] for k, v in self.picks.items()},
-            self.early[rows],
-            self.weights[rows],
-            {k: v[rows] for k, v in self.drawn.items()},
-        )
 
 
 def prepare(
@@ -344,7 +124,7 @@ def prepare(
     ([[50.5, 50.5], [1.5, 1.5]], [[-1, -1], [-1, -1]])
     """
     if nominal is None:
-        data = _analysed_data(data, methodology, assumptions, year)
+        data = analysed_data(data, methodology, assumptions, year)
     nominal = _nominal_build(framework, data, methodology, nominal)
     active = nominal.framework
     tree = tree_of(active)
@@ -353,9 +133,9 @@ def prepare(
     if target not in tree.codes or tree.node_levels[tree.codes.index(target)] < 2:
         aggregates = [c for c in tree.codes[tree.n_indicators :]]
         raise AssumptionError(f"target {target!r} is not an aggregate; choose one of {aggregates}")
-    alternatives = _alternatives(methodology, assumptions)
-    countries = _countries(nominal, year, screened=len(alternatives["screen"]) > 1)
-    early = _early(nominal, framework, data, alternatives, year, countries)
+    alternatives = step_alternatives(methodology, assumptions)
+    countries = countries_of(nominal, year, screened=len(alternatives["screen"]) > 1)
+    early = build_early(nominal, framework, data, alternatives, year, countries)
     sets = assumptions.weight_sets or {"nominal": methodology.weights}
     return Plan(
         tree=tree,
@@ -372,7 +152,7 @@ def prepare(
         ),
         noise=_noise(assumptions, tree),
         nominal=_nominal(nominal, target, year, countries),
-        varying=_varying(active, assumptions, alternatives, early, countries),
+        varying=varying_of(active, assumptions, alternatives, early, countries),
     )
 
 
@@ -561,32 +341,6 @@ def _same_data(built: IndicatorData, given: IndicatorData) -> bool:
     return built is given or built.content_hash == given.content_hash
 
 
-def _analysed_data(
-    data: IndicatorData, methodology: Methodology, assumptions: Assumptions, year: int | None
-) -> IndicatorData:
-    """Only the analysed year's data when no step looks at other years.
-
-    Every step works within a year (denomination, screening, treatment, per-year
-    normalisation, aggregation) unless the methodology has editions, imputes along a
-    unit's years (``latest``, ``linear``) or normalises over every year (``pooled``)
-    in any alternative; then the data stay whole. The result is the same either way;
-    the build of one year is only faster.
-    """
-    imputes = [s for s in (*assumptions.impute, methodology.impute) if s is not None]
-    normalises = (*assumptions.normalise, methodology.normalise)
-    crosses = (
-        methodology.editions is not None
-        or any(IMPUTATIONS[s.method].kind == "panel" for s in imputes)
-        or any(s.scope == "pooled" for s in normalises)
-    )
-    years = data.years
-    if crosses or len(years) < 2:
-        return data
-    if year is not None and year not in years:
-        raise AssumptionError(f"year {year} is not in the data; years present: {years}")
-    return data.select_years([years[-1] if year is None else year])
-
-
 def _year_of(result: IndexResult, year: int | None) -> int:
     years = sorted(int(y) for y in result.datasets["normalised"].index.unique(level="year"))
     if year is None:
@@ -594,138 +348,6 @@ def _year_of(result: IndexResult, year: int | None) -> int:
     if year not in years:
         raise AssumptionError(f"year {year} is not in the result; years present: {years}")
     return year
-
-
-def _alternatives(methodology: Methodology, assumptions: Assumptions) -> dict[str, tuple[Any, ...]]:
-    """Alternatives of each step; a step that does not vary keeps the methodology's choice."""
-    return {
-        name: getattr(assumptions, name) or (getattr(methodology, name),) for name in STEP_NAMES
-    }
-
-
-def _countries(result: IndexResult, year: int, *, screened: bool) -> tuple[str, ...]:
-    """The units analysed: those the nominal build scores, or every unit of the data when
-    screening varies (a unit screened out has no score in that replication)."""
-    frame = result.datasets["raw" if screened else "normalised"]
-    return tuple(frame.xs(year, level="year").index)
-
-
-@dataclass(frozen=True)
-class _Early:
-    """The analysed year's matrices of every early alternative (see :class:`Varying`)."""
-
-    matrices: Floats
-    before: Floats
-    treated: Floats
-
-
-def _early(
-    nominal: IndexResult,
-    framework: Framework,
-    data: IndicatorData,
-    alternatives: dict[str, tuple[Any, ...]],
-    year: int,
-    countries: tuple[str, ...],
-) -> _Early:
-    """Build every combination of the early steps' alternatives once.
-
-    Each combination of denomination, imputation, screening and treatment is one build
-    (its aggregation set to the arithmetic mean, which always computes); each
-    normalisation alternative is then applied to its treated data set.
-    """
-    active = nominal.framework
-    codes = list(active.indicator_codes)
-    matrices, before, treated = [], [], []
-    for combo in itertools.product(*(alternatives[name] for name in EARLY_STEPS[:3])):
-        rows = []
-        for treat in alternatives["treat"]:
-            datasets = _datasets(nominal, framework, data, (*combo, treat))
-            rows.append(_year_matrix(datasets["treated"], year, countries, codes))
-            for spec in alternatives["normalise"]:
-                matrices.append(_normalised(datasets["treated"], spec, active, year, countries))
-        before.append(_year_matrix(datasets["screened"], year, countries, codes))
-        treated.append(np.stack(rows))
-    return _Early(np.stack(matrices), np.stack(before), np.stack(treated))
-
-
-def _datasets(
-    nominal: IndexResult,
-    framework: Framework,
-    data: IndicatorData,
-    combo: tuple[Any, ...],
-) -> dict[str, pd.DataFrame]:
-    """The data sets of one combination of the early steps' alternatives (built once)."""
-    methodology = nominal.methodology
-    update = dict(zip(EARLY_STEPS[:4], combo, strict=True))
-    if all(getattr(methodology, k) == v for k, v in update.items()):
-        return nominal.datasets
-    variant = methodology.model_copy(update=update | {"aggregate": AggregateSpec()})
-    return build(framework, data, variant).datasets
-
-
-def _year_matrix(
-    frame: pd.DataFrame, year: int, countries: tuple[str, ...], codes: list[str]
-) -> Floats:
-    """The year's rows of a wide data set as ``[country, indicator]`` (NaN where absent)."""
-    rows = frame.loc[frame.index.get_level_values("year") == year].droplevel("year")
-    return rows.reindex(index=list(countries), columns=codes).to_numpy(dtype=np.float64)
-
-
-def _normalised(
-    treated: pd.DataFrame,
-    spec: NormaliseSpec,
-    framework: Framework,
-    year: int,
-    countries: tuple[str, ...],
-) -> Floats:
-    """One normalisation alternative of the analysed year, ``[country, indicator]``.
-
-    Normalising per year needs only the year's rows; a pooled scope needs every year.
-    """
-    in_year = treated.index.get_level_values("year") == year
-    rows = treated if spec.scope == "pooled" else treated.loc[in_year]
-    frame = Normaliser.for_framework(framework, spec).transform(rows)
-    return _year_matrix(frame, year, countries, list(framework.indicator_codes))
-
-
-def _varying(
-    framework: Framework,
-    assumptions: Assumptions,
-    alternatives: dict[str, tuple[Any, ...]],
-    early: _Early,
-    countries: tuple[str, ...],
-) -> Varying | None:
-    """What replications with drawn goalposts or thresholds need (``None`` without)."""
-    normalisers = tuple(Normaliser.for_framework(framework, s) for s in alternatives["normalise"])
-    codes = list(framework.indicator_codes)
-    moved = [
-        j
-        for j, code in enumerate(codes)
-        if any(n.spec.for_indicator(code).method == "goalposts" for n in normalisers)
-        and normalisers[0].posts_of(code) is not None
-    ]
-    if not assumptions.thresholds and not (assumptions.goalposts and moved):
-        return None
-    posts = [normalisers[0].posts_of(codes[j]) for j in moved]
-    outcomes = tuple(
-        tuple(
-            tuple(
-                ThresholdOutcomes(values[:, j], treat.for_indicator(code))
-                for j, code in enumerate(codes)
-            )
-            for treat in alternatives["treat"]
-        )
-        if assumptions.thresholds
-        else ()
-        for values in early.before
-    )
-    return Varying(
-        normalisers=normalisers,
-        treated=early.treated,
-        outcomes=outcomes,
-        goalposts=np.array(moved, dtype=np.intp),
-        posts=np.array(posts, dtype=np.float64).reshape(-1, 2).T.copy(),
-    )
 
 
 def _base_weights(weights: Mapping[str, float], tree: Tree) -> Floats:
