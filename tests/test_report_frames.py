@@ -91,10 +91,12 @@ def test_trends_in_a_frame_equal_the_full_drawing() -> None:
 def shipped_calls() -> list[tuple[Callable[..., str], dict[str, Any]]]:
     """Every profile and trend the shipped site draws, recorded with their arguments."""
     from readiness_index import build, load_framework
-    from readiness_index.report import site
+    from readiness_index.report import pages
+    from readiness_index.report.i18n import template_folders
+    from readiness_index.report.state import Site
 
     framework, result = load_framework(), build()
-    state = site._Site(result, 2025, ("en", "de"), None, None, framework, [])
+    state = Site(result, 2025, ("en", "de"), None, None, framework, template_folders(None))
     calls: list[tuple[Callable[..., str], dict[str, Any]]] = []
     with pytest.MonkeyPatch.context() as patch:
         positional = {"pillar_profile": ("labels", "country", "eu_average", "best"),
@@ -111,7 +113,7 @@ def shipped_calls() -> list[tuple[Callable[..., str], dict[str, Any]]]:
 
             patch.setattr(charts, name, record)
         for country in state.countries:
-            site._country_contexts(state, country)
+            pages.country_contexts(state, country)
     return calls
 
 

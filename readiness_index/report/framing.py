@@ -20,14 +20,18 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
+
+from readiness_index.report.i18n import format_value
 
 if TYPE_CHECKING:
     from readiness_index.model.framework import Framework
     from readiness_index.model.methodology import Methodology, NormaliseSpec
 
-__all__ = ["map_tiles", "score_scale"]
+__all__ = ["average_name", "map_tiles", "scale_words", "score_scale"]
+
+_Gettext = Callable[[str], str]
 
 #: Normalisations whose scores lie in a fixed range, with that range.
 _UNIT_RANGE = {"percentile_rank": (0.0, 1.0), "distance_to_max": (0.0, 1.0)}
@@ -72,3 +76,21 @@ def map_tiles(framework: Framework, units: Iterable[str]) -> dict[str, tuple[int
     if framework.map is None or not set(units) & set(framework.map.tiles):
         return {}
     return dict(framework.map.tiles)
+
+
+def average_name(reference: str | None, gettext: _Gettext) -> str:
+    """The name of the reference average in the language (a framework's own name as given)."""
+    if reference is None:
+        return gettext("Average of all units")
+    if reference == "EU average":  # the shipped index's, translated in the catalogues
+        return gettext("EU average")
+    return gettext(reference)
+
+
+def scale_words(scale: tuple[float, float] | None, gettext: _Gettext, language: str) -> str:
+    if scale is None:
+        return gettext("no fixed range")
+    if scale == (0.0, 100.0):
+        return gettext("0 to 100")
+    low, high = (format_value(bound, language) for bound in scale)
+    return gettext("%(lower)s to %(upper)s") % {"lower": low, "upper": high}

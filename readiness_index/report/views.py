@@ -417,14 +417,17 @@ def context_rows(
     """
     scored = set(result.framework.nodes)
     context = [node for node in framework.indicators if node.code not in scored]
+    codes = [node.code for node in context]
     long = result.data.long
-    in_year = long[(long["year"] == year) & long["indicator"].isin([n.code for n in context])]
+    in_year = long[(long["year"] == year) & long["indicator"].isin(codes)]
+    averages = input_averages(in_year, codes)  # every country's rows: one mean per indicator
+    mine = in_year[in_year["country"] == country].drop_duplicates("indicator")
+    own = {str(row["indicator"]): row for _, row in mine.iterrows()}
     rows = []
     for node in context:
-        mine = in_year[in_year["indicator"] == node.code]
-        own = mine[mine["country"] == country]
-        value = _number(own["value"].iloc[0]) if len(own) else None
-        data_year = own["data_year"].iloc[0] if len(own) and "data_year" in own else None
+        first = own.get(node.code)
+        value = None if first is None else _number(first["value"])
+        data_year = None if first is None or "data_year" not in first else first["data_year"]
         rows.append(IndicatorRow(
             indicator=node,
             pillar=pillar_of(framework, node.code),
@@ -432,8 +435,8 @@ def context_rows(
             data_year=_year(data_year, year if value is not None else None),
             score=None,
             rank=None,
-            eu_average=_number(input_averages(in_year, [node.code]).get(node.code)),
-            flags=flag_letters(own["flag"].iloc[0]) if len(own) else [],
+            eu_average=_number(averages.get(node.code)),
+            flags=[] if first is None else flag_letters(first["flag"]),
         ))  # fmt: skip
     return rows
 
