@@ -437,3 +437,39 @@ def test_ranks_are_scipys_min_ranks(values: list[list[float | None]]) -> None:
     x = np.array(values, dtype=np.float64)
     want = rankdata(-x, method="min", axis=-1, nan_policy="omit")
     np.testing.assert_array_equal(rank_descending(x), np.asarray(want, dtype=np.float64))
+
+
+# -- only the analysed year is built when no step looks at other years -------------------------
+@pytest.mark.parametrize("year", [None, 2023])
+def test_building_only_the_analysed_year_changes_nothing(
+    small: tuple[Framework, IndicatorData], year: int | None
+) -> None:
+    from readiness_index.analysis.early import analysed_data
+
+    fw, data = small
+    spec = {
+        "normalise": [{"method": "minmax", "lower": 1}, {"method": "zscore"}],
+        "impute": [{"method": "mean"}, {"method": "median"}],
+        "treat": [{"method": "winsorise"}, {"method": "none"}],
+        "weights_noise": {1: 0.3},
+    }
+    kept = analysed_data(data, Methodology(), Assumptions.from_mapping(spec), year)
+    assert kept.years == [year or 2024]
+    short = uncertainty(fw, data, None, spec, n=40, seed=12, year=year)
+    whole = uncertainty(fw, data, None, spec, n=40, seed=12, year=year, nominal=build(fw, data))
+    pd.testing.assert_frame_equal(short.scores, whole.scores, rtol=1e-12)
+    pd.testing.assert_frame_equal(short.rank_stats, whole.rank_stats, rtol=1e-12)
+
+
+def test_a_step_across_years_keeps_every_year(small: tuple[Framework, IndicatorData]) -> None:
+    from readiness_index.analysis.early import analysed_data
+
+    _, data = small
+    for spec in (
+        {"impute": [{"method": "latest"}]},
+        {"normalise": [{"method": "minmax", "scope": "pooled"}]},
+    ):
+        kept = analysed_data(data, Methodology(), Assumptions.from_mapping(spec), None)
+        assert kept.years == [2023, 2024]
+    editions = Methodology.from_mapping({"editions": {"count": 1}})
+    assert analysed_data(data, editions, Assumptions(), None).years == [2023, 2024]
