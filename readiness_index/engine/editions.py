@@ -91,18 +91,19 @@ def select_editions(
     key = pd.MultiIndex.from_frame(present[["country", "indicator"]]).codes
     series = key[0].astype(np.int64) * (int(key[1].max(initial=0)) + 1) + key[1]
     by_year = np.argsort(year, kind="stable")
-    frames = []
+    rows, labels = [], []
     for edition in sorted(set(editions)):
         age = edition - year
         fits = by_year[((age >= 0) & (age <= oldest))[by_year]]
         # the latest fitting row of each country and indicator: the last in year order
         newest_first = fits[::-1]
         _, first = np.unique(series[newest_first], return_index=True)
-        latest = present.iloc[np.sort(newest_first[first])]
-        frames.append(latest.assign(data_year=latest["year"].astype(str), year=edition))
-    if not frames:
+        rows.append(np.sort(newest_first[first]))
+        labels.append(np.full(len(rows[-1]), edition, dtype=np.int64))
+    if not rows:
         return present.iloc[0:0].assign(data_year=pd.Series(dtype="string"))
-    out = pd.concat(frames, ignore_index=True)
+    latest = present.iloc[np.concatenate(rows)].reset_index(drop=True)
+    out = latest.assign(data_year=latest["year"].astype(str), year=np.concatenate(labels))
     out["data_year"] = out["data_year"].astype("string")
     out["year"] = out["year"].astype("Int64")
     return out.sort_values(["year", "indicator", "country"], ignore_index=True)
