@@ -377,9 +377,9 @@ def score_table(aggregated: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     levels = np.array([fw.levels[str(code)] for code in codes], dtype="int64")
     return pd.DataFrame(
         {
-            "country": aggregated.index.get_level_values("country").take(per_row),
-            "year": aggregated.index.get_level_values("year").take(per_row),
-            "code": codes.take(per_code),
+            "country": aggregated.index.get_level_values("country").array.take(per_row),
+            "year": aggregated.index.get_level_values("year").to_numpy().take(per_row),
+            "code": codes.array.take(per_code),
             "level": levels[per_code],
             "score": aggregated.to_numpy(dtype="float64").ravel(),
             "rank": pd.arrays.IntegerArray(ranks, ranks == 0),
@@ -399,12 +399,13 @@ def _ranks_within_years(scores: NDArray[np.float64], years: pd.Index) -> NDArray
 
 def _descending_ranks(block: NDArray[np.float64]) -> NDArray[np.int64]:
     """Per column: 1 for the highest value, ties the lowest rank, 0 where missing."""
-    order = np.argsort(-block, axis=0)  # missing values sort last; ties share a rank anyway
-    ordered = np.take_along_axis(block, order, axis=0)
+    columns = np.ascontiguousarray(-block.T)  # each column sorted where it lies in memory
+    order = np.argsort(columns, axis=1)  # missing values sort last; ties share a rank anyway
+    ordered = np.take_along_axis(columns, order, axis=1)
     starts = np.ones(ordered.shape, dtype=bool)
-    starts[1:] = ordered[1:] != ordered[:-1]
-    place = np.arange(len(block))[:, None]
-    first = np.maximum.accumulate(np.where(starts, place, 0), axis=0)
-    out = np.zeros(block.shape, dtype=np.int64)
-    np.put_along_axis(out, order, np.where(np.isnan(ordered), 0, first + 1), axis=0)
-    return out
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    place = np.arange(ordered.shape[1])[None, :]
+    first = np.maximum.accumulate(np.where(starts, place, 0), axis=1)
+    out = np.zeros(columns.shape, dtype=np.int64)
+    np.put_along_axis(out, order, np.where(np.isnan(ordered), 0, first + 1), axis=1)
+    return out.T
