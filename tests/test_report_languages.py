@@ -12,6 +12,7 @@ or in brackets.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -74,6 +75,10 @@ def name(stem: str, language: str) -> str:
     return f"{stem}.html" if language == LANGUAGES[0] else f"{stem}.{language}.html"
 
 
+#: Framework text declared in every language: counted even where a page marks it English.
+FRAMEWORK_TEXT = {"rationale"}
+
+
 class _Text(HTMLParser):
     """Visible text segments, leaving out code, charts, untranslatable and foreign text."""
 
@@ -86,9 +91,10 @@ class _Text(HTMLParser):
         if tag in {"br", "img", "meta", "link", "input", "area", "hr", "col"}:
             return
         values = dict(attrs)
+        framework_text = set((values.get("class") or "").split()) & FRAMEWORK_TEXT
+        foreign = tag != "html" and values.get("lang") is not None and not framework_text
         skip = (tag in {"script", "style", "code", "svg", "title"}
-                or values.get("translate") == "no"
-                or (tag != "html" and values.get("lang") is not None))  # fmt: skip
+                or values.get("translate") == "no" or foreign)  # fmt: skip
         self.stack.append(skip)
 
     def handle_endtag(self, tag: str) -> None:
@@ -175,6 +181,21 @@ def test_no_english_left_on_a_translated_page(site: Path, language: str) -> None
         assert not repeated, f"{name(stem, language)} repeats English: {sorted(repeated)}"
 
 
+@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != "en"])
+def test_the_methodology_page_gives_every_rationale_in_its_language(
+    site: Path, language: str
+) -> None:
+    framework = load_framework()
+    page = (site / name("methodology", language)).read_text(encoding="utf-8")
+    shown = re.findall(r'<p class="rationale"([^>]*)>(.*?)</p>', page, re.DOTALL)
+    expected = [i for i in framework.indicators if i.rationale]
+    assert len(shown) == len(expected), language
+    assert [attributes for attributes, _ in shown if "lang=" in attributes] == []
+    texts = {html.unescape(" ".join(text.split())) for _, text in shown}
+    assert texts == {" ".join(framework.text(i.code, "rationale", language).split())
+                     for i in expected}  # fmt: skip
+
+
 def test_a_german_country_page_names_no_indicator_or_pillar_in_english(site: Path) -> None:
     framework = load_framework()
     page = " ".join(segments(site / name("DE-2025", "de")))
@@ -223,6 +244,8 @@ def test_framework_text_is_declared_in_every_language() -> None:
             target = getattr(node, "target", None)
             if target is not None and target.policy:
                 assert text.policy, (language, node.code)
+            if getattr(node, "rationale", None):
+                assert text.rationale and text.rationale != node.rationale, (language, node.code)
 
 
 def test_without_icu_names_sort_by_the_default_unicode_order(
