@@ -89,6 +89,7 @@ class Reason(StrEnum):
     UNKNOWN_TRANSLATED_CODE = "unknown_translated_code"
     LEVEL = "level"
     INVALID_VALUE = "invalid_value"
+    UNKNOWN_KEY = "unknown_key"
     CONFLICT = "conflict"
     # long data (the data contract)
     MISSING_COLUMN = "missing_column"

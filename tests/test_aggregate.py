@@ -38,6 +38,21 @@ def test_generalised_mean_p1_is_arithmetic_and_p2_known() -> None:
     )
 
 
+def test_generalised_mean_of_a_large_p_does_not_overflow() -> None:
+    # 100**400 is beyond any float; the power mean is homogeneous, so by hand:
+    # p = 400: 100 * ((1 + 0.5**400) / 2)**(1/400) = 100 * 2**(-1/400) = 99.82686...
+    # p = -400: 50 * ((2**-400 + 1) / 2)**(-1/400) = 50 * 2**(1/400) = 50.08672...
+    values = np.array([[100.0, 50.0], [100.0, np.nan], [0.0, 0.0]])
+    high = a.generalised_mean(values, np.ones(2), p=400)
+    np.testing.assert_allclose(high, [100 * 2 ** (-1 / 400), 100.0, 0.0], rtol=1e-12)
+    low = a.generalised_mean(values[:2], np.ones(2), p=-400)
+    np.testing.assert_allclose(low, [50 * 2 ** (1 / 400), 100.0], rtol=1e-12)
+    # a p beyond any exponent gives the limit: the largest value, not infinity
+    np.testing.assert_allclose(a.generalised_mean(values[:1], np.ones(2), p=1e30), [100.0])
+    shared = a.AGGREGATIONS["generalised"].quasi(p=400).shared(values, np.ones((3, 2)))
+    np.testing.assert_allclose(shared, np.tile(high, (3, 1)), rtol=1e-12)
+
+
 def test_median_ignores_missing() -> None:
     np.testing.assert_allclose(a.median(V, W), [25.0, 20.0])
 

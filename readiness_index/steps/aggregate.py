@@ -82,13 +82,26 @@ class QuasiMean:
     """A quasi-arithmetic mean: ``f⁻¹(sum(w f(x)) / sum(w))`` over the active children.
 
     ``domain`` is what it accepts; with ``zero_absorbs`` a zero child makes the score 0
-    (the geometric mean's limit) and is left out of ``f``.
+    (the geometric mean's limit) and is left out of ``f``. A mean that is homogeneous
+    (``M(c x) = c M(x)``, as power means are) may name a ``scale``: each unit's values
+    are divided by it before ``f`` and the score multiplied back, so that ``f`` never
+    overflows (``100**400`` is beyond any float; ``1**400`` is not).
     """
 
     forward: Callable[[Array], Array]
     inverse: Callable[[Array], Array]
     domain: Domain = "any"
     zero_absorbs: bool = False
+    scale: Callable[[Array], Array] | None = None
+
+    def _scaled(self, values: Array) -> tuple[Array, Array]:
+        """``values`` divided by each unit's scale (over the last axis), and the scale."""
+        if self.scale is None:
+            return values, np.ones(values.shape[:-1])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            c = self.scale(values)
+        c = np.where(np.isfinite(c) & (c > 0), c, 1.0)
+        return values / c[..., None], c
 
     def terms(self, values: Array) -> tuple[Array, Array, Array]:
         """``f(x)`` (0 where not computed), cells outside the domain, and zero cells."""
@@ -108,19 +121,23 @@ class QuasiMean:
     def __call__(self, values: Array, weights: Array) -> Array:
         """The mean of ``values`` ``(..., units, children)`` with ``weights``."""
         w = _active_weights(values, weights)
+        values, c = self._scaled(values)
         f, outside, zero = self.terms(values)
         active = w != 0
         mean = _divide((w * f).sum(axis=-1), w.sum(axis=-1))
-        return self.finish(mean, (active & outside).any(axis=-1), (active & zero).any(axis=-1))
+        score = self.finish(mean, (active & outside).any(axis=-1), (active & zero).any(axis=-1))
+        return np.asarray(score * c, dtype="float64")
 
     def shared(self, values: Array, weights: Array) -> Array:
         """The mean of one matrix ``values`` ``(units, children)`` under many weight vectors
         ``weights`` ``(batch, children)``: ``(batch, units)``, as matrix products."""
+        values, c = self._scaled(values)
         f, outside, zero = self.terms(values)
         present = (~np.isnan(values)).astype("float64")
         active = (weights != 0).astype("float64")
         mean = _divide(weights @ f.T, weights @ present.T)
-        return self.finish(mean, active @ outside.T > 0, active @ zero.T > 0)
+        score = self.finish(mean, active @ outside.T > 0, active @ zero.T > 0)
+        return np.asarray(score * c[None, :], dtype="float64")
 
 
 def _identity(x: Array) -> Array:
@@ -133,7 +150,18 @@ def _reciprocal(x: Array) -> Array:
 
 def _power(p: float) -> QuasiMean:
     domain: Domain = "non_negative" if p > 0 else "positive"
-    return QuasiMean(lambda x: np.power(x, p), lambda y: np.power(y, 1.0 / p), domain)
+    # scaled by each unit's largest value (p > 0) or smallest positive one (p < 0), so
+    # every term x**p is at most 1 and no large p overflows
+    scale = _largest if p > 0 else _smallest_positive
+    return QuasiMean(lambda x: np.power(x, p), lambda y: np.power(y, 1.0 / p), domain, False, scale)
+
+
+def _largest(values: Array) -> Array:
+    return np.asarray(np.max(np.where(np.isnan(values), -np.inf, values), axis=-1))
+
+
+def _smallest_positive(values: Array) -> Array:
+    return np.asarray(np.min(np.where(values > 0, values, np.inf), axis=-1))
 
 
 ARITHMETIC = QuasiMean(_identity, _identity)

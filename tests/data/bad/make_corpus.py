@@ -540,6 +540,28 @@ for name, args, expect in [
 ]:  # fmt: skip
     case(name, {}, args, expect)
 
+method_case("method_p_large", "aggregate: {method: generalised, p: 400}\n", "ok: 99.9")
+method_case("method_p_beyond_exponents", "aggregate: {method: generalised, p: 1e30}\n", "ok: 100.0")
+method_case(
+    "method_p_large_negative", "aggregate: {method: generalised, p: -400}\n", "needs values > 0"
+)
+method_case(
+    "method_typo_key",
+    "normalise: {methd: minmax}\n",
+    "normalise.methd: unknown key; did you mean 'method'?",
+)
+method_case(
+    "method_typo_step",
+    "agregate: {method: geometric}\n",
+    "agregate: unknown key; did you mean 'aggregate'?",
+)
+method_case("method_capitalised_step", "Normalise: {method: minmax}\n", "did you mean 'normalise'?")
+method_case("method_unknown_key_huge_value", "normalise: {method: minmax, colour: " + "x" * 200_000 + "}\n",
+            "normalise.colour: unknown key")  # fmt: skip
+method_case("method_utf32_bom", "normalise: {method: minmax}\n".encode("utf-32"), None)
+method_case("method_only_comment", "# nothing here\n", None)
+method_case("method_base60_p", "aggregate: {method: generalised, p: 1:30}\n", "aggregate")
+
 
 def write(target: Path = HERE) -> None:
     """Write every case's files and ``cases.json``."""
