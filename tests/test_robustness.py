@@ -392,8 +392,14 @@ def test_parameters_record_every_draw_and_failure(case: tuple[Framework, Indicat
     table = result.parameters
     for column in ("weight_set", "aggregate", "normalise", "treat_skew", "failed", "reason"):
         assert column in table.columns
+    nominal = result.rank_stats["nominal_rank"]
+    for r in table.index[:5]:  # by hand: mean |rank - nominal| over the ranked countries
+        shift = (result.ranks.loc[r] - nominal).abs().dropna()
+        expected = shift.mean() if len(shift) else np.nan
+        np.testing.assert_allclose(table.at[r, "mean_abs_rank_shift"], expected)
     failed = table["failed"]
     assert failed.any()  # a geometric mean of z-scores
+    assert table.loc[failed, "mean_abs_rank_shift"].isna().all()
     assert table.loc[failed, "reason"].str.contains("geometric").all()
     assert (table.loc[~failed, "reason"] == "").all()
 

@@ -66,8 +66,11 @@ class UncertaintyResult(Displayed):
         Per country: nominal score and rank; mean, median, 5th and 95th percentile
         rank and score over the replications that computed (quantile type 7).
     parameters : DataFrame
-        Per replication: the alternative drawn for each assumption (as text), the
-        excluded indicator, whether it failed and why.
+        Per replication (the diagnostics of the run): the alternative drawn for each
+        step (as text), the weight set, the excluded indicator, the drawn thresholds
+        (``treat_skew``, ``treat_kurtosis``), ``generalised_p`` and goalposts
+        (``goalposts.<code>.lower``/``.upper``) where they vary, the
+        ``mean_abs_rank_shift`` from the nominal ranks, whether it failed and why.
     weights : DataFrame
         Per replication, the weight of every node.
     scores, ranks : DataFrame
@@ -317,9 +320,9 @@ def _labels(alternatives: tuple[Any, ...]) -> list[str]:
     return labels
 
 
-def _parameters(plan: Plan, draws: Draws, failure: NDArray[np.intp]) -> pd.DataFrame:
+def _parameters(plan: Plan, draws: Draws, failure: NDArray[np.intp], ranks: Floats) -> pd.DataFrame:
     """Per replication: what it drew (alternatives, weight set, excluded indicator,
-    thresholds, ``p``, goalposts) and whether it failed, and why."""
+    thresholds, ``p``, goalposts), how far it moved the ranks, whether it failed and why."""
     columns: dict[str, Any] = {}
     for name in STEP_NAMES:
         labels = _labels(plan.alternatives[name])
@@ -337,10 +340,20 @@ def _parameters(plan: Plan, draws: Draws, failure: NDArray[np.intp]) -> pd.DataF
     if "p" in draws.drawn:
         columns["generalised_p"] = draws.drawn["p"]
     columns |= _goalpost_columns(plan, draws)
+    columns["mean_abs_rank_shift"] = _mean_shift(ranks, plan.nominal["rank"].to_numpy())
     columns["failed"] = failure[:, 0] >= 0
     columns["reason"] = failure_reasons(plan, draws, failure)
     index = pd.RangeIndex(1, len(draws) + 1, name="replication")
     return pd.DataFrame(columns, index=index)
+
+
+def _mean_shift(ranks: Floats, nominal: Floats) -> Floats:
+    """``mean |rank - nominal rank|`` over the countries ranked in both (NaN for none)."""
+    shift = np.abs(ranks - nominal[None, :])
+    known = ~np.isnan(shift)
+    count = known.sum(axis=1)
+    total = np.where(known, shift, 0.0).sum(axis=1)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def _goalpost_columns(plan: Plan, draws: Draws) -> dict[str, Floats]:
@@ -377,7 +390,7 @@ def _result(
         year=plan.year,
         target=plan.tree.codes[plan.target],
         rank_stats=_rank_stats(plan, scores, ranks, failure[:, 0] >= 0),
-        parameters=_parameters(plan, draws, failure),
+        parameters=_parameters(plan, draws, failure, ranks),
         weights=pd.DataFrame(
             draws.weights[:, : plan.tree.root],
             index=index,
