@@ -479,3 +479,50 @@ def test_a_step_across_years_keeps_every_year(small: tuple[Framework, IndicatorD
         assert kept.years == [2023, 2024]
     editions = Methodology.from_mapping({"editions": {"count": 1}})
     assert analysed_data(data, editions, Assumptions(), None).years == [2023, 2024]
+
+
+def test_every_kind_at_once_replicates_its_builds() -> None:
+    """Screening, denomination, imputation, five normalisations, drawn thresholds and
+    goalposts together: each replication is the build of what it drew."""
+    fw = _framework(goalposts=True)
+    data = _data(fw)
+    screens = [{"method": "none"}, {"method": "missing", "min_coverage": 1.0}]
+    norms = [{"method": m} for m in ("rank", "percentile_rank", "goalposts", "zscore", "borda")]
+    imputes = [{"method": "none"}, {"method": "mean"}]
+    spec = {
+        "screen": screens,
+        "normalise": norms,
+        "impute": imputes,
+        "denominate": [True, False],
+        "treat": [{"method": "winsorise"}],
+        "treat_thresholds": {"skew": [1.0, 4.0], "kurtosis": [1.0, 12.0]},
+        "goalposts": 0.2,
+    }
+    result = uncertainty(fw, data, None, spec, n=40, seed=3)
+    drawn = result.parameters
+    code = {name: drawn[name].cat.codes for name in ("screen", "normalise", "impute")}
+
+    def methodology_of(r: int) -> Methodology:
+        return Methodology.from_mapping(
+            {
+                "screen": screens[code["screen"][r]],
+                "normalise": norms[code["normalise"][r]],
+                "impute": imputes[code["impute"][r]],
+                "denominate": {"enabled": drawn.at[r, "denominate"] == "enabled"},
+                "treat": {
+                    "skew": drawn.at[r, "treat_skew"],
+                    "kurtosis": drawn.at[r, "treat_kurtosis"],
+                },
+            }
+        )
+
+    def framework_of(r: int) -> Framework:
+        posts = {
+            c: {k: drawn.at[r, f"goalposts.{c}.{k}"] for k in ("lower", "upper")} for c in "abcd"
+        }
+        dump = fw.model_dump()
+        dump["indicators"] = [{**i, "goalposts": posts[i["code"]]} for i in dump["indicators"]]
+        return Framework.model_validate(dump)
+
+    _assert_replications_are_builds(result, fw, data, methodology_of, framework_of)
+    assert drawn[["screen", "normalise", "impute", "denominate"]].drop_duplicates().shape[0] > 10
