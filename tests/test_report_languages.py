@@ -264,6 +264,17 @@ def test_without_icu_names_sort_by_the_default_unicode_order(
         i18n._collation_key.cache_clear()
 
 
+def test_articles_and_their_mutations_do_not_decide_the_order() -> None:
+    """Maltese and Irish names carry their article (l-Awstrija, an Fhrainc, an tSeicia);
+    a list alphabetises them without it, Irish without the mutation the article brings."""
+    maltese, irish = sort_countries(EU, "mt"), sort_countries(EU, "ga")
+    assert (maltese[0], maltese[-1]) == ("AT", "HU")  # l-Awstrija ... l-Ungerija
+    assert maltese.index("CY") < maltese.index("DK") < maltese.index("FR")  # Ċipru, id-Danimarka
+    assert (irish[0], irish[-1]) == ("BE", "HU")  # an Bheilg ... an Ungáir
+    assert irish.index("IE") < irish.index("FI") < irish.index("FR")  # Éire, an Fhionlainn
+    assert irish.index("CZ") > irish.index("RO")  # an tSeicia under S, after an Rómáin
+
+
 @pytest.mark.skipif(
     not tailored_collation(),
     reason="PyICU is not installed (pip install '.[icu]'): each language's own collation "

@@ -52,6 +52,7 @@ __all__ = [
     "format_value",
     "language_name",
     "sort_countries",
+    "sorting_name",
     "template_folders",
     "translations",
 ]
@@ -212,7 +213,37 @@ def sort_countries(codes: Iterable[str], language: str) -> list[str]:
     (['CZ', 'DE', 'AT'], ['AT', 'CZ', 'DE'])
     """
     key = _collation_key(language)
-    return sorted(codes, key=lambda code: key(country_label(code, language)))
+    return sorted(codes, key=lambda code: key(_sorting_label(code, language)))
+
+
+#: Maltese names carry the article (il-Ġermanja, l-Awstrija, iċ-Ċekja), which the
+#: alphabet skips.
+_MALTESE_ARTICLE = re.compile(r"^i?[lċdnrstxżz]-")
+#: Irish names carry the article "an" and its mutation (an Fhrainc, an tSeicia, an
+#: t-Iarann), which the alphabet skips: Fhrainc under F, tSeicia under S.
+_IRISH_ARTICLE = re.compile(r"^an (?:t-?(?=[AEIOUÁÉÍÓÚS]))?")
+_LENITED = re.compile(r"^([BCDFGMPST])h")
+
+
+def _sorting_label(code: str, language: str) -> str:
+    return sorting_name(country_label(code, language), language)
+
+
+def sorting_name(name: str, language: str) -> str:
+    """The name as a list in ``language`` alphabetises it: without a leading article
+    (Maltese, Irish) and without the initial mutation the Irish article brings.
+
+    >>> sorting_name("l-Awstrija", "mt"), sorting_name("iċ-Ċekja", "mt")
+    ('Awstrija', 'Ċekja')
+    >>> [sorting_name(name, "ga") for name in ("an Fhrainc", "an tSeicia", "an Danmhairg", "Éire")]
+    ['Frainc', 'Seicia', 'Danmhairg', 'Éire']
+    """
+    if language == "mt":
+        return _MALTESE_ARTICLE.sub("", name, count=1)
+    if language == "ga":
+        rest = _IRISH_ARTICLE.sub("", name, count=1)
+        return _LENITED.sub(r"\1", rest, count=1) if rest != name else rest
+    return name
 
 
 def tailored_collation() -> bool:
