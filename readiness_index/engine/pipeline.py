@@ -16,9 +16,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from readiness_index.engine.editions import latest_editions
+from readiness_index.engine.flags import FlagCodes, flag_codes
 from readiness_index.engine.results import IndexResult, with_flags
 from readiness_index.errors import MethodologyError
-from readiness_index.model.data import IndicatorData, check_inputs
+from readiness_index.model.data import IndicatorData, check_inputs, wide_cells
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import aggregate_tree
@@ -105,7 +106,7 @@ def build(
     datasets, steps = _run_steps(fw, data, methodology, weights)
     index, codes = cast(pd.MultiIndex, datasets["raw"].index), list(fw.indicator_codes)
     years = _carried_years(_data_years(data, fw, index), methodology, data)
-    text = _flag_text(data, fw, index, steps.imputed, _ages(years, fw, methodology))
+    flags = _flag_codes(data, fw, index, steps.imputed, _ages(years, fw, methodology))
     denominator_years = _denominator_years(data, fw, index, methodology)
     scores = score_table(datasets["aggregated"], fw)
     return IndexResult(
@@ -113,8 +114,8 @@ def build(
         data=data,
         methodology=methodology,
         datasets=datasets,
-        scores=with_flags(scores, datasets["aggregated"], years, denominator_years, text),
-        flags=pd.DataFrame(text, index=index, columns=_columns(codes), dtype="str"),
+        scores=with_flags(scores, datasets["aggregated"], years, denominator_years, flags),
+        flags=flags.frame(index, _columns(codes)),
         data_years=years,
         denominator_years=denominator_years,
         treatment=steps.treatment,
@@ -244,28 +245,29 @@ def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd
     return rows.assign(note=note, step=step)
 
 
-def _flag_text(
+def _flag_codes(
     data: IndicatorData,
     fw: Framework,
     index: pd.MultiIndex,
     imputed: pd.DataFrame | None,
     ages: tuple[pd.DataFrame, pd.DataFrame],
-) -> NDArray[np.object_]:
-    """Publisher flags followed by the build's marks (``model.contract.MARKS``), one text
-    per row of ``index`` and indicator."""
+) -> FlagCodes:
+    """Publisher flags followed by the build's marks (``model.contract.MARKS``), one per
+    row of ``index`` and indicator, as codes (:mod:`~readiness_index.engine.flags`)."""
     codes = list(fw.indicator_codes)
-    rows, cells = data.cells(codes, column="flag")
-    text = _aligned(rows, cells, index)
-    text[pd.isna(text)] = ""
+    publisher, flags = pd.factorize(data.long["flag"])
+    rows, cells = wide_cells(
+        data.long, codes, layout=data.layout, values=publisher.astype(np.int64), fill=-1
+    )
     carried, stale = ages
     marks = [("h", carried), ("o", stale)]
     if imputed is not None:
         marks.insert(0, ("i", imputed.reindex(index)))
-    for letter, where in marks:
-        marked = where.fillna(False).to_numpy(dtype=bool)
-        if marked.any():  # only the marked cells get a letter (no text work for the rest)
-            text[marked] = text[marked] + letter
-    return text
+    return flag_codes(
+        _aligned(rows, cells, index, fill=-1),
+        [str(flag) for flag in flags],
+        [(letter, where.fillna(False).to_numpy(dtype=bool)) for letter, where in marks],
+    )
 
 
 def _ages(
@@ -337,12 +339,15 @@ def _year_frame(years: NDArray[np.float64], index: pd.MultiIndex, codes: list[st
     return pd.DataFrame(columns, index=index, copy=False)
 
 
-def _aligned(rows: pd.MultiIndex, cells: NDArray[Any], index: pd.MultiIndex) -> NDArray[Any]:
-    """The cells in the order of ``index`` (the rows of the build's data sets)."""
+def _aligned(
+    rows: pd.MultiIndex, cells: NDArray[Any], index: pd.MultiIndex, fill: Any = np.nan
+) -> NDArray[Any]:
+    """The cells in the order of ``index`` (the rows of the build's data sets), ``fill``
+    in rows without data."""
     if rows is index or rows.equals(index):
         return cells
     where = rows.get_indexer(index)
-    out = np.full((len(index), cells.shape[1]), np.nan, dtype=cells.dtype)
+    out = np.full((len(index), cells.shape[1]), fill, dtype=cells.dtype)
     out[where >= 0] = cells[where[where >= 0]]
     return out
 

@@ -11,6 +11,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from readiness_index.engine.display import Displayed, Summary
+from readiness_index.engine.flags import FlagCodes
 from readiness_index.engine.ranking import ranking_table, year_span
 from readiness_index.engine.summary import EditionSummary, edition_summary
 from readiness_index.errors import (
@@ -42,7 +43,7 @@ def with_flags(
     aggregated: pd.DataFrame,
     data_years: pd.DataFrame,
     denominator_years: pd.DataFrame,
-    flags: NDArray[np.object_],
+    flags: FlagCodes,
 ) -> pd.DataFrame:
     """The long scores with, on each indicator row, the value's ``data_year``, the
     ``denominator_year`` of a per-capita value and its ``flags`` (publisher flags and
@@ -51,17 +52,17 @@ def with_flags(
 
     ``scores`` holds one row per cell of ``aggregated``, row by row (as
     :func:`~readiness_index.engine.pipeline.score_table` makes it); the year frames are
-    ``(country, year) x indicator`` on the same rows, and ``flags`` holds the text of
+    ``(country, year) x indicator`` on the same rows, and ``flags`` holds the flags of
     each cell of ``data_years``. Each cell is picked by position, with no join.
     """
     rows, codes = aggregated.index, aggregated.columns
     where = _positions(data_years.index, rows)
     years = {
-        name: _years_array(_picked(_floats(frame), where, frame.columns.get_indexer(codes)))
+        name: _years_array(_picked(_floats(frame), where, frame.columns.get_indexer(codes), np.nan))
         for name, frame in (("data_year", data_years), ("denominator_year", denominator_years))
     }
-    text = _picked(flags, where, data_years.columns.get_indexer(codes))
-    return scores.assign(**years, flags=pd.array(text.ravel(), dtype="str"))
+    picked = _picked(flags.codes, where, data_years.columns.get_indexer(codes), 0)
+    return scores.assign(**years, flags=flags.column(picked.ravel()))
 
 
 def _positions(index: pd.Index, rows: pd.Index) -> NDArray[np.intp]:
@@ -76,11 +77,12 @@ def _floats(frame: pd.DataFrame) -> NDArray[np.float64]:
     return frame.to_numpy(dtype="float64", na_value=np.nan)
 
 
-def _picked(cells: NDArray[Any], where: NDArray[np.intp], column: NDArray[np.intp]) -> Any:
-    """``cells`` at rows ``where`` x columns ``column``; missing (``NaN``, or ``""`` for
-    text) where either position is -1."""
-    text = cells.dtype == object
-    out = np.full((len(where), len(column)), "" if text else np.nan, dtype=cells.dtype)
+def _picked(
+    cells: NDArray[Any], where: NDArray[np.intp], column: NDArray[np.intp], missing: Any
+) -> Any:
+    """``cells`` at rows ``where`` x columns ``column``; ``missing`` where either
+    position is -1."""
+    out = np.full((len(where), len(column)), missing, dtype=cells.dtype)
     if cells.size == 0:
         return out
     found = (where >= 0)[:, None] & (column >= 0)[None, :]

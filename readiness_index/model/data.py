@@ -279,20 +279,24 @@ def wide_cells(
     *,
     column: str = "value",
     layout: WideLayout | None = None,
+    values: NDArray[Any] | None = None,
+    fill: Any = np.nan,
 ) -> tuple[pd.MultiIndex, NDArray[Any]]:
     """The rows of the wide table and its cells as one NumPy array (no pandas pivot).
 
     Each cell is placed by its row and column position in one assignment; missing
-    cells are NaN. ``value`` gives floats, any other column Python objects.
+    cells are NaN. ``value`` gives floats, any other column Python objects. ``values``
+    (one per long row) are placed instead of a column, with ``fill`` where no row is.
     """
     layout = layout or wide_layout(long)
     position = {code: j for j, code in enumerate(codes)}
     lookup = np.array([*(position.get(code, -1) for code in layout.found), -1], dtype=np.intp)
     columns = lookup[layout.indicators]
     keep = columns >= 0
-    dtype = "float64" if column == "value" else object
-    cells = np.full((len(layout.index), len(codes)), np.nan, dtype=dtype)
-    values = long[column].to_numpy(dtype=dtype, na_value=np.nan)
+    if values is None:
+        dtype: Any = "float64" if column == "value" else object
+        values = long[column].to_numpy(dtype=dtype, na_value=np.nan)
+    cells = np.full((len(layout.index), len(codes)), fill, dtype=values.dtype)
     cells[layout.rows[keep], columns[keep]] = values[keep]
     return layout.index, cells
 
