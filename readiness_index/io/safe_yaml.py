@@ -222,8 +222,10 @@ once in this mapping (first on line 1); keep one.
 
 def _check_graph(root: Node, name: str, error: type[ReadinessIndexError]) -> None:
     """Refuse deep nesting, alias bombs, duplicate keys and non-finite numbers."""
-    sizes: dict[int, int] = {}
+    nodes = references = 0
     for node, depth in _walk(root):
+        nodes += 1
+        references += _references(node)
         if depth > MAX_DEPTH:
             raise _refuse(
                 error, Reason.TOO_DEEP, name, _line(node),
@@ -233,7 +235,8 @@ def _check_graph(root: Node, name: str, error: type[ReadinessIndexError]) -> Non
             _check_keys(node, name, error)
         elif isinstance(node, ScalarNode) and node.tag == _FLOAT_TAG:
             _check_finite(node, name, error)
-    total = _expanded_size(root, sizes)
+    # without a node reached twice (an alias), the document holds each node once
+    total = nodes if references == nodes - 1 else _expanded_size(root, {})
     if total > MAX_NODES:
         raise _refuse(
             error, Reason.ALIAS_EXPANSION, name, None,
@@ -254,6 +257,13 @@ def _walk(root: Node) -> Iterator[tuple[Node, int]]:
         seen.add(id(node))
         yield node, depth
         stack.extend((child, depth + 1) for child in _children(node))
+
+
+def _references(node: Node) -> int:
+    """How many children ``node`` names (an alias names a node another already holds)."""
+    if isinstance(node, MappingNode):
+        return 2 * len(node.value)
+    return len(node.value) if isinstance(node, SequenceNode) else 0
 
 
 def _children(node: Node) -> list[Node]:

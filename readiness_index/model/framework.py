@@ -84,7 +84,7 @@ Direction = Annotated[Literal[1, -1], BeforeValidator(_not_bool)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(_Frozen):
@@ -151,7 +151,7 @@ class Transform(_Frozen):
     True
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     method: Literal["log", "log1p", "boxcox"]
     lmbda: float | None = Field(default=None, alias="lambda")

@@ -51,7 +51,7 @@ _LATER_DEFAULTS: dict[str, object] = {
 
 class _Spec(BaseModel):
     # numbers are finite: .inf and .nan are refused wherever a number is asked for
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class _MethodSpec(_Spec):
