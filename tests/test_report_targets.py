@@ -253,3 +253,12 @@ def test_data_too_old_is_the_stale_mark_of_the_build(shipped: Shipped) -> None:
             assert too_old == (code in summary.stale(country)), record
             compared += 1
     assert compared > 400
+
+
+def test_the_pages_state_the_stale_rule_in_force(shipped: Shipped) -> None:
+    """The pages explain "data too old" and "old data" as two years behind the edition
+    (catalogue text): that must stay the rule the shipped methodology applies."""
+    limits = {shipped.methodology.stale_after(i) for i in shipped.framework.indicators}
+    assert limits == {2.0}, "update the 'two years' sentences of the templates and catalogues"
+    page = (shipped.site / "2025" / "methodology.html").read_text(encoding="utf-8")
+    assert "more than two years older than the edition" in page
