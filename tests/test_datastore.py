@@ -200,3 +200,29 @@ def test_shipped_framework_accepts_real_style_data(tmp_path: Path) -> None:
     table.to_parquet(tmp_path / "new.parquet")
     change = add_data(tmp_path / "new.parquet", data_dir=tmp_path / "data", framework=FRAMEWORK)
     assert change.counts["added"] == 4
+
+
+def test_an_interrupted_add_leaves_the_folder_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = pd.DataFrame({
+        "country": ["AT", "BE", "AT", "BE"], "year": [2024] * 4,
+        "indicator": ["ai_use_enterprises"] * 2 + ["cloud_use"] * 2, "value": [1.0, 2.0, 3.0, 4.0],
+    })  # fmt: skip
+    rows.to_csv(tmp_path / "new.csv", index=False)
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "keep.txt").write_text("mine")
+    written = pd.DataFrame.to_csv
+    calls: list[int] = []
+
+    def interrupted(self: pd.DataFrame, *args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:  # Ctrl-C while the second indicator's file is written
+            raise KeyboardInterrupt
+        return written(self, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        add_data(tmp_path / "new.csv", data_dir=store, framework=FRAMEWORK)
+    assert snapshot(store) == {"keep.txt": b"mine"}  # neither file, and no temporary one

@@ -290,7 +290,7 @@ def test_periods() -> None:
             [
                 "2 problem(s)",
                 "row 2, column 'country, year, indicator': expected one row per country, year and "
-                "indicator; found 'a duplicate row'",
+                "indicator; found 'a duplicate of row 3'",
                 "row 3, column 'country, year, indicator'",
             ],
         ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -354,9 +354,12 @@ class IndexResult(Displayed):
         index = self.datasets["aggregated"].index
         problems = []
         if code not in self.framework.nodes:
-            problems.append(f"code {code!r} is not in the framework")
-        if country is not None and country not in index.get_level_values("country"):
-            problems.append(f"country {country!r} is not in the result")
+            hint = _same_but_case(code, self.framework.nodes)
+            problems.append(f"code {code!r:.80} is not in the framework{hint}")
+        countries = index.get_level_values("country")
+        if country is not None and country not in countries:
+            hint = _same_but_case(country, countries.unique())
+            problems.append(f"country {country!r:.80} is not in the result{hint}")
         if year not in self.years:
             problems.append(f"year {year} is not in the result (years: {self.years})")
         if problems:
@@ -430,3 +433,9 @@ class IndexResult(Displayed):
         if child not in present:
             return float("nan")
         return self.weights[child] / sum(self.weights[c] for c in present)
+
+
+def _same_but_case(code: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'AT'?)`` when a known code differs from ``code`` only in case."""
+    same = [k for k in known if str(k).casefold() == str(code).casefold()]
+    return f" (did you mean {same[0]!r}? codes are written as declared)" if same else ""

@@ -131,6 +131,8 @@ def _why(err: Exception) -> str:
             f"(found {_short(e.get('input'))})"
             for e in err.errors()
         )
+    if isinstance(err, ValueError):
+        return _short(err, 200)
     return f"{type(err).__name__}: {_short(err)}"
 
 
@@ -189,11 +191,11 @@ def _indicator(r: dict[str, Any]) -> Indicator:
         code=str(r["iCode"]),
         name=str(r["iName"]),
         parent=str(r["Parent"]),
-        weight=float(r["Weight"]),
-        level=int(r["Level"]),
+        weight=_number(r, "Weight"),
+        level=_whole(r, "Level"),
         direction=r["Direction"],
         unit=_text(r, "Unit"),
-        target=None if r.get("Target") is None else Target(value=float(r["Target"])),
+        target=None if r.get("Target") is None else Target(value=_number(r, "Target")),
         denominator=_text(r, "Denominator"),
         goalposts=_goalposts(r),
     )
@@ -205,8 +207,8 @@ def _aggregate(r: dict[str, Any]) -> Aggregate:
         code=str(r["iCode"]),
         name=str(r["iName"]),
         parent=_text(r, "Parent"),
-        weight=float(r["Weight"]) if r.get("Weight") is not None else 1.0,
-        level=int(r["Level"]),
+        weight=_number(r, "Weight") if r.get("Weight") is not None else 1.0,
+        level=_whole(r, "Level"),
     )
 
 
@@ -215,7 +217,27 @@ def _goalposts(row: dict[str, Any]) -> Goalposts | None:
     lower, upper = row.get("goalpost_lower"), row.get("goalpost_upper")
     if lower is None or upper is None:
         return None
-    return Goalposts(lower=float(lower), upper=float(upper))
+    return Goalposts(lower=_number(row, "goalpost_lower"), upper=_number(row, "goalpost_upper"))
+
+
+def _number(row: dict[str, Any], column: str) -> float:
+    """The number in ``column`` of an iMeta row, or :class:`ValueError` saying why not."""
+    value = row.get(column)
+    try:
+        if value is None or isinstance(value, bool):
+            raise TypeError
+        return float(value)
+    except (TypeError, ValueError):
+        found = "an empty cell" if value is None else _short(value)
+        raise ValueError(f"{column}: expected a number; found {found}") from None
+
+
+def _whole(row: dict[str, Any], column: str) -> int:
+    """The whole number in ``column`` of an iMeta row (``3`` or ``3.0``)."""
+    number = _number(row, column)
+    if not number.is_integer():
+        raise ValueError(f"{column}: expected a whole number; found {_short(row.get(column))}")
+    return int(number)
 
 
 def _long(values: pd.DataFrame, meta: pd.DataFrame, year: int | None) -> pd.DataFrame:

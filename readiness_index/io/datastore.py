@@ -11,6 +11,7 @@ contradiction, unless ``replace=True``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -221,21 +222,27 @@ def _number(value: Any) -> str:
 def _write(
     folder: Path, stored: pd.DataFrame, incoming: pd.DataFrame, changed: pd.DataFrame
 ) -> tuple[Path, ...]:
-    """Write the incoming rows per indicator file; drop replaced rows from other files."""
-    written: list[Path] = []
+    """Write the incoming rows per indicator file; drop replaced rows from other files.
+
+    Every file is written to a temporary file first and all are moved into place
+    together at the end, so an interruption (Ctrl-C) while writing leaves the folder as
+    it was, never with some indicators added and others not.
+    """
+    tables: dict[Path, pd.DataFrame] = {}
     replaced_keys = set(zip(changed["country"], changed["year"], changed["indicator"], strict=True))
     for indicator, rows in incoming.groupby("indicator", sort=True):
         target = file_in_folder(folder, str(indicator), ".csv")
         keep = _kept(stored, str(target.relative_to(folder)), replaced_keys)
-        _save(target, pd.concat([keep, _as_text(rows)], ignore_index=True))
-        written.append(target)
+        tables[target] = pd.concat([keep, _as_text(rows)], ignore_index=True)
     for name in sorted(set(changed.get("file", pd.Series(dtype=str)).dropna())):
         path = folder / name
-        if path in written or path.suffix.lower() != ".csv":
+        if path in tables or path.suffix.lower() != ".csv":
             continue
-        _save(path, _kept(stored, name, replaced_keys))
-        written.append(path)
-    return tuple(written)
+        tables[path] = _kept(stored, name, replaced_keys)
+    with contextlib.ExitStack() as moves:  # each file moves into place as the stack closes
+        for path, table in tables.items():
+            _save(moves.enter_context(atomic_file(path, "w")), table)
+    return tuple(tables)
 
 
 def _kept(stored: pd.DataFrame, name: str, drop: set[tuple[Any, Any, Any]]) -> pd.DataFrame:
@@ -250,8 +257,7 @@ def _as_text(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(value=values, year=rows["year"].astype("int64").astype("string"))
 
 
-def _save(path: Path, table: pd.DataFrame) -> None:
+def _save(handle: Any, table: pd.DataFrame) -> None:
     columns = [c for c in (*LONG_COLUMNS, *OPTIONAL_COLUMNS) if c in table.columns]
     table = table[columns].fillna("").sort_values(["indicator", "country", "year"])
-    with atomic_file(path, "w") as handle:
-        table.to_csv(handle, index=False, lineterminator="\n")
+    table.to_csv(handle, index=False, lineterminator="\n")

@@ -28,7 +28,7 @@ import pyarrow
 from readiness_index.errors import DataFileError, DataFileNotFoundError, Reason
 from readiness_index.io.safe_yaml import decode_text
 
-__all__ = ["DATA_SUFFIXES", "read_table"]
+__all__ = ["DATA_SUFFIXES", "check_header", "read_table"]
 
 #: The file types a long table may come in.
 DATA_SUFFIXES = (".csv", ".parquet", ".xls", ".xlsx")
@@ -85,7 +85,7 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 def _read_csv(file: Path) -> pd.DataFrame:
     data = file.read_bytes()
     text = decode_text(data, file, DataFileError)
-    _check_header(file, _csv_header(text))
+    check_header(file, _csv_header(text))
     frame = _read_large_csv(data) if text and len(data) >= ARROW_CSV_BYTES else None
     if frame is None:  # Arrow's reader refuses short rows; pandas' reader fills them
         _check_row_lengths(file, text)
@@ -105,7 +105,7 @@ def _csv_header(text: str) -> list[str]:
         return []  # pandas' reader says what is wrong
 
 
-def _check_header(file: Path, names: list[Any], where: str = "") -> None:
+def check_header(file: Path, names: list[Any], where: str = "") -> None:
     """Refuse a header that names a column twice (readers would rename or drop one)."""
     texts = [str(n) for n in names]
     twice = sorted(n for n, count in Counter(texts).items() if count > 1)
@@ -210,7 +210,7 @@ def _sheet(file: Path, worksheet: Any) -> pd.DataFrame | None:
     header, body = rows[0], rows[1:]
     width = max(len(header), *(len(r) for r in body)) if body else len(header)
     header = [h or f"column {i + 1}" for i, h in enumerate(header + [""] * (width - len(header)))]
-    _check_header(file, header, f"sheet {worksheet.title!r} ")
+    check_header(file, header, f"sheet {worksheet.title!r} ")
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in body], columns=header, dtype=object)
     frame.index = pd.RangeIndex(2, len(frame) + 2)
     return frame.astype(str)
@@ -245,7 +245,7 @@ def _read_parquet(file: Path) -> pd.DataFrame:
             file, Reason.CORRUPT,
             f"holds {table.num_rows} rows where its metadata says {expected}; the file is damaged",
         )  # fmt: skip
-    _check_header(file, list(table.schema.names))
+    check_header(file, list(table.schema.names))
     _check_parquet_types(file, table.schema)
     frame: pd.DataFrame = table.to_pandas()
     frame.index = pd.RangeIndex(1, len(frame) + 1)

@@ -583,8 +583,7 @@ def _describe(
     if reason is Reason.DUPLICATE_ROW:
         return (
             "country, year, indicator",
-            "one row per country, year and indicator (a value that replaces another "
-            "goes in a corrections file: --corrections)",
+            "one row per country, year and indicator",
             "a duplicate row",
         )
     if reason is Reason.OUT_OF_BOUNDS and framework is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import os
@@ -20,6 +21,7 @@ from readiness_index.errors import (
     Reason,
 )
 from readiness_index.io.safe_yaml import decode_text
+from readiness_index.io.tables import check_header
 from readiness_index.model.contract import FAILURE_COLUMNS
 from readiness_index.model.countries import is_aggregate, to_iso2
 
@@ -202,6 +204,8 @@ def read_text(path: Path) -> str:
 def read_text_table(path: Path, *, sep: str = ",", skiprows: int = 0) -> pd.DataFrame:
     """Read a delimited file as text; the index is the line number of each row."""
     text = read_text(path)
+    header = next(csv.reader(io.StringIO(text.split("\n", skiprows)[-1]), delimiter=sep), [])
+    check_header(path, header)  # pandas would rename a second 'OBS_VALUE' and read the first
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skiprows=skiprows

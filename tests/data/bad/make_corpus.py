@@ -562,6 +562,24 @@ method_case("method_utf32_bom", "normalise: {method: minmax}\n".encode("utf-32")
 method_case("method_only_comment", "# nothing here\n", None)
 method_case("method_base60_p", "aggregate: {method: generalised, p: 1:30}\n", "aggregate")
 
+for name, idata, meta, expect in [
+    ("coinr_weight_empty", IDATA, META.replace("1,b,B,-1,1,", "1,b,B,-1,,"), "row 3 ('b'): Weight: expected a number; found an empty cell"),
+    ("coinr_level_text", IDATA, META.replace("3,idx,Index", "three,idx,Index"), "Level: expected a number; found 'three'"),
+    ("coinr_level_fraction", IDATA, META.replace("3,idx,Index", "2.5,idx,Index"), "Level: expected a whole number"),
+    ("coinr_bom_crlf", "\ufeff" + IDATA.replace("\n", "\r\n"), META.replace("\n", "\r\n"), None),
+    ("coinr_duplicate_unit", IDATA + "AUT,Austria,2024,9,9\n", META, "found 'a duplicate of row"),
+    ("coinr_duplicate_column", IDATA.replace("uCode,uName,Time,a,b", "uCode,uName,Time,a,a"), META, "names the column(s) ['a'] more than once"),
+]:  # fmt: skip
+    case(name, {"iData.csv": idata, "iMeta.csv": meta}, COINR, expect)
+case("eurostat_duplicate_period", {"data.tsv": TSV.replace("2023 \t2024 ", "2023 \t2023 ")},
+     [*ADD, "{case}/data.tsv"], "names the column(s) ['2023 '] more than once")  # fmt: skip
+case("sdmx_duplicate_value_column", {"data.csv": SDMX.replace("OBS_FLAG", "OBS_VALUE")},
+     [*ADD, "{case}/data.csv"], "names the column(s) ['OBS_VALUE'] more than once")  # fmt: skip
+case("eurostat_crlf_bom", {"data.tsv": "\ufeff" + TSV.replace("\n", "\r\n")}, [*ADD, "{case}/data.tsv"],
+     "ok: added 4")  # fmt: skip
+case("cli_explain_country_case", {}, ["explain", "at", "a", *BUILD[1:]], "did you mean 'AT'?")
+case("cli_explain_code_case", {}, ["explain", "AT", "A", *BUILD[1:]], "did you mean 'a'?")
+
 
 def write(target: Path = HERE) -> None:
     """Write every case's files and ``cases.json``."""
