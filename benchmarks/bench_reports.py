@@ -10,6 +10,11 @@ Run from the repository root::
 
     python benchmarks/bench_reports.py [--repeat 5] [--languages en,de,fr] [--jobs 2]
     python benchmarks/bench_reports.py --stand-in 24   # 24 languages, see below
+    python benchmarks/bench_reports.py --units 1000    # 1,000 made-up units, English
+
+``--units N`` renders the site of a synthetic index instead (``synthetic.py``: N
+units, 20 indicators in 5 pillars, 5 data years, made-up numbers that only time
+the library), in English: the overview, N unit reports and the site-wide pages.
 
 ``--stand-in N`` renders N languages where fewer catalogues exist: the languages
 without one get a copy of the German catalogue (so their words are German, while
@@ -27,15 +32,20 @@ import os
 import platform
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from readiness_index import build, load_framework, read_data
+from readiness_index import build, load_framework, prepare_data, read_data
 from readiness_index.analysis.targets import distance_to_target
 from readiness_index.io.files import bundled_path
 from readiness_index.report.parallel import default_jobs
 from readiness_index.report.site import available_languages, render_reports
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic import panel
 
 YEAR = 2025
 
@@ -46,16 +56,15 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="processes (default: all)")
     parser.add_argument("--stand-in", type=int, default=0, help="languages, with stand-ins")
     parser.add_argument("--languages", default="en,de,fr", help="codes (default en,de,fr)")
+    parser.add_argument("--units", type=int, default=0, help="a synthetic index of N units")
     options = parser.parse_args()
     languages = tuple(options.languages.split(","))
     stand_in = tempfile.TemporaryDirectory()
     if options.stand_in:
         languages = _stand_ins(Path(stand_in.name), options.stand_in)
-
-    framework = load_framework()
-    data = read_data(framework=framework)
-    result = build()  # the shipped index with its editions, as the command line builds it
-    targets = distance_to_target(framework, data, methodology=result.methodology)
+    if options.units:
+        languages = ("en",)
+    result, inputs = _synthetic(options.units) if options.units else _shipped()
 
     load = " ".join(f"{value:.1f}" for value in os.getloadavg())
     times, cpu = [], []
@@ -65,18 +74,16 @@ def main() -> None:
             site = render_reports(
                 result,
                 Path(folder) / "site",
-                year=YEAR,
                 languages=languages,
-                targets=targets,
-                full_framework=framework,
                 jobs=options.jobs,
                 template_dir=stand_in.name if options.stand_in else None,
+                **inputs,
             )
             if run:  # the first run warms up matplotlib's font cache and the templates
                 times.append(time.perf_counter() - start)
                 cpu.append(_cpu() - used)
         pages = len(list(site.glob("*.html")))
-    countries = result.scores["country"].nunique()
+    countries = result.scores["country"].nunique()  # units
     best, median = min(times), statistics.median(times)
     jobs = options.jobs or default_jobs()
     print(f"Rendering the site: {countries} countries x {len(languages)} languages "
@@ -88,6 +95,21 @@ def main() -> None:
     print(f"\nLoad average before the runs: {load}")
     print(f"\nMachine: {platform.platform()}, Python {platform.python_version()}, "
           f"{platform.processor() or platform.machine()}")  # fmt: skip
+
+
+def _shipped() -> tuple[Any, dict[str, Any]]:
+    """The shipped index with its editions (as the command line builds it) and targets."""
+    framework = load_framework()
+    data = read_data(framework=framework)
+    result = build()
+    targets = distance_to_target(framework, data, methodology=result.methodology)
+    return result, {"year": YEAR, "targets": targets, "full_framework": framework}
+
+
+def _synthetic(units: int) -> tuple[Any, dict[str, Any]]:
+    """A made-up index of ``units`` units (20 indicators, 5 data years), built by default."""
+    framework, long = panel(units=units, indicators=20, years=5, seed=1)
+    return build(framework, prepare_data(long, framework)), {}
 
 
 #: The official languages of the EU, in the order the stand-ins are added.

@@ -84,6 +84,7 @@ class _Frame:
     data_limits: tuple[float, float, float, float]
     autoscale: tuple[bool, bool]
     smallest: float
+    measure: RendererSVG
     drawn: dict[str, str] = field(default_factory=dict)
 
 
@@ -170,7 +171,7 @@ class Frames:
             ):
                 return None  # autoscaled limits would move: not this frame's layout
             svg = _print(laid_out.figure, text)
-            if not _inside(drawn, axes):
+            if not _inside(drawn, axes, laid_out.measure):
                 return None  # a mark reaches outside the axes: the layout would change
             for key, body in laid_out.drawn.items():
                 svg = svg.replace(f"<!-- {key} -->", body, 1)
@@ -192,7 +193,8 @@ def _lay_out(frame: Draw, legend: Sequence[str], text: ChartText) -> _Frame | No
     autoscale = (axes.get_autoscalex_on(), axes.get_autoscaley_on())
     to_svg(figure, text)  # lays the figure out, as the full drawing does
     figure.dpi = 72  # as when printed: the marks are measured in the SVG's points
-    if not _inside(neutral, axes):
+    measure = _renderer(figure, io.StringIO())  # kept: it caches the metrics of the text
+    if not _inside(neutral, axes, measure):
         return None
     x0, y0, width, height = (float(v) for v in axes.dataLim.bounds)
     smallest = smallest_font(figure)
@@ -201,7 +203,9 @@ def _lay_out(frame: Draw, legend: Sequence[str], text: ChartText) -> _Frame | No
     axes.set_ylim(axes.get_ylim())
     for mark in neutral:
         mark.remove()
-    laid_out = _Frame(figure, axes, own_legend, 0.0, (x0, y0, width, height), autoscale, smallest)
+    laid_out = _Frame(
+        figure, axes, own_legend, 0.0, (x0, y0, width, height), autoscale, smallest, measure
+    )
     laid_out.legend_height = _legend_height(laid_out)
     once: list[tuple[Artist, Axes | Figure]] = [(axes.xaxis, axes), (axes.yaxis, axes)]
     if own_legend is not None and not legend:
@@ -223,8 +227,7 @@ def _relabel(legend: Legend | None, labels: Sequence[str]) -> None:
 def _legend_height(laid_out: _Frame) -> float:
     if laid_out.legend is None:
         return 0.0
-    renderer = _renderer(laid_out.figure, io.StringIO())
-    return float(laid_out.legend.get_window_extent(renderer).height)
+    return float(laid_out.legend.get_window_extent(laid_out.measure).height)
 
 
 def _bounds(box: Bbox, autoscale: tuple[bool, bool]) -> tuple[float, ...]:
@@ -233,12 +236,12 @@ def _bounds(box: Bbox, autoscale: tuple[bool, bool]) -> tuple[float, ...]:
     return (*((x0, x1) if autoscale[0] else ()), *((y0, y1) if autoscale[1] else ()))
 
 
-def _inside(marks: Sequence[Artist], axes: Axes) -> bool:
+def _inside(marks: Sequence[Artist], axes: Axes, renderer: RendererSVG) -> bool:
     """Whether every text among the marks lies within the axes (as laid out)."""
     box = axes.bbox
     for mark in marks:
         if isinstance(mark, Text) and mark.get_visible() and mark.get_text():
-            extent = mark.get_window_extent()
+            extent = mark.get_window_extent(renderer)
             corners = np.array([extent.x0, extent.y0, extent.x1, extent.y1])
             if not np.all(np.isfinite(corners)):
                 continue

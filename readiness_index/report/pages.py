@@ -104,8 +104,8 @@ def country_contexts(site: Site, country: str) -> Contexts:
     rows = report_views.indicator_rows(result, country, site.year, site.edition)
     overview = {row.country: row for row in site.ranking}
     pillars = _pillar_rows(site, country)
-    trend = report_views.trend_rows(result, country, tuple(row["node"].code for row in pillars))
     codes = [row["node"].code for row in pillars]
+    trend = report_views.trend_rows(result, country, tuple(codes), site.scores_of.get(country))
     strong_pillar, weak_pillar = site.edition.strongest_and_weakest(country, codes)
     context = {
         **_common(site),

@@ -70,6 +70,8 @@ class Site:
         self.scale = score_scale(result.methodology)
         self.tiles = map_tiles(result.framework, self.countries)
         self.frames = Frames()  # each process lays out its own
+        #: Each country's rows of ``result.scores`` (grouped once, not filtered per page).
+        self.scores_of = dict(tuple(result.scores.groupby("country", sort=False)))
 
 
 @cache

@@ -221,13 +221,19 @@ def indicator_rows(
 
 
 def trend_rows(
-    result: IndexResult, country: str, codes: tuple[str, ...] = ()
+    result: IndexResult,
+    country: str,
+    codes: tuple[str, ...] = (),
+    scores: pd.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
     """The index score and rank of ``country`` in every edition, and its scores on ``codes``.
 
     Every edition of the result has its row (a missing score or rank is ``None``).
+    ``scores`` are the country's rows of ``result.scores`` when already picked
+    (a site of many countries groups them once).
     """
-    scores = result.scores[result.scores["country"] == country]
+    if scores is None:
+        scores = result.scores[result.scores["country"] == country]
     root = result.framework.root
     rows = []
     for year in result.years:
