@@ -526,3 +526,33 @@ def test_every_kind_at_once_replicates_its_builds() -> None:
 
     _assert_replications_are_builds(result, fw, data, methodology_of, framework_of)
     assert drawn[["screen", "normalise", "impute", "denominate"]].drop_duplicates().shape[0] > 10
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    values=st.lists(
+        st.lists(
+            st.one_of(st.none(), st.sampled_from([0.0, 1.0]), st.floats(-100, 100)),
+            min_size=3,
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    weights=st.lists(
+        st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0]), min_size=3, max_size=3).filter(any),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_copeland_under_many_weights_is_copeland_under_each(
+    values: list[list[float | None]], weights: list[list[float]]
+) -> None:
+    """Law: the shared evaluation (one outranking count, many weight vectors) equals the
+    registered Copeland function under each weight vector."""
+    from readiness_index.steps.aggregate import _copeland_shared, copeland
+
+    x = np.array(values, dtype=np.float64)
+    w = np.array(weights)
+    want = np.stack([copeland(x, row) for row in w])
+    np.testing.assert_allclose(_copeland_shared(x, w), want, rtol=1e-12, atol=1e-12)

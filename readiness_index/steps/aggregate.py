@@ -321,6 +321,21 @@ def _median_parts(values: Array, weights: Array, scores: Array) -> Array:
     return _only_present(parts, values, w)
 
 
+def _copeland_shared(values: Array, weights: Array) -> Array:
+    """Copeland scores of one matrix ``(units, children)`` under many weight vectors
+    ``(batch, children)``: the outranking counts ``C[i, k]`` (child ``k``'s wins and
+    half-ties of unit ``i``, as in :func:`copeland`) do not depend on the weights, so the
+    scores are ``(w / sum(w)) @ Cᵀ``.
+
+    >>> x = np.array([[3.0, 1.0], [2.0, 2.0], [1.0, 3.0]])
+    >>> _copeland_shared(x, np.array([[1.0, 1.0], [1.0, 0.0]])).tolist()
+    [[1.0, 1.0, 1.0], [2.0, 1.0, 0.0]]
+    """
+    counts = _copeland_parts(values, np.ones(values.shape[-1])) * values.shape[-1]
+    share = weights / weights.sum(axis=-1, keepdims=True)
+    return np.asarray(share @ counts.T, dtype="float64")
+
+
 def _copeland_contributions(values: Array, weights: Array, scores: Array) -> Array:
     del scores
     parts = _copeland_parts(values, weights)
@@ -346,11 +361,16 @@ class Aggregation(Method):
     quasi : callable
         ``quasi(**parameters)``: the method as a :class:`QuasiMean` when it is one
         (``None`` otherwise), which lets many weight sets share one value matrix.
+    shared : callable, optional
+        ``shared(values, weights)``: the scores of one value matrix ``(units, children)``
+        under a batch of weight vectors ``(batch, children)``, for a method that is not
+        a quasi-arithmetic mean but whose value part can be shared (Copeland).
     """
 
     domain: Callable[..., Domain] = field(default=lambda **_: "any", repr=False)
     contribution: Contribution = field(default=_value_shares, repr=False)
     quasi: Callable[..., QuasiMean | None] = field(default=lambda **_: None, repr=False)
+    shared: Callable[[Array, Array], Array] | None = field(default=None, repr=False)
 
     def compute(self, values: Array, weights: Array, spec: LevelAggregateSpec) -> Array:
         """The scores of ``values`` under this method with the settings of ``spec``."""
@@ -436,7 +456,12 @@ _builtin("geometric", geometric_mean, lambda: "non_negative", quasi=lambda: GEOM
 _builtin("harmonic", harmonic_mean, lambda: "positive", quasi=lambda: HARMONIC)
 _builtin("generalised", generalised_mean, _power_domain, parameters=frozenset({"p"}), quasi=_power)
 _builtin("median", median, lambda: "any", _median_parts)
-_builtin("copeland", copeland, lambda: "any", _copeland_contributions)
+AGGREGATIONS.add(
+    Aggregation(
+        "copeland", copeland, frozenset(), True, lambda: "any", _copeland_contributions,
+        shared=_copeland_shared,
+    )
+)  # fmt: skip
 
 
 # -- the step --------------------------------------------------------------------------------
@@ -496,14 +521,15 @@ def aggregate_shared(
     """
     method = AGGREGATIONS[spec.method]
     quasi = method.quasi(**method.settings(spec))
-    if quasi is None:
+    shared = quasi.shared if quasi is not None else method.shared
+    if shared is None:
         stacked = np.broadcast_to(values, (len(weights), *values.shape))
         return aggregate_values(stacked, weights[:, None, :], spec)
     covered = _covered(values, spec)
     active = (weights != 0).astype("float64")
     outside = _outside(values, method.accepts(spec)).astype("float64")
     invalid = covered & (active @ outside.T > 0)
-    scores = quasi.shared(values, weights)
+    scores = shared(values, weights)
     return np.where(covered & ~invalid, scores, np.nan), invalid
 
 
