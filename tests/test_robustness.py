@@ -556,3 +556,22 @@ def test_copeland_under_many_weights_is_copeland_under_each(
     w = np.array(weights)
     want = np.stack([copeland(x, row) for row in w])
     np.testing.assert_allclose(_copeland_shared(x, w), want, rtol=1e-12, atol=1e-12)
+
+
+def test_no_more_processes_than_batches(
+    case: tuple[Framework, IndicatorData], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large n_jobs starts as many processes as there are batches, not n_jobs."""
+    import readiness_index.analysis.montecarlo as engine
+
+    started: list[int] = []
+
+    class Recorder(engine.Parallel):  # type: ignore[misc,name-defined]
+        def __init__(self, n_jobs: int, **kwargs: Any) -> None:
+            started.append(n_jobs)
+            super().__init__(n_jobs=1, **kwargs)
+
+    monkeypatch.setattr(engine, "Parallel", Recorder)
+    fw, data = case
+    uncertainty(fw, data, None, {"weights_noise": {1: 0.2}}, n=30, batch_size=10, n_jobs=1000)
+    assert started == [3]

@@ -173,6 +173,8 @@ def run(
         1 = best in its replication, ties share the lowest rank, NaN without a score.
     """
     slices = [slice(i, i + batch_size) for i in range(0, len(draws), batch_size)]
+    if n_jobs > 1:  # never more processes than batches (a large n_jobs starts them all)
+        n_jobs = min(n_jobs, max(len(slices), 1))
     if n_jobs == 1:
         parts: Iterator[tuple[Floats, Ints, Floats]] = (
             evaluate(plan, draws.take(s)) for s in slices
