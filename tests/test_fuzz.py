@@ -120,3 +120,36 @@ def test_long_tables_in_memory(rows: list[tuple[object, ...]]) -> None:
     frame = pd.DataFrame(rows, columns=["country", "year", "indicator", "value", "flag"])
     with contextlib.suppress(ReadinessIndexError):
         validate_long(frame, small_framework())
+
+
+VALID_IMETA = (
+    "Level,iCode,iName,Direction,Weight,Unit,Target,Denominator,Parent,Type\n"
+    "1,a,A,1,1,,,,p,Indicator\n1,b,B,-1,1,,,,p,Indicator\n2,p,P,1,1,,,,idx,Aggregate\n"
+    "3,idx,Index,1,1,,,,,Aggregate\n"
+)
+VALID_IDATA = "uCode,uName,Time,a,b\nAUT,Austria,2024,1,2\nBEL,Belgium,2024,3,4\n"
+
+
+@FUZZ
+@given(contents(VALID_IMETA), contents(VALID_IDATA))
+def test_coinr_tables(meta: bytes, values: bytes) -> None:
+    from readiness_index.io.coinr import read_coinr
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "iMeta.csv").write_bytes(meta)
+        (Path(folder) / "iData.csv").write_bytes(values)
+        with contextlib.suppress(ReadinessIndexError):
+            read_coinr(Path(folder) / "iData.csv", Path(folder) / "iMeta.csv")
+
+
+@FUZZ
+@given(contents(VALID_CSV), contents(VALID_CSV))
+def test_several_data_files_read_together(first: bytes, second: bytes) -> None:
+    from readiness_index.io.files import read_data
+
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "a").mkdir()
+        (Path(folder) / "a" / "data.csv").write_bytes(first)
+        (Path(folder) / "b.csv").write_bytes(second)
+        with contextlib.suppress(ReadinessIndexError):
+            read_data(Path(folder) / "a", Path(folder) / "b.csv", framework=small_framework())

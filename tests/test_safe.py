@@ -255,3 +255,13 @@ def test_an_export_names_its_own_file_when_it_cannot_be_written(tmp_path: Path) 
     unwritable = pytest.raises(DataFileError, match=r"Cannot write /proc/o\.csv: .*nothing")
     with unwritable, atomic_file("/proc/o.csv") as handle:
         handle.write("never")
+
+
+def test_an_output_folder_that_cannot_be_written_is_named_itself() -> None:
+    from readiness_index.io.files import atomic_directory
+
+    if not Path("/proc/self").exists():
+        pytest.skip("no /proc file system, where no folder can be made")
+    unwritable = pytest.raises(DataFileError, match=r"Cannot write /proc/site: .*nothing")
+    with unwritable, atomic_directory("/proc/site"):
+        pass

@@ -67,7 +67,38 @@ from readiness_index.steps.aggregate import ACCEPTS, AGGREGATIONS
 from readiness_index.steps.normalise import Normaliser
 from readiness_index.steps.weights import resolve_weights
 
-__all__ = ["EARLY_STEPS", "Draws", "Plan", "evaluate", "failure_reasons", "prepare", "run"]
+__all__ = [
+    "EARLY_STEPS",
+    "MAX_JOBS",
+    "Draws",
+    "Plan",
+    "evaluate",
+    "failure_reasons",
+    "prepare",
+    "run",
+    "run_option_problems",
+]
+
+#: The most processes one run starts (a machine has fewer cores; more would only fork).
+MAX_JOBS = 256
+
+
+def run_option_problems(seed: int, n_jobs: int) -> list[str]:
+    """What is wrong with a run's ``seed`` and ``n_jobs`` (empty when nothing is).
+
+    >>> run_option_problems(-1, 0)  # doctest: +NORMALIZE_WHITESPACE
+    ['seed must be 0 or more; found -1', 'n_jobs must be a number of processes from 1 to
+    256, or negative (joblib: -1 for every core); found 0']
+    """
+    problems = []
+    if seed < 0:
+        problems.append(f"seed must be 0 or more; found {seed}")
+    if n_jobs == 0 or abs(n_jobs) > MAX_JOBS:
+        problems.append(
+            f"n_jobs must be a number of processes from 1 to {MAX_JOBS}, or negative (joblib: "
+            f"-1 for every core); found {n_jobs}"
+        )
+    return problems
 
 
 def prepare(

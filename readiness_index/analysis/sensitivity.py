@@ -36,7 +36,14 @@ from numpy.typing import NDArray
 from SALib.sample import sobol as sobol_sample
 
 from readiness_index.analysis.assumptions import Assumptions
-from readiness_index.analysis.montecarlo import Draws, Plan, failure_reasons, prepare, run
+from readiness_index.analysis.montecarlo import (
+    Draws,
+    Plan,
+    failure_reasons,
+    prepare,
+    run,
+    run_option_problems,
+)
 from readiness_index.analysis.replicate import Floats
 from readiness_index.engine.display import Displayed, Summary
 from readiness_index.engine.results import IndexResult
@@ -271,8 +278,9 @@ def sensitivity(
     )
     assumptions.check(framework, methodology)
     _check_design(assumptions, n, n_bootstrap, confidence, width, max_n)
-    if seed < 0:
-        raise AssumptionError(f"seed must be 0 or more; found {seed}")
+    run_problems = run_option_problems(seed, n_jobs)
+    if run_problems:
+        raise AssumptionError("; ".join(run_problems))
     plan = prepare(
         framework, data, methodology, assumptions, year=year, target=target, nominal=nominal
     )

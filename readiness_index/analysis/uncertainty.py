@@ -40,6 +40,7 @@ from readiness_index.analysis.montecarlo import (
     failure_reasons,
     prepare,
     run,
+    run_option_problems,
 )
 from readiness_index.analysis.replicate import Floats
 from readiness_index.engine.display import Displayed, Summary
@@ -226,12 +227,9 @@ def _check_run(n: int, batch_size: int, n_jobs: int, seed: int) -> None:
     problems = []
     if not 1 <= n <= MAX_REPLICATIONS:
         problems.append(f"n must be from 1 to {MAX_REPLICATIONS:,}; found {n}")
-    if seed < 0:
-        problems.append(f"seed must be 0 or more; found {seed}")
+    problems.extend(run_option_problems(seed, n_jobs))
     if batch_size < 1:
         problems.append(f"batch_size must be at least 1; found {batch_size}")
-    if n_jobs == 0:
-        problems.append("n_jobs must be a positive number of processes or negative (joblib)")
     if problems:
         raise AssumptionError("; ".join(problems))
 

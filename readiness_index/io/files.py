@@ -757,7 +757,8 @@ def atomic_file(path: str | os.PathLike[str], mode: str = "w") -> Iterator[Any]:
 
 
 def _unwritable(target: Path, err: OSError) -> DataFileError:
-    """The error for a file that cannot be written (named, never its temporary file)."""
+    """The error for a file or folder that cannot be written (named, never its temporary
+    file or folder)."""
     return DataFileError(
         f"Cannot write {target}: {err.strerror or type(err).__name__} (nothing was written)."
     )
@@ -779,13 +780,18 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     target = Path(path).resolve()
     with folder_lock(target):
         _check_replaceable(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        except OSError as err:
+            raise _unwritable(target, err) from err
         try:
             yield tmp
             _replace_folder(tmp, target)
-        except BaseException:
+        except BaseException as err:
             shutil.rmtree(tmp, ignore_errors=True)
+            if isinstance(err, OSError) and not isinstance(err, ReadinessIndexError):
+                raise _unwritable(target, err) from err
             raise
 
 

@@ -61,6 +61,11 @@ def read_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> pd.
     if not file.is_file():
         raise DataFileNotFoundError(f"Data file {file} does not exist.")
     suffix = file.suffix.lower()
+    if sheet is not None and suffix not in (".xlsx", ".xls"):
+        raise _refused(
+            file, Reason.SHEETS, f"a sheet ({sheet!r:.60}) is named, but the file is not an Excel "
+            "workbook; leave --sheet out",
+        )  # fmt: skip
     if suffix == ".csv":
         return _read_csv(file)
     if suffix in (".xlsx", ".xls"):

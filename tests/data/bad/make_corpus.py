@@ -580,6 +580,18 @@ case("eurostat_crlf_bom", {"data.tsv": "\ufeff" + TSV.replace("\n", "\r\n")}, [*
 case("cli_explain_country_case", {}, ["explain", "at", "a", *BUILD[1:]], "did you mean 'AT'?")
 case("cli_explain_code_case", {}, ["explain", "AT", "A", *BUILD[1:]], "did you mean 'a'?")
 
+case("add_sheet_on_csv", {"data.csv": data_text(rows())}, ["data", "add", "{case}/data.csv", *ADD_ANY[3:], "--sheet", "first"],
+     "is named, but the file is not an Excel workbook")  # fmt: skip
+case("add_sheet_on_tsv", {"data.tsv": TSV}, [*ADD, "{case}/data.tsv", "--sheet", "first"], "sheet")
+for name, args, expect in [
+    ("cli_jobs_huge", ["uncertainty", *BUILD[1:], "-n", "3", "--jobs", "100000", "--assumptions",
+                       "{base}/assumptions.yaml"], "n_jobs must be a number of processes from 1 to 256"),
+    ("cli_sensitivity_jobs_zero", ["sensitivity", *BUILD[1:], "-n", "4", "--jobs", "0", "--assumptions",
+                                   "{base}/assumptions.yaml"], "n_jobs must be a number of processes"),
+    ("cli_report_year_absent", [*REPORT, "--year", "1999", "--out", "{case}/s"], "year 1999 is not in the result"),
+]:  # fmt: skip
+    case(name, {}, args, expect)
+
 
 def write(target: Path = HERE) -> None:
     """Write every case's files and ``cases.json``."""
