@@ -98,6 +98,7 @@ class Reason(StrEnum):
     NOT_WHOLE_YEAR = "not_whole_year"
     YEAR_RANGE = "year_range"
     UNKNOWN_UNIT = "unknown_unit"
+    SAME_UNIT = "same_unit"
     UNKNOWN_INDICATOR = "unknown_indicator"
     INVALID_CODE = "invalid_code"
     DUPLICATE_ROW = "duplicate_row"

@@ -403,7 +403,40 @@ def _spelled(
                 record["country"], indicator=record["indicator"], year=record["year"],
             )
         )  # fmt: skip
+    if not declared:
+        failures.extend(_one_country_two_codes(typed, spelled, file))
     return spelled
+
+
+def _one_country_two_codes(
+    typed: pd.DataFrame, spelled: pd.Series, file: str
+) -> Iterable[dict[str, object]]:
+    """Without declared units, two codes of one country (``AT`` and ``AUT``, ``EL`` and
+    ``GR``) would be two units: the rows of every code but the ISO one are refused."""
+    from readiness_index.model.countries import to_iso2
+
+    codes: dict[str, list[str]] = {}
+    for code in _distinct(spelled):
+        try:
+            codes.setdefault(to_iso2(str(code)), []).append(str(code))
+        except (ValueError, LookupError):
+            continue
+    other: dict[str, str] = {}
+    for iso, found in codes.items():
+        if len(found) > 1:
+            keep = iso if iso in found else sorted(found)[0]
+            other.update({code: keep for code in found if code != keep})
+    if not other:
+        return
+    for row in typed.index[spelled.isin(list(other)).to_numpy()]:
+        record = typed.loc[row]
+        code = str(spelled[row])
+        yield _failure(
+            Reason.SAME_UNIT, file, row, "country",
+            f"one code per country ({code!r} and {other[code]!r} are one country; write "
+            f"{other[code]!r}, or declare the units in the framework)",
+            record["country"], indicator=record["indicator"], year=record["year"],
+        )  # fmt: skip
 
 
 def _code_failures(typed: pd.DataFrame, file: str) -> Iterable[dict[str, object]]:

@@ -592,6 +592,27 @@ for name, args, expect in [
 ]:  # fmt: skip
     case(name, {}, args, expect)
 
+data_case(
+    "unit_iso3_beside_iso2",
+    data_text([*rows(), "AUT,2022,a,5,,t"]),
+    "('AUT' and 'AT' are one country; write 'AT'",
+)
+data_case(
+    "unit_name_beside_code",
+    data_text([*rows(), "Austria,2022,a,5,,t"]),
+    "('Austria' and 'AT' are one country",
+)
+data_case(
+    "unit_el_beside_gr",
+    data_text([*rows(), "EL,2022,a,5,,t", "GR,2022,a,6,,t"]),
+    "('EL' and 'GR' are one country",
+)
+data_case(
+    "value_huge_whole_number",
+    data_text([*rows(), "AT,2022,b,99999999999999999999999999999999,,t"]),
+    None,
+)
+
 
 def write(target: Path = HERE) -> None:
     """Write every case's files and ``cases.json``."""
