@@ -235,15 +235,20 @@ def trend_rows(
     if scores is None:
         scores = result.scores[result.scores["country"] == country]
     root = result.framework.root
+    columns = [scores[name].tolist() for name in ("year", "code", "score", "rank")]
+    cells = {
+        (int(year), str(code)): (score, rank)
+        for year, code, score, rank in zip(*columns, strict=True)
+    }
     rows = []
     for year in result.years:
-        mine = scores[scores["year"] == year].set_index("code")
-        rank = _number(mine["rank"].get(root))
+        score, rank = cells.get((int(year), root), (None, None))
+        rank = _number(rank)
         rows.append({
             "year": year,
-            "score": _number(mine["score"].get(root)),
+            "score": _number(score),
             "rank": None if rank is None else round(rank),
-            "pillars": {code: _number(mine["score"].get(code)) for code in codes},
+            "pillars": {code: _number(cells.get((int(year), code), (None,))[0]) for code in codes},
         })  # fmt: skip
     return rows
 
