@@ -69,7 +69,6 @@ from readiness_index.steps.weights import resolve_weights
 
 __all__ = [
     "EARLY_STEPS",
-    "MAX_JOBS",
     "Draws",
     "Plan",
     "evaluate",
@@ -79,24 +78,22 @@ __all__ = [
     "run_option_problems",
 ]
 
-#: The most processes one run starts (a machine has fewer cores; more would only fork).
-MAX_JOBS = 256
-
 
 def run_option_problems(seed: int, n_jobs: int) -> list[str]:
-    """What is wrong with a run's ``seed`` and ``n_jobs`` (empty when nothing is).
+    """What is wrong with a run's ``seed`` and ``n_jobs`` (empty when nothing is); a large
+    ``n_jobs`` is fine (a run never starts more processes than it has batches).
 
     >>> run_option_problems(-1, 0)  # doctest: +NORMALIZE_WHITESPACE
-    ['seed must be 0 or more; found -1', 'n_jobs must be a number of processes from 1 to
-    256, or negative (joblib: -1 for every core); found 0']
+    ['seed must be 0 or more; found -1', 'n_jobs must be a positive number of processes or
+    negative (joblib: -1 for every core); found 0']
     """
     problems = []
     if seed < 0:
         problems.append(f"seed must be 0 or more; found {seed}")
-    if n_jobs == 0 or abs(n_jobs) > MAX_JOBS:
+    if n_jobs == 0:
         problems.append(
-            f"n_jobs must be a number of processes from 1 to {MAX_JOBS}, or negative (joblib: "
-            f"-1 for every core); found {n_jobs}"
+            "n_jobs must be a positive number of processes or negative (joblib: -1 for every "
+            f"core); found {n_jobs}"
         )
     return problems
 

@@ -585,9 +585,9 @@ case("add_sheet_on_csv", {"data.csv": data_text(rows())}, ["data", "add", "{case
 case("add_sheet_on_tsv", {"data.tsv": TSV}, [*ADD, "{case}/data.tsv", "--sheet", "first"], "sheet")
 for name, args, expect in [
     ("cli_jobs_huge", ["uncertainty", *BUILD[1:], "-n", "3", "--jobs", "100000", "--assumptions",
-                       "{base}/assumptions.yaml"], "n_jobs must be a number of processes from 1 to 256"),
+                       "{base}/assumptions.yaml"], "ok: 3 replications, 0 failed"),
     ("cli_sensitivity_jobs_zero", ["sensitivity", *BUILD[1:], "-n", "4", "--jobs", "0", "--assumptions",
-                                   "{base}/assumptions.yaml"], "n_jobs must be a number of processes"),
+                                   "{base}/assumptions.yaml"], "n_jobs must be a positive number of processes"),
     ("cli_report_year_absent", [*REPORT, "--year", "1999", "--out", "{case}/s"], "year 1999 is not in the result"),
 ]:  # fmt: skip
     case(name, {}, args, expect)
