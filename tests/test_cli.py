@@ -113,6 +113,19 @@ def test_an_unwritable_output_is_a_message_not_a_traceback(tmp_path: Path) -> No
     assert code == 1 and "Traceback" not in output and str(blocker) in output
 
 
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("scores.ods", "expected a .csv, .json or .xlsx"), ("folder.csv", "it is a folder")],
+)
+def test_an_output_that_cannot_be_written_is_refused_before_the_build(
+    tmp_path: Path, name: str, words: str
+) -> None:
+    (tmp_path / "folder.csv").mkdir()
+    code, output = _run("build", "--out", str(tmp_path / name))
+    assert code == 1 and words in output
+    assert "ranking for" not in output  # said before the work, not after it
+
+
 def test_long_failure_tables_are_printed_in_full(tmp_path: Path) -> None:
     rows = ["country,year,indicator,value,flag,source"]
     rows += [f"XX,{2000 + i},accelerator_rmax,1,,test" for i in range(25)]

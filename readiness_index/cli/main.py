@@ -81,6 +81,10 @@ def build_command(
     out: Path | None,
 ) -> None:
     """Build the index and print the ranking."""
+    if out is not None:  # a file that cannot be written is said before the work is done
+        from readiness_index.io.files import check_export_path
+
+        check_export_path(out)
     result = _build(framework, data, coinr, methodology, year, editions)
     shown = year or result.years[-1]
     table = result.table(shown)

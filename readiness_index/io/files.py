@@ -53,12 +53,14 @@ if TYPE_CHECKING:
     from readiness_index.engine.results import IndexResult
 
 __all__ = [
+    "EXPORT_TYPES",
     "FOLDER_MARKER",
     "MANIFEST_FILE",
     "METHODOLOGY_FILE",
     "atomic_directory",
     "atomic_file",
     "bundled_path",
+    "check_export_path",
     "export_result",
     "framework_files",
     "load_assumptions",
@@ -630,7 +632,7 @@ def export_result(
     export is a formula: text that a spreadsheet would evaluate is written with a
     leading apostrophe (see :func:`readiness_index.io.safe.sanitise_frame`).
     """
-    path = Path(path)
+    path = check_export_path(path)
     suffix = path.suffix.lower()
     scores = result.flagged_scores()
     if suffix == ".csv":
@@ -645,8 +647,41 @@ def export_result(
         sheets = _export_sheets(result) + analysis_sheets(audit, uncertainty, sensitivity)
         with atomic_file(path, "wb") as handle:
             write_sheets(handle, sheets)
-    else:
+    return path
+
+
+#: The file types :func:`export_result` writes.
+EXPORT_TYPES = (".csv", ".json", ".xlsx")
+
+
+def check_export_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` if :func:`export_result` can write there, checked before any work is done.
+
+    Raises
+    ------
+    DataFileError
+        If the file type is not one of :data:`EXPORT_TYPES`, the path is a folder or
+        a file stands where its folder would be.
+
+    Examples
+    --------
+    >>> check_export_path("scores.csv").name
+    'scores.csv'
+    >>> check_export_path("scores.ods")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    readiness_index.errors.DataFileError: Cannot write scores.ods: expected a .csv, ...
+    """
+    path = Path(path)
+    if path.suffix.lower() not in EXPORT_TYPES:
         raise DataFileError(f"Cannot write {path}: expected a .csv, .json or .xlsx file name.")
+    if path.is_dir():
+        raise DataFileError(f"Cannot write {path}: it is a folder; give a file name.")
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise DataFileError(f"Cannot write {path}: {folder} is a file, not a folder.")
+            break
     return path
 
 

@@ -257,8 +257,12 @@ class NormaliseSpec(_MethodSpec):
             raise ValueError(
                 "normalise method 'distance_to_reference' needs 'reference': a unit code"
             )
-        if self.method in ("minmax", "scaled") and self.lower == self.upper:
-            raise ValueError(f"normalise 'lower' and 'upper' must differ; both are {self.lower}")
+        if self.method in ("minmax", "scaled") and not self.lower < self.upper:
+            raise ValueError(
+                f"normalise needs 'lower' < 'upper' (found lower {self.lower}, upper "
+                f"{self.upper}); a reversed range would turn every indicator upside down: "
+                "declare 'direction: -1' on an indicator where lower is better"
+            )
         if self.range is not None and self.method == "goalposts" and self.scale != 100.0:
             raise ValueError("give goalposts either 'scale' (0 to scale) or 'range', not both")
         return self
