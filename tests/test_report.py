@@ -449,6 +449,26 @@ def test_languages_translate_text_names_and_numbers(result: IndexResult, site: P
     assert root
 
 
+def test_pages_state_the_stale_limit_in_force(tmp_path: Path) -> None:
+    """A stale limit other than two years is given as Babel writes it, never as "two
+    years"; without a limit (the fixture's methodology) the pages say nothing of old data."""
+    framework = load_framework(FIXTURE / "framework.yaml")
+    data = read_data(FIXTURE / "data.csv", framework=framework)
+    methodology = {"impute": {"method": "mean"}, "editions": {"stale_after": 3}}
+    out = render_reports(
+        build(framework, data, methodology), tmp_path / "site", languages=("en", "de"),
+        targets=fixture_targets(),
+    )  # fmt: skip
+    for suffix, limit, two in [("", "3 years", "two years"), (".de", "3 Jahre", "zwei Jahre")]:
+        for page in (f"methodology{suffix}.html", f"AT-2025{suffix}.html"):
+            text = (out / page).read_text(encoding="utf-8")
+            assert f"({limit})" in text, page
+            assert two not in text, page
+    for page in ("methodology.html", "AT-2025.html"):
+        text = (GOLDEN / page).read_text(encoding="utf-8")
+        assert "two years" not in text and "Old data" not in text and "too old" not in text
+
+
 def test_language_links_point_to_the_same_page(site: Path) -> None:
     html = (site / "AT-2025.fr.html").read_text(encoding="utf-8")
     for target in ("AT-2025.html", "AT-2025.de.html", "AT-2025.fr.html", "index.fr.html"):

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
@@ -32,6 +32,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
+from babel.units import format_unit
 from markupsafe import Markup, escape
 
 from readiness_index.errors import ReportError
@@ -50,6 +51,7 @@ __all__ = [
     "format_share",
     "format_signed",
     "format_value",
+    "format_years",
     "language_name",
     "sort_countries",
     "sorting_name",
@@ -273,13 +275,27 @@ def _collation_key(language: str) -> Callable[[str], Any]:
     return cast(Callable[[str], Any], collator.getSortKey)
 
 
-def format_listing(items: Iterable[Any], language: str) -> Markup:
+def format_listing(
+    items: Iterable[Any], language: str, style: Literal["standard", "or"] = "standard"
+) -> Markup:
     """Join items as a list in the language (``a, b et c``), each item escaped.
 
-    >>> str(format_listing(["<b>", "c"], "en"))
-    '&lt;b&gt; and c'
+    ``style`` is a CLDR list style: ``"standard"`` (and) or ``"or"``.
+
+    >>> str(format_listing(["<b>", "c"], "en")), str(format_listing(["a", "b"], "fr", "or"))
+    ('&lt;b&gt; and c', 'a ou b')
     """
-    return Markup(format_list([str(escape(item)) for item in items], locale=_locale(language)))
+    joined = format_list([str(escape(item)) for item in items], style, locale=_locale(language))
+    return Markup(joined)
+
+
+def format_years(count: int, language: str) -> str:
+    """A number of years as the language writes it standing alone (CLDR units).
+
+    >>> format_years(3, "en"), format_years(3, "de"), format_years(1, "de")
+    ('3 years', '3 Jahre', '1 Jahr')
+    """
+    return str(format_unit(count, "duration-year", length="long", locale=_locale(language)))
 
 
 def css_string(text: str) -> Markup:

@@ -10,6 +10,7 @@ index (its average's name, its scale, whether it has targets).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
@@ -20,15 +21,22 @@ from readiness_index.report import views as report_views
 from readiness_index.report.downloads import write_downloads
 from readiness_index.report.explorer import explorer_data
 from readiness_index.report.framing import average_name, scale_words
-from readiness_index.report.i18n import country_label
+from readiness_index.report.i18n import country_label, format_listing, format_years
 from readiness_index.report.state import Contexts, Site, gettext_of
 
 if TYPE_CHECKING:
     from markupsafe import Markup
 
     from readiness_index.model.framework import Framework
+    from readiness_index.model.methodology import Methodology
 
-__all__ = ["SITE_PAGES", "country_contexts", "downloads_contexts", "framing_context"]
+__all__ = [
+    "SITE_PAGES",
+    "country_contexts",
+    "downloads_contexts",
+    "framing_context",
+    "stale_wording",
+]
 
 
 def framing_context(site: Site, language: str) -> dict[str, Any]:
@@ -42,7 +50,40 @@ def framing_context(site: Site, language: str) -> dict[str, Any]:
         "scale": site.scale,
         "scale_words": scale_words(site.scale, gettext, language),
         "has_targets": site.targets is not None and not site.targets.empty,
+        **stale_wording(site.full_framework, site.result.methodology, language),
     }
+
+
+def stale_wording(framework: Framework, methodology: Methodology, language: str) -> dict[str, Any]:
+    """How the pages state the stale-data rule (:meth:`Methodology.stale_after`).
+
+    ``stale_rule`` is ``"two years"`` when every indicator's limit is two years (the
+    pages keep their sentences that say so in words), ``"limit"`` for any other
+    limit, given in ``stale_limit`` as Babel formats a duration (limits that differ
+    by indicator are listed), and ``None`` when no limit is in force: the pages then
+    say nothing about old data.
+
+    >>> from readiness_index.model.framework import Aggregate, Framework, Indicator
+    >>> from readiness_index.model.methodology import Methodology
+    >>> a, b = Indicator(code="a", name="A", parent="i"), Indicator(code="b", name="B",
+    ...                                                             parent="i", stale_after=5)
+    >>> both = Framework(aggregates=(Aggregate(code="i", name="I"),), indicators=(a, b))
+    >>> rule = Methodology.from_mapping({"editions": {"stale_after": 3}})
+    >>> stale_wording(both, rule, "de")
+    {'stale_rule': 'limit', 'stale_limit': '3 Jahre oder 5 Jahre'}
+    >>> only_a = Framework(aggregates=(Aggregate(code="i", name="I"),), indicators=(a,))
+    >>> stale_wording(only_a, Methodology(), "en")
+    {'stale_rule': None, 'stale_limit': None}
+    """
+    limits = sorted(
+        {methodology.stale_after(indicator) for indicator in framework.indicators} - {math.inf}
+    )
+    if not limits:
+        return {"stale_rule": None, "stale_limit": None}
+    if limits == [2.0]:
+        return {"stale_rule": "two years", "stale_limit": None}
+    words = [format_years(int(limit), language) for limit in limits]
+    return {"stale_rule": "limit", "stale_limit": str(format_listing(words, language, "or"))}
 
 
 def _translated(framework: Framework, language: str, item: Any, field: str = "name") -> str:
