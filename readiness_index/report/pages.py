@@ -130,11 +130,10 @@ def _overview_contexts(site: Site) -> Contexts:
 def _pillar_rows(site: Site, country: str) -> list[dict[str, Any]]:
     edition = site.edition
     rows = []
-    for pillar in _common(site)["pillars"]:
+    for pillar, mine in zip(_common(site)["pillars"], site.pillar_standings[country], strict=True):
         code = pillar.code
-        best = edition.best(code)
-        rows.append({"node": pillar, "score": edition.score(country, code),
-                     "rank": edition.rank(country, code), "tied": edition.is_tied(country, code),
+        best = site.pillar_bests[code]
+        rows.append({"node": pillar, "score": mine.score, "rank": mine.rank, "tied": mine.tied,
                      "eu_average": edition.eu_average(code), "best": best,
                      "best_score": edition.score(best[0], code) if best else None})  # fmt: skip
     return rows
@@ -142,7 +141,7 @@ def _pillar_rows(site: Site, country: str) -> list[dict[str, Any]]:
 
 def country_contexts(site: Site, country: str) -> Contexts:
     result = site.result
-    rows = report_views.indicator_rows(result, country, site.year, site.edition)
+    rows = site.indicator_rows[country]
     overview = {row.country: row for row in site.ranking}
     pillars = _pillar_rows(site, country)
     codes = [row["node"].code for row in pillars]

@@ -72,6 +72,13 @@ class Site:
         self.frames = Frames()  # each process lays out its own
         #: Each country's rows of ``result.scores`` (grouped once, not filtered per page).
         self.scores_of = dict(tuple(result.scores.groupby("country", sort=False)))
+        #: Each country's indicator rows and its standing on each pillar (picked once).
+        self.indicator_rows = report_views.indicator_rows_of(
+            result, self.countries, year, self.edition
+        )
+        self.pillars = list(result.framework.children(result.framework.root))
+        self.pillar_standings = report_views.standings(self.edition, self.countries, self.pillars)
+        self.pillar_bests = {code: self.edition.best(code) for code in self.pillars}
 
 
 @cache

@@ -35,6 +35,7 @@ A small index of two countries over two years:
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,7 @@ __all__ = [
     "Edition",
     "IndicatorRow",
     "RankingRow",
+    "Standing",
     "TargetRow",
     "context_rows",
     "display_scale",
@@ -58,11 +60,13 @@ __all__ = [
     "flag_letters",
     "framework_tree",
     "indicator_rows",
+    "indicator_rows_of",
     "methodology_rows",
     "previous_year",
     "ranking_rows",
     "source_rows",
     "stale_rows",
+    "standings",
     "target_rows",
     "target_status_counts",
     "trend_rows",
@@ -75,13 +79,6 @@ def _number(value: Any) -> float | None:
         return None
     number = float(value)
     return None if math.isnan(number) else number
-
-
-def _cell(frame: pd.DataFrame, country: str, year: int, code: str) -> Any:
-    """One cell of a wide (country, year) x code table, ``None`` when absent."""
-    if code not in frame.columns or (country, year) not in frame.index:
-        return None
-    return frame.at[(country, year), code]
 
 
 def flag_letters(flags: Any) -> list[str]:
@@ -191,33 +188,110 @@ def indicator_rows(
 
     ``edition`` is ``result.summary(year)`` when already picked; ``framework`` the
     result's framework in the page's language (:meth:`Framework.localised`).
+    A site of many countries picks every country's rows at once
+    (:func:`indicator_rows_of`).
     """
+    return indicator_rows_of(result, [country], year, edition, framework)[country]
+
+
+def indicator_rows_of(
+    result: IndexResult,
+    countries: Sequence[str],
+    year: int,
+    edition: Edition | None = None,
+    framework: Framework | None = None,
+) -> dict[str, list[IndicatorRow]]:
+    """:func:`indicator_rows` of each of ``countries``, every table read once for all."""
     framework = framework or result.framework
     edition = edition or result.summary(year)
+    nodes = [node for _, node in framework.walk() if isinstance(node, Indicator)]
+    codes = [node.code for node in nodes]
     # the value in the indicator's declared unit: after the denominate step (per inhabitant,
     # per GDP...), before imputation; equal to the published figure when nothing is divided
-    raw = result.datasets["denominated"]
-    rows = []
-    for _, node in framework.walk():
-        if not isinstance(node, Indicator):
-            continue
-        code = node.code
-        raw_value = _number(_cell(raw, country, year, code))
-        data_year = _number(_cell(result.data_years, country, year, code))
-        if data_year is None and raw_value is not None:
-            data_year = year  # no separate data year recorded: the value is of its own year
-        rows.append(IndicatorRow(
-            indicator=node,
-            pillar=pillar_of(framework, code),
-            raw=raw_value,
-            data_year=None if data_year is None else round(data_year),
-            score=edition.score(country, code),
-            rank=edition.rank(country, code),
-            eu_average=edition.value_average(code),
-            flags=flag_letters(_cell(result.flags, country, year, code)),
-            tied=edition.is_tied(country, code),
-        ))  # fmt: skip
+    raw = _edition_cells(result.datasets["denominated"], countries, year, codes)
+    data_years = _edition_cells(result.data_years, countries, year, codes)
+    flags = _edition_cells(result.flags, countries, year, codes)
+    standing = standings(edition, countries, codes)
+    fixed = [(node, pillar_of(framework, node.code), edition.value_average(node.code))
+             for node in nodes]  # fmt: skip
+    rows: dict[str, list[IndicatorRow]] = {}
+    for country in countries:
+        cells = zip(fixed, raw[country], data_years[country], flags[country],
+                    standing[country], strict=True)  # fmt: skip
+        rows[country] = [
+            _indicator_row(node, pillar, average, raw_value, data_year, flag, mine, year)
+            for (node, pillar, average), raw_value, data_year, flag, mine in cells
+        ]
     return rows
+
+
+def _indicator_row(
+    node: Indicator,
+    pillar: str,
+    average: float | None,
+    raw: Any,
+    data_year: Any,
+    flags: Any,
+    standing: Standing,
+    year: int,
+) -> IndicatorRow:
+    raw_value, known_year = _number(raw), _number(data_year)
+    if known_year is None and raw_value is not None:
+        known_year = year  # no separate data year recorded: the value is of its own year
+    return IndicatorRow(
+        indicator=node, pillar=pillar, raw=raw_value,
+        data_year=None if known_year is None else round(known_year),
+        score=standing.score, rank=standing.rank, eu_average=average,
+        flags=flag_letters(flags), tied=standing.tied,
+    )  # fmt: skip
+
+
+def _edition_cells(
+    frame: pd.DataFrame, countries: Sequence[str], year: int, codes: list[str]
+) -> dict[str, list[Any]]:
+    """Per country, its cells of a wide (country, year) x code table in ``year``, in
+    ``codes`` order (NaN where the table has no such row or column)."""
+    in_year = frame[frame.index.get_level_values(1) == year]
+    in_year = in_year.set_axis(in_year.index.get_level_values(0), axis="index")
+    picked = in_year.reindex(index=list(countries), columns=codes)
+    return dict(zip(countries, picked.to_numpy(dtype=object).tolist(), strict=True))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A country's score and rank on one code of an edition, and whether it is tied."""
+
+    score: float | None
+    rank: int | None
+    tied: bool
+
+
+def standings(
+    edition: Edition, countries: Sequence[str], codes: Sequence[str]
+) -> dict[str, list[Standing]]:
+    """Per country, its :class:`Standing` on each of ``codes``, picked at once.
+
+    Equal to ``edition.score``, ``edition.rank`` and ``edition.is_tied`` cell by cell.
+    """
+    scores = edition.scores.reindex(index=list(countries), columns=list(codes))
+    ranks = edition.ranks.reindex(index=list(countries), columns=list(codes))
+    counts = [
+        edition.ranks[code].value_counts().to_dict() if code in edition.ranks.columns else {}
+        for code in codes
+    ]
+    table = {}
+    for country, score_row, rank_row in zip(
+        countries, scores.to_numpy(dtype=object).tolist(),
+        ranks.to_numpy(dtype=object).tolist(), strict=True,
+    ):  # fmt: skip
+        mine = []
+        for score, rank, count in zip(score_row, rank_row, counts, strict=True):
+            number = _number(rank)
+            place = None if number is None else round(number)
+            tied = place is not None and count.get(place, 0) > 1
+            mine.append(Standing(_number(score), place, tied))
+        table[country] = mine
+    return table
 
 
 def trend_rows(
