@@ -42,3 +42,19 @@ def test_a_column_and_a_frame_hold_the_texts_as_the_str_dtype() -> None:
         dtype="str",
     )
     pd.testing.assert_frame_equal(frame, naive, check_exact=True)
+
+
+def test_a_frame_equals_its_columns_made_one_by_one_at_any_shape() -> None:
+    # the frame makes every text in one column and views it per indicator
+    rng = np.random.default_rng(11)
+    texts = ("", "i", "e", "ei")
+    for rows, columns in [(5, 3), (0, 4), (7, 0), (1, 1), (300, 50)]:
+        coded = FlagCodes(rng.integers(0, len(texts), size=(rows, columns)), texts)
+        names = pd.Index([f"c{j}" for j in range(columns)])
+        one_by_one = pd.DataFrame(
+            {name: coded.column(coded.codes[:, j]) for j, name in enumerate(names)},
+            index=pd.RangeIndex(rows),
+            columns=names,
+        )
+        frame = coded.frame(pd.RangeIndex(rows), names)
+        pd.testing.assert_frame_equal(frame, one_by_one, check_exact=True)

@@ -49,8 +49,12 @@ class FlagCodes:
         return pd.array(np.asarray(self.texts, dtype=object)[codes], dtype="str")
 
     def frame(self, index: pd.Index, columns: pd.Index) -> pd.DataFrame:
-        """The flags as a ``str`` table (one column per indicator)."""
-        data = {code: self.column(self.codes[:, j]) for j, code in enumerate(columns)}
+        """The flags as a ``str`` table (one column per indicator): every cell's text
+        is made in one column, column after column, which each indicator's column
+        then views (no text made twice)."""
+        rows = self.codes.shape[0]
+        cells = self.column(self.codes.ravel(order="F"))
+        data = {code: cells[j * rows : (j + 1) * rows] for j, code in enumerate(columns)}
         return pd.DataFrame(data, index=index, columns=columns)
 
 
