@@ -33,7 +33,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
-from readiness_index.report.figures import rank_intervals_figure
+from readiness_index.report.figures import annotated_grid, rank_intervals_figure
 from readiness_index.report.frames import Frames
 from readiness_index.report.svg import (
     OKABE_ITO,
@@ -264,26 +264,11 @@ def heat_map(
         figure = new_figure(1.5 * len(column_labels) + 3.0, 0.34 * len(row_labels) + 1.9)
         axes = figure.add_subplot()
         norm = Normalize(*limits) if limits is not None else Normalize()
-        image = axes.pcolormesh(grid, cmap="cividis", norm=norm)
-        axes.invert_yaxis()
-        for (row, column), value in np.ndenumerate(grid):
-            if np.isfinite(value):
-                shade = "black" if float(norm(value)) > 0.55 else "white"
-                axes.text(
-                    column + 0.5,
-                    row + 0.5,
-                    number_format(value),
-                    ha="center",
-                    va="center",
-                    color=shade,
-                    fontsize=9.5,
-                )
-        # ticks at the centre of each column (cells span [i, i + 1])
-        axes.set_xticks(
-            np.arange(len(column_labels)) + 0.5, list(column_labels), rotation=30, ha="right"
-        )
-        axes.set_yticks(np.arange(len(row_labels)) + 0.5, list(row_labels))
-        axes.tick_params(length=0)
+        image = annotated_grid(
+            axes, grid, row_labels, column_labels, cmap="cividis", norm=norm,
+            cell_text=lambda row, column, value: number_format(value),
+            dark=lambda value: not float(norm(value)) > 0.55, fontsize=9.5, rotation=30,
+        )  # fmt: skip
         for spine in axes.spines.values():
             spine.set_visible(False)
         vector(figure.colorbar(image, ax=axes, label=colour_label, shrink=0.6))

@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ from matplotlib.ticker import MaxNLocator
 from readiness_index.report.svg import OKABE_ITO, RC, new_figure
 
 __all__ = [
+    "annotated_grid",
     "bar_figure",
     "correlation_figure",
     "distribution_figure",
@@ -209,29 +210,65 @@ def correlation_figure(
     """
     grid = np.asarray(values, dtype="float64")
     weak = None if p_values is None else np.asarray(p_values, dtype="float64") > alpha
+
+    def cell_text(row: int, column: int, value: float) -> str:
+        text = f"{value:.2f}"
+        return f"({text})" if weak is not None and weak[row, column] else text
+
     with rc_context(RC):
         figure = new_figure(0.55 * len(column_labels) + 2.6, 0.4 * len(row_labels) + 1.6)
         axes = figure.add_subplot()
-        image = axes.pcolormesh(grid, cmap="RdBu", norm=Normalize(-1, 1))
-        axes.invert_yaxis()
-        for (row, column), value in np.ndenumerate(grid):
-            if np.isfinite(value):
-                text = f"{value:.2f}"
-                if weak is not None and weak[row, column]:
-                    text = f"({text})"
-                shade = "white" if abs(value) > 0.6 else "black"
-                axes.text(
-                    column + 0.5, row + 0.5, text, ha="center", va="center", color=shade, fontsize=7
-                )
-        axes.set_xticks(
-            np.arange(len(column_labels)) + 0.5, list(column_labels), rotation=45, ha="right"
-        )
-        axes.set_yticks(np.arange(len(row_labels)) + 0.5, list(row_labels))
-        axes.tick_params(length=0)
+        image = annotated_grid(
+            axes, grid, row_labels, column_labels, cmap="RdBu", norm=Normalize(-1, 1),
+            cell_text=cell_text, dark=lambda value: abs(value) > 0.6, fontsize=7, rotation=45,
+        )  # fmt: skip
         if title:
             axes.set_title(title)
         figure.colorbar(image, ax=axes, label="Correlation", shrink=0.6)
         return figure
+
+
+def annotated_grid(
+    axes: Axes,
+    grid: np.ndarray,
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    *,
+    cmap: str,
+    norm: Normalize,
+    cell_text: Callable[[int, int, float], str],
+    dark: Callable[[float], bool],
+    fontsize: float,
+    rotation: float,
+) -> Any:
+    """Cells coloured by value, each finite cell written with ``cell_text(row, column,
+    value)`` (white on cells where ``dark(value)``), ticks at the centre of each cell
+    (cells span ``[i, i + 1]``), first row at the top: the grid of the reports' heat
+    map and of :func:`correlation_figure`. Returns the colour mesh (for a colour bar).
+
+    Examples
+    --------
+    >>> with rc_context(RC):
+    ...     axes = new_figure(3, 2).add_subplot()
+    ...     _ = annotated_grid(axes, np.array([[0.2, np.nan]]), ["a"], ["x", "y"],
+    ...                        cmap="cividis", norm=Normalize(0, 1), fontsize=8, rotation=0,
+    ...                        cell_text=lambda r, c, v: f"{v:.1f}", dark=lambda v: v < 0.5)
+    >>> [(t.get_text(), t.get_color()) for t in axes.texts]
+    [('0.2', 'white')]
+    """
+    image = axes.pcolormesh(grid, cmap=cmap, norm=norm)
+    axes.invert_yaxis()
+    for (row, column), value in np.ndenumerate(grid):
+        if np.isfinite(value):
+            axes.text(column + 0.5, row + 0.5, cell_text(row, column, value),
+                      ha="center", va="center", fontsize=fontsize,
+                      color="white" if dark(value) else "black")  # fmt: skip
+    axes.set_xticks(
+        np.arange(len(column_labels)) + 0.5, list(column_labels), rotation=rotation, ha="right"
+    )
+    axes.set_yticks(np.arange(len(row_labels)) + 0.5, list(row_labels))
+    axes.tick_params(length=0)
+    return image
 
 
 def distribution_figure(
