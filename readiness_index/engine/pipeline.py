@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from readiness_index.engine.editions import latest_editions
-from readiness_index.engine.flags import FlagCodes, flag_codes
-from readiness_index.engine.results import IndexResult, with_flags
+from readiness_index.engine.facts import fact_columns, facts
+from readiness_index.engine.results import IndexResult
 from readiness_index.errors import MethodologyError
-from readiness_index.model.data import IndicatorData, check_inputs, wide_cells
+from readiness_index.model.data import IndicatorData, check_inputs
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import aggregate_tree
@@ -104,20 +104,17 @@ def build(
     _check_reference(methodology, data)
     weights = resolve_weights(fw, methodology.weights)
     datasets, steps = _run_steps(fw, data, methodology, weights)
-    index, codes = cast(pd.MultiIndex, datasets["raw"].index), list(fw.indicator_codes)
-    years = _carried_years(_data_years(data, fw, index), methodology, data)
-    flags = _flag_codes(data, fw, index, steps.imputed, _ages(years, fw, methodology))
-    denominator_years = _denominator_years(data, fw, index, methodology)
-    scores = score_table(datasets["aggregated"], fw)
+    known = facts(data, fw, methodology, datasets["raw"], steps.imputed)
+    aggregated = datasets["aggregated"]
+    facts_of_cells = fact_columns(known, aggregated.index, aggregated.columns)
+    scores = pd.DataFrame({**_score_columns(aggregated, fw), **facts_of_cells})
     return IndexResult(
         framework=fw,
         data=data,
         methodology=methodology,
         datasets=datasets,
-        scores=with_flags(scores, datasets["aggregated"], years, denominator_years, flags),
-        flags=flags.frame(index, _columns(codes)),
-        data_years=years,
-        denominator_years=denominator_years,
+        scores=scores,
+        **known.tables(data),
         treatment=steps.treatment,
         screened_out=steps.screened_out,
         weights=weights,
@@ -245,151 +242,31 @@ def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd
     return rows.assign(note=note, step=step)
 
 
-def _flag_codes(
-    data: IndicatorData,
-    fw: Framework,
-    index: pd.MultiIndex,
-    imputed: pd.DataFrame | None,
-    ages: tuple[pd.DataFrame, pd.DataFrame],
-) -> FlagCodes:
-    """Publisher flags followed by the build's marks (``model.contract.MARKS``), one per
-    row of ``index`` and indicator, as codes (:mod:`~readiness_index.engine.flags`)."""
-    codes = list(fw.indicator_codes)
-    publisher, flags = pd.factorize(data.long["flag"])
-    rows, cells = wide_cells(
-        data.long, codes, layout=data.layout, values=publisher.astype(np.int64), fill=-1
-    )
-    carried, stale = ages
-    marks = [("h", carried), ("o", stale)]
-    if imputed is not None:
-        marks.insert(0, ("i", imputed.reindex(index)))
-    return flag_codes(
-        _aligned(rows, cells, index, fill=-1),
-        [str(flag) for flag in flags],
-        [(letter, where.fillna(False).to_numpy(dtype=bool)) for letter, where in marks],
-    )
-
-
-def _ages(
-    years: pd.DataFrame, fw: Framework, methodology: Methodology
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Which values come from an earlier data year than their edition (carried forward),
-    and which are more than ``stale_after`` years behind it (stale).
-
-    Only editions carry values forward; without them both are all false.
-    """
-    false = pd.DataFrame(False, index=years.index, columns=years.columns)
-    if methodology.editions is None:
-        return false, false
-    edition = np.asarray(years.index.get_level_values("year"), dtype="float64")[:, None]
-    age = edition - years.astype("float64").to_numpy()
-    limits = np.array([methodology.stale_after(fw.indicator(code)) for code in years.columns])
-    carried = pd.DataFrame(age > 0, index=years.index, columns=years.columns)
-    stale = pd.DataFrame(age > limits[None, :], index=years.index, columns=years.columns)
-    return carried, stale
-
-
-def _denominator_years(
-    data: IndicatorData, fw: Framework, index: pd.MultiIndex, methodology: Methodology
-) -> pd.DataFrame:
-    """The data year of the denominator each per-capita value was divided by."""
-    by = {i.code: i.denominator for i in fw.indicators if i.denominator is not None}
-    if not by or not methodology.denominate.enabled:
-        return pd.DataFrame(index=index)
-    denominators = sorted(set(by.values()))
-    years = _year_cells(data, index, denominators)
-    picked = years[:, [denominators.index(denominator) for denominator in by.values()]]
-    return _year_frame(picked, index, list(by))
-
-
-def _data_years(data: IndicatorData, fw: Framework, index: pd.MultiIndex) -> pd.DataFrame:
-    """The data year behind each value (the edition's own year without editions)."""
-    codes = list(fw.indicator_codes)
-    frame = _year_frame(_year_cells(data, index, codes), index, codes)
-    frame.columns.name = "indicator" if _has_data_years(data) else None
-    return frame
-
-
-def _has_data_years(data: IndicatorData) -> bool:
-    return "data_year" in data.long.columns and bool(data.long["data_year"].ne("").any())
-
-
-def _year_cells(data: IndicatorData, index: pd.MultiIndex, codes: list[str]) -> NDArray[np.float64]:
-    """The data year of each cell of ``index`` x ``codes`` as floats (``NaN``: no value)."""
-    if _has_data_years(data):
-        rows, cells = data.cells(codes, column="data_year")
-        text = pd.Series(_aligned(rows, cells, index).ravel())
-        numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64")
-        years = numbers.reshape(len(index), len(codes))
-    else:
-        rows, values = data.cells(codes)
-        present = ~np.isnan(_aligned(rows, values, index))
-        year = index.get_level_values("year").to_numpy(dtype="float64")
-        years = np.where(present, year[:, None], np.nan)
-    return years
-
-
-def _year_frame(years: NDArray[np.float64], index: pd.MultiIndex, codes: list[str]) -> pd.DataFrame:
-    """Whole years (``NaN`` for none) as nullable integer columns (built without copies)."""
-    missing = np.isnan(years)
-    whole = np.where(missing, 0, years).astype("int64")
-    if (whole != np.where(missing, 0, years)).any():  # not whole years: pandas says which
-        return pd.DataFrame(years, index=index, columns=codes).astype("Int64")
-    columns = {c: pd.arrays.IntegerArray(whole[:, j], missing[:, j]) for j, c in enumerate(codes)}
-    return pd.DataFrame(columns, index=index, copy=False)
-
-
-def _aligned(
-    rows: pd.MultiIndex, cells: NDArray[Any], index: pd.MultiIndex, fill: Any = np.nan
-) -> NDArray[Any]:
-    """The cells in the order of ``index`` (the rows of the build's data sets), ``fill``
-    in rows without data."""
-    if rows is index or rows.equals(index):
-        return cells
-    where = rows.get_indexer(index)
-    out = np.full((len(index), cells.shape[1]), fill, dtype=cells.dtype)
-    out[where >= 0] = cells[where[where >= 0]]
-    return out
-
-
-def _columns(codes: list[str]) -> pd.Index:
-    return pd.Index(codes, name="indicator")
-
-
-def _carried_years(
-    years: pd.DataFrame, methodology: Methodology, data: IndicatorData
-) -> pd.DataFrame:
-    """With ``latest`` imputation, a filled cell's data year is the year its value came from."""
-    spec = methodology.impute
-    if spec is None or spec.method != "latest":
-        return years
-    carried, _ = Imputer(spec, data.groups).transform(years.astype("float64"))
-    return carried.round().astype("Int64")
-
-
 def score_table(aggregated: pd.DataFrame, fw: Framework) -> pd.DataFrame:
     """Long scores with levels and ranks (1 = best) per year and code.
 
     One row per unit, year and code (in the wide table's row order, codes in column
     order); ranks are taken within each year, per code.
     """
+    return pd.DataFrame(_score_columns(aggregated, fw))
+
+
+def _score_columns(aggregated: pd.DataFrame, fw: Framework) -> dict[str, Any]:
+    """The columns of :func:`score_table`."""
     n_rows, n_codes = aggregated.shape
     codes = aggregated.columns
-    ranks = _ranks_within_years(
-        aggregated.to_numpy(dtype="float64"), aggregated.index.get_level_values("year")
-    ).ravel()
+    scores = aggregated.to_numpy(dtype="float64")
+    ranks = _ranks_within_years(scores, aggregated.index.get_level_values("year")).ravel()
     per_row, per_code = np.repeat(np.arange(n_rows), n_codes), np.tile(np.arange(n_codes), n_rows)
     levels = np.array([fw.levels[str(code)] for code in codes], dtype="int64")
-    return pd.DataFrame(
-        {
-            "country": aggregated.index.get_level_values("country").array.take(per_row),
-            "year": aggregated.index.get_level_values("year").to_numpy().take(per_row),
-            "code": codes.array.take(per_code),
-            "level": levels[per_code],
-            "score": aggregated.to_numpy(dtype="float64").ravel(),
-            "rank": pd.arrays.IntegerArray(ranks, ranks == 0),
-        }
-    )
+    return {
+        "country": aggregated.index.get_level_values("country").array.take(per_row),
+        "year": aggregated.index.get_level_values("year").to_numpy().take(per_row),
+        "code": codes.array.take(per_code),
+        "level": levels[per_code],
+        "score": scores.ravel(),
+        "rank": pd.arrays.IntegerArray(ranks, ranks == 0),
+    }
 
 
 def _ranks_within_years(scores: NDArray[np.float64], years: pd.Index) -> NDArray[np.int64]:

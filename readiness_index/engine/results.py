@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from readiness_index.engine.display import Displayed, Summary
-from readiness_index.engine.flags import FlagCodes
 from readiness_index.engine.ranking import ranking_table, year_span
 from readiness_index.engine.summary import EditionSummary, edition_summary
 from readiness_index.errors import (
@@ -26,7 +24,7 @@ from readiness_index.model.framework import Framework, Indicator
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import contributions
 
-__all__ = ["STEPS", "IndexResult", "with_flags"]
+__all__ = ["STEPS", "IndexResult"]
 
 #: The data sets of a build, in the order the steps run.
 STEPS = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
@@ -36,64 +34,6 @@ def _corrections(data: IndicatorData) -> list[dict[str, object]]:
     """The corrected values of the data as JSON-ready records (a missing value is None)."""
     table = data.corrections.astype(object).where(data.corrections.notna(), None)
     return [{str(k): v for k, v in row.items()} for row in table.to_dict("records")]
-
-
-def with_flags(
-    scores: pd.DataFrame,
-    aggregated: pd.DataFrame,
-    data_years: pd.DataFrame,
-    denominator_years: pd.DataFrame,
-    flags: FlagCodes,
-) -> pd.DataFrame:
-    """The long scores with, on each indicator row, the value's ``data_year``, the
-    ``denominator_year`` of a per-capita value and its ``flags`` (publisher flags and
-    the build's marks: ``i`` imputed, ``h`` carried forward, ``o`` stale). Aggregate
-    rows leave the three columns empty.
-
-    ``scores`` holds one row per cell of ``aggregated``, row by row (as
-    :func:`~readiness_index.engine.pipeline.score_table` makes it); the year frames are
-    ``(country, year) x indicator`` on the same rows, and ``flags`` holds the flags of
-    each cell of ``data_years``. Each cell is picked by position, with no join.
-    """
-    rows, codes = aggregated.index, aggregated.columns
-    where = _positions(data_years.index, rows)
-    years = {
-        name: _years_array(_picked(_floats(frame), where, frame.columns.get_indexer(codes), np.nan))
-        for name, frame in (("data_year", data_years), ("denominator_year", denominator_years))
-    }
-    picked = _picked(flags.codes, where, data_years.columns.get_indexer(codes), 0)
-    return scores.assign(**years, flags=flags.column(picked.ravel()))
-
-
-def _positions(index: pd.Index, rows: pd.Index) -> NDArray[np.intp]:
-    """Where each of ``rows`` sits in ``index`` (-1 where absent)."""
-    if index is rows:
-        return np.arange(len(rows))
-    return index.get_indexer(rows)
-
-
-def _floats(frame: pd.DataFrame) -> NDArray[np.float64]:
-    """A frame of whole years as floats, ``NaN`` where missing."""
-    return frame.to_numpy(dtype="float64", na_value=np.nan)
-
-
-def _picked(
-    cells: NDArray[Any], where: NDArray[np.intp], column: NDArray[np.intp], missing: Any
-) -> Any:
-    """``cells`` at rows ``where`` x columns ``column``; ``missing`` where either
-    position is -1."""
-    out = np.full((len(where), len(column)), missing, dtype=cells.dtype)
-    if cells.size == 0:
-        return out
-    found = (where >= 0)[:, None] & (column >= 0)[None, :]
-    out[found] = cells[where][:, column][found]
-    return out
-
-
-def _years_array(years: NDArray[np.float64]) -> pd.arrays.IntegerArray:
-    """Whole years with NaN for none, as a nullable integer column."""
-    missing = np.isnan(years).ravel()
-    return pd.arrays.IntegerArray(np.where(missing, 0, years.ravel()).astype("int64"), missing)
 
 
 def _cell_or_na(frame: pd.DataFrame, key: tuple[str, int], code: str) -> object:

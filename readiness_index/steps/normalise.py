@@ -11,7 +11,7 @@ COINr's global normalisation of a purse), which makes scores comparable over tim
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -53,30 +53,50 @@ def _float_array(values: object) -> Array:
 def minmax(x: Array, lower: float = 0.0, upper: float = 100.0) -> Array:
     """Min-max: ``(x - min) / (max - min) * (upper - lower) + lower``.
 
-    A constant indicator (max = min) gives ``NaN``, as in COINr.
+    Over the last axis: each row of a ``(indicators, units)`` array on its own. A
+    constant indicator (max = min) gives ``NaN``, as in COINr.
 
     >>> minmax(np.array([1.0, 2.0, 3.0, np.nan]))
     array([  0.,  50., 100.,  nan])
+    >>> minmax(np.array([[1.0, 3.0], [10.0, 20.0]]), 0, 1)
+    array([[0., 1.],
+           [0., 1.]])
     """
-    lo, hi = np.nanmin(x), np.nanmax(x)
+    lo, hi = _lowest(x), _highest(x)
     with np.errstate(invalid="ignore", divide="ignore"):
         return _float_array((x - lo) / (hi - lo) * (upper - lower) + lower)
+
+
+def _lowest(x: Array) -> Array:
+    """The smallest value present over the last axis (``NaN`` where none), kept as an axis."""
+    return np.fmin.reduce(x, axis=-1, keepdims=True)
+
+
+def _highest(x: Array) -> Array:
+    """The largest value present over the last axis (``NaN`` where none), kept as an axis."""
+    return np.fmax.reduce(x, axis=-1, keepdims=True)
 
 
 def zscore(x: Array, mean: float = 0.0, sd: float = 1.0) -> Array:
     """Z-score: ``(x - mean(x)) / sd(x) * sd' + mean'`` with the sample sd (n - 1).
 
-    Fewer than two values (no sample sd) or a constant indicator give ``NaN``.
+    Over the last axis, like :func:`minmax`. Fewer than two values (no sample sd) or a
+    constant indicator give ``NaN``.
 
     >>> zscore(np.array([1.0, 2.0, 3.0]), mean=10, sd=2)
     array([ 8., 10., 12.])
     >>> zscore(np.array([4.0, np.nan]))
     array([nan, nan])
     """
-    if np.count_nonzero(~np.isnan(x)) < 2:
-        return np.full(np.shape(x), np.nan)
+    missing = np.isnan(x)
+    count = np.count_nonzero(~missing, axis=-1, keepdims=True)
+    filled = np.where(missing, 0.0, x)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return _float_array((x - np.nanmean(x)) / np.nanstd(x, ddof=1) * sd + mean)
+        centre = filled.sum(axis=-1, keepdims=True) / count
+        deviation = np.where(missing, 0.0, filled - centre)
+        spread = np.sqrt((deviation * deviation).sum(axis=-1, keepdims=True) / (count - 1))
+        z = (x - centre) / spread * sd + mean
+    return _float_array(np.where(count < 2, np.nan, z))
 
 
 def scaled(x: Array, lower: float = 0.0, upper: float = 100.0, factor: float = 100.0) -> Array:
@@ -118,22 +138,22 @@ def percentile_rank(x: Array) -> Array:
 
 
 def fraction_of_max(x: Array) -> Array:
-    """Fraction of the maximum: ``x / max``.
+    """Fraction of the maximum: ``x / max`` (over the last axis).
 
     >>> fraction_of_max(np.array([1.0, 4.0]))
     array([0.25, 1.  ])
     """
     with np.errstate(invalid="ignore", divide="ignore"):
-        return _float_array(x / np.nanmax(x))
+        return _float_array(x / _highest(x))
 
 
 def distance_to_max(x: Array) -> Array:
-    """Distance to the maximum: ``1 - (max - x) / (max - min)``.
+    """Distance to the maximum: ``1 - (max - x) / (max - min)`` (over the last axis).
 
     >>> distance_to_max(np.array([0.0, 5.0, 10.0]))
     array([0. , 0.5, 1. ])
     """
-    lo, hi = np.nanmin(x), np.nanmax(x)
+    lo, hi = _lowest(x), _highest(x)
     with np.errstate(invalid="ignore", divide="ignore"):
         return _float_array(1 - (hi - x) / (hi - lo))
 
@@ -263,10 +283,15 @@ class Normalisation(Method):
     needs : str, optional
         ``"goalposts"`` or ``"a target"``: what every indicator normalised with this
         method must declare in the framework.
+    rows : callable, optional
+        ``rows(x, spec)``: the formula over an ``(indicators, units)`` array, each row on
+        its own, for a method that needs nothing but the values (min-max, z-score ...):
+        the indicators that share its settings are normalised in one call.
     """
 
     apply: Apply = field(default=_identity, repr=False)
     needs: str | None = None
+    rows: Callable[[Array, NormaliseSpec], Array] | None = field(default=None, repr=False)
 
 
 #: Every normalisation method, by name.
@@ -318,6 +343,19 @@ def _builtin(
     )
 
 
+def _row_wise(
+    name: str, function: Callable[..., Any], rows: Callable[[Array, NormaliseSpec], Array],
+    *parameters: str,
+) -> None:  # fmt: skip
+    """A built-in method whose formula takes each row of an array on its own."""
+    NORMALISATIONS.add(
+        Normalisation(
+            name, function, frozenset(parameters), True, apply=lambda x, s, c: rows(x, s),
+            rows=rows,
+        )
+    )  # fmt: skip
+
+
 def _reference_value(x: Array, spec: NormaliseSpec, column: Column) -> float:
     hits = np.flatnonzero(column.countries == spec.reference)
     return float(x[hits[-1]]) if hits.size else float("nan")
@@ -333,22 +371,18 @@ def _no_normalisation(x: Array) -> Array:
     return x
 
 
-_builtin("none", _no_normalisation, _identity)
-_builtin("minmax", minmax, lambda x, s, c: minmax(x, s.lower, s.upper), "lower", "upper")
-_builtin("zscore", zscore, lambda x, s, c: zscore(x, s.mean, s.sd), "mean", "sd")
-_builtin(
-    "scaled",
-    scaled,
-    lambda x, s, c: scaled(x, s.lower, s.upper, s.factor),
-    "lower",
-    "upper",
+_row_wise("none", _no_normalisation, lambda x, s: x)
+_row_wise("minmax", minmax, lambda x, s: minmax(x, s.lower, s.upper), "lower", "upper")
+_row_wise("zscore", zscore, lambda x, s: zscore(x, s.mean, s.sd), "mean", "sd")
+_row_wise(
+    "scaled", scaled, lambda x, s: scaled(x, s.lower, s.upper, s.factor), "lower", "upper",
     "factor",
-)
+)  # fmt: skip
 _builtin("rank", rank, lambda x, s, c: rank(x))
 _builtin("borda", borda, lambda x, s, c: borda(x))
 _builtin("percentile_rank", percentile_rank, lambda x, s, c: percentile_rank(x))
-_builtin("fraction_of_max", fraction_of_max, lambda x, s, c: fraction_of_max(x))
-_builtin("distance_to_max", distance_to_max, lambda x, s, c: distance_to_max(x))
+_row_wise("fraction_of_max", fraction_of_max, lambda x, s: fraction_of_max(x))
+_row_wise("distance_to_max", distance_to_max, lambda x, s: distance_to_max(x))
 _builtin(
     "distance_to_reference",
     distance_to_reference,
@@ -467,10 +501,37 @@ class Normaliser:
             groups = [np.arange(len(wide))]
         else:
             groups = [np.flatnonzero(years == year) for year in np.unique(years)]
-        for j, code in enumerate(wide.columns):
-            for rows in groups:
-                values[rows, j] = self.column(values[rows, j], countries[rows], str(code))
+        codes = [str(code) for code in wide.columns]
+        for rows in groups:
+            values[rows] = self.columns(values[rows].T, countries[rows], codes).T
         return pd.DataFrame(values, index=wide.index, columns=wide.columns)
+
+    def columns(self, raw: Array, countries: np.ndarray, codes: Sequence[str]) -> Array:
+        """Several indicators normalised over one group of rows, each as :meth:`column`
+        normalises it: ``raw`` is ``(indicators, units)``, one row per code.
+
+        The indicators whose method takes rows on its own (:attr:`Normalisation.rows`) and
+        that share their settings are normalised in one call.
+
+        >>> n = Normaliser(NormaliseSpec(), {"x": 1, "y": -1})
+        >>> n.columns(np.array([[1.0, 3.0], [1.0, 3.0]]), np.array(["A", "B"]), ["x", "y"])
+        array([[  0., 100.],
+               [100.,   0.]])
+        """
+        out = np.empty(raw.shape, dtype="float64")
+        shared: dict[int, tuple[NormaliseSpec, list[int]]] = {}
+        for j, code in enumerate(codes):
+            spec = self.spec.for_indicator(code)
+            if NORMALISATIONS[spec.method].rows is None:
+                out[j] = self.column(raw[j], countries, code)
+            else:
+                shared.setdefault(id(spec), (spec, []))[1].append(j)
+        for spec, rows in shared.values():
+            x = np.stack([self._directed(raw[j], codes[j]) for j in rows])
+            formula = NORMALISATIONS[spec.method].rows
+            assert formula is not None  # chosen above for having one
+            out[rows] = formula(x, spec)
+        return out
 
     def column(
         self,
@@ -494,7 +555,7 @@ class Normaliser:
         [[50.0], [20.0]]
         """
         direction = self.directions.get(code, 1)
-        x = self._transformed(raw, code) * direction
+        x = self._directed(raw, code)
         if np.isnan(x).all():
             return x  # nothing to scale: an indicator with no value in this year stays missing
         chosen = self.posts_of(code) if posts is None else posts
@@ -515,6 +576,10 @@ class Normaliser:
             return None
         lower, upper = (float(self._transformed(np.array(p), code)) for p in self.posts[code])
         return lower, upper
+
+    def _directed(self, raw: Array, code: str) -> Array:
+        """``raw`` through the indicator's transform, times its direction (higher is better)."""
+        return self._transformed(raw, code) * self.directions.get(code, 1)
 
     def _transformed(self, values: Array, code: str) -> Array:
         """``values`` through the indicator's transform (unchanged without one)."""
