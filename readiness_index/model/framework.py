@@ -403,12 +403,12 @@ class Framework(_Frozen):
         """Codes of the aggregates, in definition order."""
         return tuple(a.code for a in self.aggregates)
 
-    @property
+    @cached_property
     def indicator_codes(self) -> tuple[str, ...]:
         """Codes of the indicators, in definition order."""
         return tuple(i.code for i in self.indicators)
 
-    @property
+    @cached_property
     def aggregate_codes(self) -> tuple[str, ...]:
         """Codes of the aggregates, from the lowest level to the root."""
         return tuple(sorted((a.code for a in self.aggregates), key=self.levels.__getitem__))
@@ -420,7 +420,16 @@ class Framework(_Frozen):
 
     def children(self, code: str) -> tuple[str, ...]:
         """Codes of the direct children of ``code``, in definition order."""
-        return tuple(n.code for n in self.nodes.values() if n.parent == code)
+        return self._children.get(code, ())
+
+    @cached_property
+    def _children(self) -> dict[str, tuple[str, ...]]:
+        """The direct children of every node that has some."""
+        children: dict[str, list[str]] = {}
+        for node in self.nodes.values():
+            if node.parent is not None:
+                children.setdefault(node.parent, []).append(node.code)
+        return {code: tuple(codes) for code, codes in children.items()}
 
     def parents(self, code: str) -> tuple[str, ...]:
         """Codes of the ancestors of ``code``, nearest first."""
@@ -495,6 +504,10 @@ class Framework(_Frozen):
 
         A node is dropped when it, or one of its ancestors, has ``active: false``.
         """
+        return self._active
+
+    @cached_property
+    def _active(self) -> Framework:
         dropped = {
             code
             for code, node in self.nodes.items()

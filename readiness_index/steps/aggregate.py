@@ -620,11 +620,13 @@ def aggregate_tree(
         if invalid.any():
             table = pd.DataFrame(values, index=normalised.index, columns=children)
             notes.append(_invalid_notes(code, level_spec, normalised.index[invalid], table))
-    found = pd.concat(notes, ignore_index=True) if notes else pd.DataFrame()
-    _raise_invalid(found, spec, framework)
     out = pd.DataFrame(scores, index=normalised.index, columns=pd.Index(codes))
     out.columns.name = normalised.columns.name
-    return out, found.assign(step="aggregate") if len(found) else _no_notes()
+    if not notes:
+        return out, _no_notes()
+    found = pd.concat(notes, ignore_index=True)
+    _raise_invalid(found, spec, framework)
+    return out, found.assign(step="aggregate")
 
 
 def _no_notes() -> pd.DataFrame:
@@ -632,8 +634,6 @@ def _no_notes() -> pd.DataFrame:
 
 
 def _raise_invalid(found: pd.DataFrame, spec: AggregateSpec, framework: Framework) -> None:
-    if found.empty:
-        return
     levels = found["indicator"].map(framework.levels)
     errors = found[np.array([spec.for_level(int(lv)).invalid == "error" for lv in levels])]
     if errors.empty:
