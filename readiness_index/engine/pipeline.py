@@ -19,7 +19,7 @@ from readiness_index.engine.editions import latest_editions
 from readiness_index.engine.facts import fact_columns, facts
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import MethodologyError
-from readiness_index.model.data import IndicatorData, check_inputs
+from readiness_index.model.data import IndicatorData, check_inputs, no_rows
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import aggregate_tree
@@ -130,7 +130,7 @@ def _notes(parts: list[pd.DataFrame]) -> pd.DataFrame:
     columns = ["step", "country", "year", "indicator", "note"]
     present = [part[columns] for part in parts if not part.empty]
     if not present:
-        return pd.DataFrame(columns=columns)
+        return no_rows(*columns)
     return pd.concat(present, ignore_index=True)
 
 
@@ -181,9 +181,7 @@ class _Steps:
     imputed: pd.DataFrame | None = None
     treatment: pd.DataFrame = field(default_factory=pd.DataFrame)
     screened_out: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(
-            columns=["country", "year", "coverage", "nonzero", "reason"]
-        )
+        default_factory=lambda: no_rows("country", "year", "coverage", "nonzero", "reason")
     )
     notes: list[pd.DataFrame] = field(default_factory=list)
 

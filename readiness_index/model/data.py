@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, cast
 
 import numpy as np
@@ -26,6 +26,7 @@ __all__ = [
     "IndicatorData",
     "WideLayout",
     "check_inputs",
+    "no_rows",
     "prepare_data",
     "to_long",
     "to_wide",
@@ -326,3 +327,18 @@ def to_long(wide: pd.DataFrame, *, value_name: str = "value") -> pd.DataFrame:
     """
     stacked = cast(pd.Series, wide.rename_axis(columns="code").stack(future_stack=True)).dropna()
     return stacked.to_frame(value_name).reset_index()
+
+
+def no_rows(*columns: str) -> pd.DataFrame:
+    """A table with ``columns`` and no rows (a copy of one made once per set of columns,
+    which is many times faster than making it anew).
+
+    >>> no_rows("country", "note").columns.tolist()
+    ['country', 'note']
+    """
+    return _no_rows(columns).copy()
+
+
+@cache
+def _no_rows(columns: tuple[str, ...]) -> pd.DataFrame:
+    return pd.DataFrame(columns=list(columns))

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from readiness_index.errors import ComputationError
+from readiness_index.model.data import no_rows
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import AggregateSpec, LevelAggregateSpec
 from readiness_index.model.registry import Method, Registry
@@ -630,7 +631,7 @@ def aggregate_tree(
 
 
 def _no_notes() -> pd.DataFrame:
-    return pd.DataFrame(columns=["step", "country", "year", "indicator", "note"])
+    return no_rows("step", "country", "year", "indicator", "note")
 
 
 def _raise_invalid(found: pd.DataFrame, spec: AggregateSpec, framework: Framework) -> None:
