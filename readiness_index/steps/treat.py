@@ -25,6 +25,7 @@ __all__ = [
     "Treater",
     "kurtosis",
     "log_transform",
+    "moments",
     "passes",
     "register_treatment",
     "skewness",
@@ -33,61 +34,78 @@ __all__ = [
 ]
 
 
-def _deviations(x: np.ndarray, minimum: int) -> np.ndarray | None:
-    """Deviations from the mean of the values present; ``None`` with fewer than ``minimum``."""
-    v = x[~np.isnan(x)]
-    return None if v.size < minimum else v - v.mean()
+def moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Skewness and excess kurtosis, type 2, of every column of ``values`` (``NaN`` = missing).
+
+    With ``n`` the number of values present in a column, ``d`` their deviations from
+    their mean and ``m_k = sum(d^k) / n``:
+
+    - skewness ``= sqrt(n (n-1)) / (n-2) * g1``, ``g1 = m3 / m2^(3/2)``
+      (``NaN`` with fewer than three values);
+    - kurtosis ``= ((n+1) g2 + 6) (n-1) / ((n-2)(n-3))``, ``g2 = m4 / m2^2 - 3``
+      (``NaN`` with fewer than four values);
+
+    both ``NaN`` for a constant column. These are e1071's type 2 and Excel's ``SKEW``
+    and ``KURT``. Every column is reduced along a contiguous row of the transposed
+    array, so a column has the same moments alone as among others, bit for bit.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        ``(unit, indicator)``; a 1-D array is one column.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        The skewness and the kurtosis of each column.
+
+    Examples
+    --------
+    >>> s, k = moments(np.array([[1.0, 1.0], [2.0, np.nan], [3.0, 2.0], [10.0, 4.0]]))
+    >>> np.round(s, 6), np.round(k, 6)
+    (array([1.763633, 0.93522 ]), array([3.228,   nan]))
+    """
+    columns = values[:, None] if values.ndim == 1 else values
+    rows = np.ascontiguousarray(columns.T, dtype="float64")
+    present = ~np.isnan(rows)
+    n = np.add.reduce(present, axis=1, dtype="int64")
+    total = np.add.reduce  # a sum along each row (numpy.sum without its wrapper)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        mean = total(np.where(present, rows, 0.0), axis=1) / n
+        d = np.where(present, rows - mean[:, None], 0.0)
+        d2 = d * d
+        m2 = total(d2, axis=1)
+        g1 = np.sqrt(n) * total(d2 * d, axis=1) / m2**1.5
+        r = n * total(d2 * d2, axis=1) / m2**2
+        skew = g1 * np.sqrt(n * (n - 1)) / (n - 2)
+        kurt = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+    skew[(n < 3) | ~np.isfinite(g1)] = np.nan
+    kurt[(n < 4) | ~np.isfinite(r)] = np.nan
+    return skew, kurt
+
+
+def _moments(x: np.ndarray) -> tuple[float, float]:
+    """``(skewness(x), kurtosis(x))`` of one column, by :func:`moments`."""
+    skew, kurt = moments(x)
+    return float(skew[0]), float(kurt[0])
 
 
 def skewness(x: np.ndarray) -> float:
-    """Sample skewness, type 2: ``sqrt(n (n-1)) / (n-2) * m3 / m2^(3/2)`` (missing values dropped).
-
-    ``NaN`` with fewer than three values.
+    """Sample skewness, type 2, of one column (see :func:`moments`).
 
     >>> round(skewness(np.array([1.0, 2.0, 3.0, 10.0])), 6)
     1.763633
     """
-    d = _deviations(x, minimum=3)
-    return float("nan") if d is None else _skewness(d, np.sum(d**2))
-
-
-def _skewness(d: np.ndarray, m2: float) -> float:
-    n = d.size
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        g1 = np.sqrt(n) * np.sum(d**3) / m2**1.5
-    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2)) if np.isfinite(g1) else float("nan")
+    return _moments(x)[0]
 
 
 def kurtosis(x: np.ndarray) -> float:
-    """Sample excess kurtosis, type 2: ``((n+1) g2 + 6) (n-1) / ((n-2)(n-3))``.
-
-    ``g2 = m4 / m2^2 - 3``; missing values are dropped.
-
-    ``NaN`` with fewer than four values.
+    """Sample excess kurtosis, type 2, of one column (see :func:`moments`).
 
     >>> round(kurtosis(np.array([1.0, 2.0, 3.0, 10.0])), 6)
     3.228
     """
-    d = _deviations(x, minimum=4)
-    return float("nan") if d is None else _kurtosis(d, np.sum(d**2))
-
-
-def _kurtosis(d: np.ndarray, m2: float) -> float:
-    n = d.size
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        r = n * np.sum(d**4) / m2**2
-    if not np.isfinite(r):
-        return float("nan")
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
-
-
-def _moments(x: np.ndarray) -> tuple[float, float]:
-    """``(skewness(x), kurtosis(x))`` from one pass over the deviations."""
-    d = _deviations(x, minimum=3)
-    if d is None:
-        return float("nan"), float("nan")
-    m2 = np.sum(d**2)
-    return _skewness(d, m2), _kurtosis(d, m2) if d.size >= 4 else float("nan")
+    return _moments(x)[1]
 
 
 def passes(x: np.ndarray, skew: float = 2.0, kurt: float = 3.5) -> bool:
@@ -101,9 +119,16 @@ def passes(x: np.ndarray, skew: float = 2.0, kurt: float = 3.5) -> bool:
 
 def _passes(s: float, k: float, skew: float, kurt: float) -> bool:
     """:func:`passes` from the skewness ``s`` and kurtosis ``k`` already computed."""
-    if np.isnan(s) or np.isnan(k):
-        return True
-    return bool(abs(s) < skew or k < kurt)
+    return bool(_pass_mask(np.array([s]), np.array([k]), skew, kurt)[0])
+
+
+def _pass_mask(
+    s: np.ndarray, k: np.ndarray, skew: np.ndarray | float, kurt: np.ndarray | float
+) -> np.ndarray:
+    """:func:`passes` of every column from its moments ``s`` and ``k`` (thresholds per column):
+    ``NaN`` in ``s`` or ``k``, or ``|s| < skew``, or ``k < kurt``."""
+    passing: np.ndarray = np.isnan(s) | np.isnan(k) | (np.abs(s) < skew) | (k < kurt)
+    return passing
 
 
 def winsorise(
@@ -123,32 +148,58 @@ def winsorise(
     >>> winsorise(np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 100]), skew=2, kurt=3.5)
     (array([1., 2., 3., 4., 5., 6., 7., 8., 9., 9.]), 1)
     """
-    y = x.astype("float64").copy()
-    moved = {True: 0, False: 0}
-    count = 0
-    while count < max_points:
-        moments = _moments(y)
-        if _passes(*moments, skew, kurt):
-            break
-        high = moments[0] >= 0
-        extreme = np.nanmax(y) if high else np.nanmin(y)
-        at_extreme = y == extreme
-        inside = y[~at_extreme & ~np.isnan(y)]
-        if inside.size == 0:
-            break
-        y[at_extreme] = inside.max() if high else inside.min()
-        moved[high] = int(at_extreme.sum())
-        count = moved[True] + moved[False]
-    return y, count
+    one = np.ones(1)
+    y, count = _winsorise_columns(x[:, None], skew * one, kurt * one, max_points * one)
+    return y[:, 0], int(count[0])
+
+
+def _winsorise_columns(
+    values: np.ndarray, skew: np.ndarray, kurt: np.ndarray, max_points: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`winsorise` of every column of ``values`` (with its own thresholds) at once.
+
+    Each round computes the moments of the columns still failing in one call of
+    :func:`moments` and moves their extremes; a column leaves when it passes, when
+    nothing is left inside its extremes, or when ``max_points`` points are treated.
+    """
+    y = values.astype("float64")  # a copy
+    moved = np.zeros((2, y.shape[1]), dtype="int64")  # [low, high] end of each column
+    active = np.flatnonzero(max_points > 0)
+    while active.size:
+        s, k = moments(y[:, active])
+        failing = ~_pass_mask(s, k, skew[active], kurt[active])
+        active, high = active[failing], s[failing] >= 0
+        column = y[:, active]
+        at_extreme, replacement = _extremes(column, high)
+        inside = ~np.isnan(column) & ~at_extreme
+        going = inside.any(axis=0)
+        active, high, at_extreme = active[going], high[going], at_extreme[:, going]
+        y[:, active] = np.where(at_extreme, replacement[going], column[:, going])
+        moved[high.astype("int64"), active] = np.count_nonzero(at_extreme, axis=0)
+        active = active[moved[:, active].sum(axis=0) < max_points[active]]
+    return y, moved.sum(axis=0)
+
+
+def _extremes(column: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each column is at its maximum (``high``) or minimum, and the next value
+    inside (``NaN`` when there is none)."""
+    present = ~np.isnan(column)
+    upper = np.where(present, column, -np.inf)
+    lower = np.where(present, column, np.inf)
+    extreme = np.where(high, upper.max(axis=0, initial=-np.inf), lower.min(axis=0, initial=np.inf))
+    at_extreme = column == extreme
+    inside_upper = np.where(at_extreme, -np.inf, upper).max(axis=0, initial=-np.inf)
+    inside_lower = np.where(at_extreme, np.inf, lower).min(axis=0, initial=np.inf)
+    return at_extreme, np.where(high, inside_upper, inside_lower)
 
 
 def log_transform(x: np.ndarray) -> np.ndarray:
-    """COIN Tool log: ``log(x - min + 0.01 (max - min))``.
+    """COIN Tool log: ``log(x - min + 0.01 (max - min))``, each column on its own.
 
     >>> np.round(log_transform(np.array([0.0, 100.0])), 4)
     array([0.    , 4.6151])
     """
-    lo, hi = np.nanmin(x), np.nanmax(x)
+    lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.asarray(np.log(x - lo + 0.01 * (hi - lo)), dtype="float64")
 
@@ -194,34 +245,106 @@ def register_treatment(
 
 
 def treat_column(x: np.ndarray, spec: TreatSpec) -> tuple[np.ndarray, dict[str, Any]]:
-    """Treat one indicator of one year; return the values and a record of what was done."""
-    before = _moments(x)
-    record: dict[str, Any] = {
-        "skew_before": before[0],
-        "kurtosis_before": before[1],
-        "treatment": "none",
-        "points": 0,
+    """Treat one indicator of one year; return the values and a record of what was done.
+
+    The record holds ``skew_before, kurtosis_before, treatment, points, skew_after,
+    kurtosis_after, passes`` (as :class:`Treater`'s log, which treats many at once).
+
+    >>> y, record = treat_column(np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 100]), TreatSpec())
+    >>> y.max(), record["treatment"], record["points"], record["passes"]
+    (np.float64(9.0), 'winsorise', 1, True)
+    """
+    treated, log, _ = _treat_columns(np.asarray(x, dtype="float64")[:, None], [spec])
+    record = {name: column[:1].tolist()[0] for name, column in log.items()}
+    return treated[:, 0], record
+
+
+def _treat_columns(
+    values: np.ndarray, specs: list[TreatSpec]
+) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """Treat every column of ``values`` (one year) by its spec.
+
+    Returns the treated copy, the log's columns (all but ``units``) and the positions of
+    the columns a treatment changed: a user's method, or a ``winsorise`` that failed.
+    """
+    skew, kurt = moments(values)
+    thresholds = np.array([(s.skew, s.kurtosis, s.max_points) for s in specs]).reshape(-1, 3)
+    log = _untreated_log(skew, kurt, _pass_mask(skew, kurt, *thresholds.T[:2]))
+    treated = values.copy()
+    for j, spec in enumerate(specs):
+        if not TREATMENTS[spec.method].builtin:
+            function = TREATMENTS[spec.method].function
+            own = values[:, j].copy()  # the user's function may change its argument
+            treated[:, j] = np.asarray(function(own, **spec.options), dtype="float64")
+            log["treatment"][j] = spec.method
+    winsorising = np.array([s.method == "winsorise" for s in specs], dtype=bool)
+    failing = np.flatnonzero(winsorising & ~log["passes"])
+    treated[:, failing], log["points"][failing] = _winsorise_columns(
+        values[:, failing], *thresholds[failing].T
+    )
+    log["treatment"][failing] = "winsorise"
+    _fall_back(values, treated, failing, specs, thresholds, log)
+    changed = np.flatnonzero(log["treatment"] != "none")
+    _record_after(treated, changed, thresholds, log)
+    return treated, log, changed
+
+
+def _fall_back(
+    values: np.ndarray,
+    treated: np.ndarray,
+    winsorised: np.ndarray,
+    specs: list[TreatSpec],
+    thresholds: np.ndarray,
+    log: dict[str, np.ndarray],
+) -> None:
+    """Replace, in place, the winsorised columns that still fail and whose spec says
+    ``fallback: log`` by the :func:`log_transform` of their original values."""
+    s, k = moments(treated[:, winsorised])
+    still = ~_pass_mask(s, k, *thresholds[winsorised].T[:2])
+    falls_back = np.array([specs[j].fallback == "log" for j in winsorised], dtype=bool)
+    logged = winsorised[still & falls_back]
+    treated[:, logged] = log_transform(values[:, logged])
+    log["treatment"][logged] = "log"
+
+
+def _record_after(
+    treated: np.ndarray, changed: np.ndarray, thresholds: np.ndarray, log: dict[str, np.ndarray]
+) -> None:
+    """Set, in place, the moments after treatment and ``passes`` of the ``changed`` columns."""
+    s, k = moments(treated[:, changed])
+    log["skew_after"][changed], log["kurtosis_after"][changed] = s, k
+    log["passes"][changed] = _pass_mask(s, k, *thresholds[changed].T[:2])
+
+
+def _untreated_log(
+    skew: np.ndarray, kurt: np.ndarray, passing: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The log's columns (but ``units``) of one year as if no indicator were treated."""
+    return {
+        "skew_before": skew,
+        "kurtosis_before": kurt,
+        "treatment": np.full(len(skew), "none", dtype=object),
+        "points": np.zeros(len(skew), dtype="int64"),
+        "skew_after": skew.copy(),
+        "kurtosis_after": kurt.copy(),
+        "passes": passing,
     }
-    y, builtin = x, TREATMENTS[spec.method].builtin
-    if not builtin:
-        y = np.asarray(TREATMENTS[spec.method].function(x, **spec.options), dtype="float64")
-        record["treatment"] = spec.method
-    elif spec.method == "winsorise" and not _passes(*before, spec.skew, spec.kurtosis):
-        y, record["points"] = winsorise(x, spec.skew, spec.kurtosis, spec.max_points)
-        record["treatment"] = "winsorise"
-        if not passes(y, spec.skew, spec.kurtosis) and spec.fallback == "log":
-            y = log_transform(x)
-            record["treatment"] = "log"
-    # untouched by a built-in treatment: the same values, the same moments
-    after = before if builtin and y is x else _moments(y)
-    record["skew_after"], record["kurtosis_after"] = after
-    record["passes"] = _passes(*after, spec.skew, spec.kurtosis)
-    return y, record
+
+
+_LOG_COLUMNS = (
+    "year", "indicator", "skew_before", "kurtosis_before", "treatment", "points",
+    "skew_after", "kurtosis_after", "passes", "units",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Treater:
-    """Apply a :class:`~.methodology.TreatSpec` to a wide table, year by year."""
+    """Apply a :class:`~.methodology.TreatSpec` to a wide table, year by year.
+
+    All the indicators of a year are treated at once (:func:`treat_column` treats one
+    by the same code): their moments come from one call of :func:`moments`, and only
+    those that fail are winsorised.
+    """
 
     spec: TreatSpec
 
@@ -233,15 +356,39 @@ class Treater:
         values = wide.to_numpy(dtype="float64", copy=True)
         countries = wide.index.get_level_values("country").to_numpy()
         years = wide.index.get_level_values("year").to_numpy()
-        records = []
+        specs = [self.spec.for_indicator(str(code)) for code in wide.columns]
+        logs = []
         for year in np.unique(years):
             rows = np.flatnonzero(years == year)
-            for j, code in enumerate(wide.columns):
-                x = values[rows, j].copy()
-                y, record = treat_column(x, self.spec.for_indicator(str(code)))
-                values[rows, j] = y
-                changed = ~np.isclose(x, y, equal_nan=True) if y is not x else None
-                units = "" if changed is None else ", ".join(map(str, countries[rows][changed]))
-                records.append({"year": int(year), "indicator": code, **record, "units": units})
+            values[rows], log = _treat_year(values[rows], countries[rows], specs)
+            logs.append(log)
         out = pd.DataFrame(values, index=wide.index, columns=wide.columns)
-        return out, pd.DataFrame.from_records(records)
+        return out, _treatment_log(logs, np.unique(years), wide.columns)
+
+
+def _treat_year(
+    values: np.ndarray, countries: np.ndarray, specs: list[TreatSpec]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Treat the rows of one year; return them and their log's columns, ``units`` with
+    the countries whose value changed."""
+    treated, log, changed = _treat_columns(values, specs)
+    log["units"] = np.full(len(specs), "", dtype=object)
+    moved = ~np.isclose(values[:, changed], treated[:, changed], equal_nan=True)
+    for position, j in enumerate(changed):
+        log["units"][j] = ", ".join(map(str, countries[moved[:, position]]))
+    return treated, log
+
+
+def _treatment_log(
+    logs: list[dict[str, np.ndarray]], years: np.ndarray, codes: pd.Index
+) -> pd.DataFrame:
+    """One frame of the years' log columns: one row per indicator and year, year by year."""
+    if not logs or not len(codes):
+        return pd.DataFrame()
+    columns = {
+        "year": np.repeat(years.astype("int64"), len(codes)),
+        "indicator": np.tile(codes.to_numpy(dtype=object), len(years)),
+    }
+    for name in _LOG_COLUMNS[2:]:
+        columns[name] = np.concatenate([log[name] for log in logs])
+    return pd.DataFrame(columns, columns=list(_LOG_COLUMNS))
