@@ -25,6 +25,17 @@ def test_levels_children_and_parents() -> None:
     assert [node.code for _, node in fw.walk()] == ["index", "p1", "a", "b", "p2", "c", "d"]
 
 
+def test_a_copy_with_other_nodes_navigates_its_own_tree() -> None:
+    fw = small_framework()
+    assert fw.children("p2") == ("c", "d") and fw.indicator_codes == ("a", "b", "c", "d")
+    copy = fw.model_copy(update={"indicators": fw.indicators[:3]})  # c kept, d dropped
+    assert copy.indicator_codes == ("a", "b", "c")
+    assert copy.children("p2") == ("c",)
+    assert "d" not in copy.levels and "d" not in copy.nodes
+    assert copy.active().indicator_codes == ("a", "b", "c")
+    assert fw.children("p2") == ("c", "d")  # the original is unchanged
+
+
 def test_inactive_pillar_is_left_out() -> None:
     fw = small_framework()
     data = fw.model_dump()

@@ -82,15 +82,17 @@ def facts(
 
     ``imputed`` marks the cells the imputation filled (``None``: no imputation).
     """
-    index, codes = raw.index, [str(code) for code in raw.columns]
+    index, codes = raw.index, list(fw.indicator_codes)  # the columns of raw
     assert isinstance(index, pd.MultiIndex)  # the build's rows are (country, year)
-    years = _carried_years(_year_cells(data, raw), index, codes, methodology, data)
+    years = _carried_years(_year_cells(data, raw, codes), index, codes, methodology, data)
     by = {i.code: i.denominator for i in fw.indicators if i.denominator is not None}
     if not methodology.denominate.enabled:
         by = {}
     denominators = sorted(set(by.values()))
-    denominator_years = _year_cells(data, raw, denominators)
-    picked = denominator_years[:, [denominators.index(d) for d in by.values()]]
+    picked = np.empty((len(index), 0))
+    if denominators:
+        denominator_years = _year_cells(data, raw, denominators, values=False)
+        picked = denominator_years[:, [denominators.index(d) for d in by.values()]]
     marks = _marks(years, index, imputed, _limits(fw, methodology, codes))
     return Facts(index, codes, years, list(by), picked, _flag_codes(data, index, codes, marks))
 
@@ -143,23 +145,25 @@ def _has_data_years(data: IndicatorData) -> bool:
     return "data_year" in data.long.columns and bool(data.long["data_year"].ne("").any())
 
 
-def _year_cells(data: IndicatorData, raw: pd.DataFrame, codes: list[str] | None = None) -> Floats:
-    """The data year of each cell of ``raw``'s rows x ``codes`` (its columns by default)
-    as floats (``NaN``: no value): the ``data_year`` of each value where the data have
-    one, the row's own year otherwise."""
+def _year_cells(
+    data: IndicatorData, raw: pd.DataFrame, codes: list[str], values: bool = True
+) -> Floats:
+    """The data year of each cell of ``raw``'s rows x ``codes`` as floats (``NaN``: no
+    value): the ``data_year`` of each value where the data have one, the row's own year
+    otherwise. ``values``: ``codes`` are the columns of ``raw`` (whose values say which
+    cells have one)."""
     index = raw.index
     assert isinstance(index, pd.MultiIndex)
     if _has_data_years(data):
-        codes = [str(c) for c in raw.columns] if codes is None else codes
         rows, cells = data.cells(codes, column="data_year")
         text = pd.Series(_aligned(rows, cells, index).ravel())
         numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64")
         return numbers.reshape(len(index), len(codes))
-    if codes is None:
+    if values:
         present = ~np.isnan(raw.to_numpy(dtype="float64"))
     else:
-        rows, values = data.cells(codes)
-        present = ~np.isnan(_aligned(rows, values, index))
+        rows, cells = data.cells(codes)
+        present = ~np.isnan(_aligned(rows, cells, index))
     year = index.get_level_values("year").to_numpy(dtype="float64")
     return np.where(present, year[:, None], np.nan)
 
@@ -213,8 +217,7 @@ def fact_columns(known: Facts, rows: pd.Index, codes: pd.Index) -> dict[str, Any
     position, with no join.
     """
     where = np.arange(len(rows)) if rows is known.index else known.index.get_indexer(rows)
-    indicators = pd.Index(known.codes).get_indexer(codes)
-    denominated = pd.Index(known.denominated).get_indexer(codes)
+    indicators, denominated = _positions(known.codes, codes), _positions(known.denominated, codes)
     return {
         "data_year": _years_array(_picked(known.data_years, where, indicators, np.nan)),
         "denominator_year": _years_array(
@@ -222,6 +225,12 @@ def fact_columns(known: Facts, rows: pd.Index, codes: pd.Index) -> dict[str, Any
         ),
         "flags": known.flags.column(_picked(known.flags.codes, where, indicators, 0).ravel()),
     }
+
+
+def _positions(known: list[str], codes: pd.Index) -> NDArray[np.intp]:
+    """Where each of ``codes`` is in ``known`` (-1 where absent)."""
+    position = {code: j for j, code in enumerate(known)}
+    return np.array([position.get(str(code), -1) for code in codes.tolist()], dtype=np.intp)
 
 
 def _picked(

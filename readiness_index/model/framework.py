@@ -384,6 +384,18 @@ class Framework(_Frozen):
     #: Text in other languages, by language code; English is the text of the definitions.
     translations: dict[str, Translation] = Field(default_factory=dict)
 
+    def model_copy(
+        self, *, update: Mapping[str, Any] | None = None, deep: bool = False
+    ) -> Framework:
+        """A copy (see pydantic's ``model_copy``) that computes its tree navigation anew:
+        what was worked out once from the copied framework (nodes, children, levels ...)
+        would not describe a copy with other nodes."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name, member in vars(Framework).items():
+            if isinstance(member, cached_property):
+                copied.__dict__.pop(name, None)
+        return copied
+
     @model_validator(mode="after")
     def _tree_rules(self) -> Framework:
         problems = list(_tree_problems(self))
