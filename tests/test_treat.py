@@ -69,7 +69,7 @@ _tables = st.tuples(st.integers(0, 15), st.integers(1, 6)).flatmap(
 )
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(_tables, st.randoms(use_true_random=False))
 def test_moments_of_each_column_equal_its_moments_alone_in_any_order(
     values: np.ndarray, random: object
@@ -84,7 +84,7 @@ def test_moments_of_each_column_equal_its_moments_alone_in_any_order(
     np.testing.assert_allclose(shuffled[1], kurt[order], rtol=1e-12, atol=0)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(_tables, st.integers(0, 6))
 def test_winsorising_many_columns_equals_each_alone(values: np.ndarray, points: int) -> None:
     count = values.shape[1]
@@ -127,7 +127,7 @@ _SPECS = [
 ]
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(
     st.integers(1, 12).flatmap(
         lambda n: arrays(np.float64, (2 * n, 3), elements=_cell)  # two years of n units

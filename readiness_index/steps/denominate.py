@@ -46,12 +46,11 @@ def denominate(
     [2.5]
     """
     values = wide.to_numpy(dtype="float64", copy=True)
-    aligned = denominators.reindex(wide.index)
-    sizes = aligned.to_numpy(dtype="float64")
-    for code, denominator in by.items():
-        if code in wide.columns:
-            j, k = _position(wide.columns, code), _position(aligned.columns, denominator)
-            values[:, j] = divide(values[:, j], sizes[:, k])
+    sizes, size_column = _aligned(wide, denominators)
+    column = _positions(wide.columns)
+    pairs = [(column[code], size_column[d]) for code, d in by.items() if code in column]
+    indicators, used = np.array(pairs, dtype=np.intp).reshape(-1, 2).T
+    values[:, indicators] = divide(values[:, indicators], sizes[:, used])
     return pd.DataFrame(values, index=wide.index, columns=wide.columns)
 
 
@@ -74,24 +73,53 @@ def denominator_gaps(
     >>> gaps[["country", "indicator"]].to_dict("records"), gaps["note"].iloc[0]
     ([{'country': 'B', 'indicator': 'x'}], "denominator 'pop' is 0: value left missing")
     """
-    aligned = denominators.reindex(wide.index)
-    sizes, present = aligned.to_numpy(dtype="float64"), ~np.isnan(wide.to_numpy(dtype="float64"))
-    rows = []
-    for code, denominator in by.items():
-        column = (
-            sizes[:, _position(aligned.columns, denominator)]
-            if denominator in aligned
-            else np.full(len(wide), np.nan)
-        )
-        has_value = present[:, _position(wide.columns, code)]
-        for i in np.flatnonzero(has_value & (np.isnan(column) | (column == 0))):
-            what = "has no value" if np.isnan(column[i]) else f"is {column[i]:g}"
-            country, year = cast(tuple[str, int], wide.index[int(i)])
-            note = f"denominator {denominator!r} {what}: value left missing"
-            rows.append({"country": country, "year": year, "indicator": code, "note": note})
-    return pd.DataFrame(rows, columns=["country", "year", "indicator", "note"])
+    sizes, size_column = _aligned(wide, denominators)
+    codes, names = list(by), list(by.values())
+    indicators = _positions(wide.columns)
+    missing = sizes.shape[1]  # an absent denominator: the column of NaN added below
+    used = np.array([size_column.get(name, missing) for name in names], dtype=np.intp)
+    size = np.column_stack([sizes, np.full(len(wide), np.nan)])[:, used]
+    present = ~np.isnan(wide.to_numpy(dtype="float64")[:, [indicators[c] for c in codes]])
+    pair, row = np.nonzero((present & (np.isnan(size) | (size == 0))).T)  # by indicator
+    return _gap_table(wide.index, row, [codes[p] for p in pair.tolist()],
+                      [names[p] for p in pair.tolist()], size[row, pair])  # fmt: skip
 
 
-def _position(columns: pd.Index, code: str) -> int:
-    """The position of ``code`` among ``columns`` (``KeyError`` when absent)."""
-    return int(cast(int, columns.get_loc(code)))
+def _gap_table(
+    index: pd.Index, rows: np.ndarray, codes: list[str], names: list[str], sizes: np.ndarray
+) -> pd.DataFrame:
+    """``country, year, indicator, note``: one row per value left missing, at ``rows`` of
+    ``index``, with its indicator, its denominator and the denominator's value."""
+    if not rows.size:
+        return pd.DataFrame([], columns=["country", "year", "indicator", "note"])
+    picked = cast(pd.MultiIndex, index).take(rows)
+    notes = [
+        f"denominator {name!r} {_what(size)}: value left missing"
+        for name, size in zip(names, sizes.tolist(), strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "country": picked.get_level_values("country").to_numpy(dtype=object),
+            "year": picked.get_level_values("year").to_numpy(),
+            "indicator": codes,
+            "note": notes,
+        }
+    )
+
+
+def _what(size: float) -> str:
+    """What is wrong with a denominator's value: ``has no value`` or ``is 0``."""
+    return "has no value" if np.isnan(size) else f"is {size:g}"
+
+
+def _aligned(wide: pd.DataFrame, denominators: pd.DataFrame) -> tuple[np.ndarray, dict[str, int]]:
+    """The denominators' values on the rows of ``wide`` (``NaN`` where a row has none) and
+    the position of each denominator's column."""
+    same_rows = denominators.index.equals(wide.index)
+    aligned = denominators if same_rows else denominators.reindex(wide.index)
+    return aligned.to_numpy(dtype="float64"), _positions(aligned.columns)
+
+
+def _positions(columns: pd.Index) -> dict[str, int]:
+    """The position of each column, by its code."""
+    return {str(code): j for j, code in enumerate(columns.tolist())}

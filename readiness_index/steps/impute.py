@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -72,13 +72,36 @@ def impute_group(x: _Values, groups: pd.Series, statistic: str = "mean") -> _Val
     >>> impute_group(x, pd.Series(["a", "a", "b", "b"])).tolist()
     [1.0, 1.0, 5.0, 5.0]
     """
-    grouped = x.groupby(groups.to_numpy(), dropna=True)
-    fill = grouped.transform("mean" if statistic == "mean" else "median")
-    values = x.to_numpy(dtype="float64")
-    filled = np.where(np.isnan(values), fill.to_numpy(dtype="float64"), values)
+    codes = pd.factorize(groups.to_numpy())[0]
+    values = x.to_numpy(dtype="float64").reshape(len(x), -1)
+    filled = _fill_by_group(values, codes, statistic)
     if isinstance(x, pd.DataFrame):
         return pd.DataFrame(filled, index=x.index, columns=x.columns)
-    return pd.Series(filled, index=x.index, name=x.name)
+    return pd.Series(filled[:, 0], index=x.index, name=x.name)
+
+
+def _fill_by_group(values: np.ndarray, codes: np.ndarray, statistic: str) -> np.ndarray:
+    """``values`` (unit x indicator) with each missing value replaced by the statistic of
+    the values present in its unit's group (``codes``: a group number per unit, ``-1``
+    for none); a new array."""
+    grouped = codes >= 0
+    statistics = _group_statistics(values[grouped], codes[grouped], statistic)
+    fill = np.full_like(values, np.nan)
+    fill[grouped] = statistics[codes[grouped]]
+    return np.where(np.isnan(values), fill, values)
+
+
+def _group_statistics(values: np.ndarray, codes: np.ndarray, statistic: str) -> np.ndarray:
+    """``(group, indicator)``: the mean or median of the values present of each group
+    (``NaN`` for none), the groups numbered ``0 ... max(codes)``.
+
+    pandas' grouped mean sums with compensation (Kahan summation), closer to the exact
+    mean than NumPy's pairwise sum; it runs here on the bare array, by group number.
+    """
+    out = np.full((int(codes.max()) + 1 if codes.size else 0, values.shape[1]), np.nan)
+    by_group = pd.DataFrame(values).groupby(codes).agg(statistic)
+    out[by_group.index.to_numpy()] = by_group.to_numpy(dtype="float64")
+    return out
 
 
 def impute_latest(panel: pd.DataFrame, max_years: int | None = None) -> pd.DataFrame:
@@ -211,24 +234,22 @@ class Imputer:
         return filled, pd.DataFrame(imputed, index=wide.index, columns=wide.columns)
 
     def _cross_section(self, wide: pd.DataFrame) -> pd.DataFrame:
-        """Each year's rows filled on their own (on one array; a frame per year only for
-        the group rules, which group with pandas)."""
+        """Each year's rows filled on their own, on one array."""
         method = IMPUTATIONS[self.spec.method]
         values = wide.to_numpy(dtype="float64", copy=True)
         years = wide.index.get_level_values("year").to_numpy()
-        groups = self._group_of(wide) if method.kind != "column" and len(wide) else None
+        codes = self._group_codes(wide) if method.kind != "column" and len(wide) else None
         for year in pd.unique(years):
             rows = np.flatnonzero(years == year)
-            if groups is None:
+            if codes is None:
                 values[rows] = _by_column(values[rows], method.function, **self.spec.options)
             else:
                 statistic = method.name.removeprefix("group_")
-                year_rows = pd.DataFrame(values[rows], columns=wide.columns)
-                filled = impute_group(year_rows, groups=groups.iloc[rows], statistic=statistic)
-                values[rows] = filled.to_numpy(dtype="float64")
+                values[rows] = _fill_by_group(values[rows], codes[rows], statistic)
         return pd.DataFrame(values, index=wide.index, columns=wide.columns)
 
-    def _group_of(self, rows: pd.DataFrame) -> pd.Series:
+    def _group_codes(self, rows: pd.DataFrame) -> np.ndarray:
+        """The group number of each row's country (``-1``: no group)."""
         column = self.spec.group
         if self.groups.empty or column not in self.groups.columns:
             known = [] if self.groups.empty else list(self.groups.columns)
@@ -236,8 +257,13 @@ class Imputer:
                 f"impute.group names {column!r}, which is not a group of the data; "
                 f"known groups: {known}"
             )
-        countries = rows.index.get_level_values("country")
-        return pd.Series(self.groups[column].reindex(countries).to_numpy(), index=rows.index)
+        codes = pd.factorize(self.groups[column].to_numpy())[0]
+        of_country = dict(zip(self.groups.index.tolist(), codes.tolist(), strict=True))
+        index = cast(pd.MultiIndex, rows.index)
+        level = index.names.index("country")
+        countries = index.levels[level].tolist()  # each country once; rows point to them
+        per_country = np.array([of_country.get(c, -1) for c in countries] + [-1], dtype=np.intp)
+        return per_country[index.codes[level]]  # a missing country (code -1): the last, -1
 
     def _panel(self, wide: pd.DataFrame) -> pd.DataFrame:
         out = wide.copy()

@@ -29,13 +29,22 @@ def coverage_table(wide: pd.DataFrame) -> pd.DataFrame:
     >>> coverage_table(wide).round(3).to_dict("records")
     [{'coverage': 0.667, 'nonzero': 0.5}]
     """
-    values = wide.to_numpy(dtype="float64")
+    coverage, nonzero = _coverage(wide.to_numpy(dtype="float64"))
+    return pd.DataFrame({"coverage": coverage, "nonzero": nonzero}, index=wide.index)
+
+
+def _coverage(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: ``count(present) / count(indicators)`` and ``1 - count(x = 0) / count(present)``
+    (``NaN`` for a row without values)."""
     present = np.count_nonzero(~np.isnan(values), axis=1)
     zeros = np.count_nonzero(values == 0, axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         nonzero = 1 - zeros / np.where(present > 0, present, np.nan)
-        coverage = present / wide.shape[1]
-    return pd.DataFrame({"coverage": coverage, "nonzero": nonzero}, index=wide.index)
+        coverage = present / values.shape[1]
+    return coverage, nonzero
+
+
+_REASONS = np.array(["", "too little data", "too many zeros", "too little data and too many zeros"])
 
 
 def screen_units(wide: pd.DataFrame, spec: ScreenSpec) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -47,16 +56,18 @@ def screen_units(wide: pd.DataFrame, spec: ScreenSpec) -> tuple[pd.DataFrame, pd
     >>> kept.index.get_level_values("country").tolist(), removed["country"].tolist()
     (['A'], ['B'])
     """
-    table = coverage_table(wide)
-    low_data = spec.method in ("missing", "missing_and_zeros")
-    low_data_mask = (table["coverage"] < spec.min_coverage) & low_data
-    zeros = spec.method in ("zeros", "missing_and_zeros")
-    zeros_mask = (table["nonzero"] < spec.min_nonzero) & zeros
-    drop = np.asarray(low_data_mask | zeros_mask)
-    reasons = np.where(
-        low_data_mask & zeros_mask,
-        "too little data and too many zeros",
-        np.where(low_data_mask, "too little data", "too many zeros"),
+    coverage, nonzero = _coverage(wide.to_numpy(dtype="float64"))
+    low_data = (coverage < spec.min_coverage) & (spec.method in ("missing", "missing_and_zeros"))
+    zeros = (nonzero < spec.min_nonzero) & (spec.method in ("zeros", "missing_and_zeros"))
+    drop = np.flatnonzero(low_data | zeros)
+    removed = pd.DataFrame(
+        {
+            "country": wide.index.get_level_values("country").take(drop),
+            "year": wide.index.get_level_values("year").take(drop),
+            "coverage": coverage[drop],
+            "nonzero": nonzero[drop],
+            "reason": _REASONS[low_data[drop] + 2 * zeros[drop]],
+        }
     )
-    removed = table.loc[drop].assign(reason=reasons[drop]).reset_index()
-    return wide.loc[~drop].copy(), removed
+    kept = wide.copy() if not drop.size else wide.iloc[np.flatnonzero(~(low_data | zeros))]
+    return kept, removed
