@@ -451,3 +451,45 @@ def test_real_values_checked_against_the_source(sources: Path) -> None:
         countries=EU27,
     )
     assert value(population, "AT", 2015) == 8642699
+
+
+TSV_HEADER = "freq,unit,geo\\TIME_PERIOD\t2023 \t2024 \n"
+
+
+def test_tsv_with_a_repeated_row_names_the_key_and_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "data.tsv"
+    rows = "A,PC,AT\t5.0 \t6.0 e\nA,PC,BE\t7.0 \t: \nA,PC,AT\t5.0 \t6.5 \n"
+    path.write_text(TSV_HEADER + rows)
+    with pytest.raises(DataFileError) as err:
+        read_eurostat_tsv(path, indicator="a")
+    message = str(err.value)
+    assert "row 4, column 'freq,unit,geo\\\\TIME_PERIOD'" in message
+    assert "the file itself has duplicate rows: this key is on rows 2 and 4" in message
+    assert "found 'A,PC,AT'" in message and "filter" not in message.replace("filters cannot", "")
+    failures = err.value.failures
+    assert failures is not None and list(failures["reason"]) == ["duplicate_row"]
+    assert list(failures["country"]) == ["AT"]
+
+
+def test_sdmx_csv_with_a_repeated_key_names_it_and_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(
+        "DATAFLOW,freq,unit,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG\nX,A,PC,AT,2023,5.0,\n"
+        "X,A,PC,BE,2023,6.0,e\nX,A,PC,AT,2023,5.5,\nX,A,PC,AT,2023,5.0,\nX,A,PC,BE,2024,x,\n"
+    )
+    with pytest.raises(DataFileError) as err:
+        read_eurostat_sdmx_csv(path, indicator="a")
+    message = str(err.value)
+    assert "2 problem(s)" in message  # the repeated key and the text value, together
+    assert "row 4, column 'freq, unit, geo, TIME_PERIOD'" in message
+    assert "this key is on rows 2, 4 and 5" in message
+    assert "found 'freq=A, unit=PC, geo=AT, TIME_PERIOD=2023'" in message
+    assert "row 6, column 'OBS_VALUE'" in message and "pass filters" not in message
+
+
+def test_tsv_with_several_series_asks_for_a_filter_on_its_dimensions(tmp_path: Path) -> None:
+    path = tmp_path / "data.tsv"
+    path.write_text(TSV_HEADER + "A,PC,AT\t5.0 \t6.0 \nA,NR,AT\t50 \t60 \n")
+    with pytest.raises(DataFileError, match=r"several series .* pass filters .*\{'unit'") as err:
+        read_eurostat_tsv(path, indicator="a")
+    assert "duplicate rows" not in str(err.value) and "'cell'" not in str(err.value)

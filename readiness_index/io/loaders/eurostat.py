@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Literal
 
 import pandas as pd
 
-from readiness_index.errors import DataFileError
+from readiness_index.errors import Reason
 from readiness_index.io.loaders._common import (
     Failures,
     assemble,
@@ -76,6 +76,7 @@ def read_eurostat_sdmx_csv(
     failures = Failures(file)
     table = read_text_table(file)
     require_columns(table, ("geo", "TIME_PERIOD", "OBS_VALUE"), failures)
+    table = _without_repeated_keys(table, [*dimensions(table), "geo", "TIME_PERIOD"], failures)
     table = select_series(table, filters or {}, ["geo", "TIME_PERIOD"], failures)
     value, flag = _sdmx_values(table)
     parts = {
@@ -135,24 +136,63 @@ def select_series(
 ) -> pd.DataFrame:
     """Rows matching ``filters``; an error if they still hold several series per key."""
     dims = dimensions(table)
+    known = len(failures.rows)
     for column, wanted in filters.items():
         if column not in dims:
             failures.add(None, column, f"a filter on one of the dimensions {dims}", column)
         elif wanted not in set(table[column]):
             values = sorted(set(table[column]))[:12]
             failures.add(None, column, f"a value among {values}", wanted)
-    failures.raise_if_any()
+    if len(failures.rows) > known:  # a filter that selects nothing: nothing more to read
+        failures.raise_if_any()
     for column, wanted in filters.items():
         table = table.loc[table[column] == wanted]
-    if table.duplicated(keys).any():
+    clash = table.duplicated(keys, keep=False)
+    if clash.any():
         varying = {
             c: sorted(set(table[c]))[:8] for c in dims if not table[c].eq(table[c].iloc[0]).all()
         }
-        raise DataFileError(
-            f"{failures.file}: the file holds several series per country and period; "
-            f"pass filters to select one, e.g. on {varying}"
-        )
+        first = table.loc[clash].iloc[0]
+        rows = table.index[clash & table[keys].eq(first[keys]).all(axis=1)]
+        failures.add(
+            None, ", ".join(varying) or ", ".join(keys),
+            "one series per country and period; the file holds several series per country "
+            f"and period, so pass filters to select one, e.g. on {varying}",
+            f"{' '.join(map(str, first[keys]))} on rows {_listed(rows)}",
+        )  # fmt: skip
+        failures.raise_if_any()
     return table
+
+
+def _listed(rows: Iterable[object]) -> str:
+    """Row labels as text: ``2``, ``2 and 4``, ``2, 4 and 5``."""
+    texts = [str(row) for row in rows]
+    return " and ".join([", ".join(texts[:-1]), texts[-1]] if len(texts) > 1 else texts)
+
+
+def _without_repeated_keys(
+    table: pd.DataFrame, key: list[str], failures: Failures, *, column: str | None = None
+) -> pd.DataFrame:
+    """Record every series key that the file itself holds on more than one row; the
+    table keeps the first row of each key.
+
+    Such repeats are duplicate rows of the file, which no filter can separate (unlike
+    several series per country and period, which :func:`select_series` reports). The
+    key is said as ``freq=A, unit=PC, ...`` (SDMX-CSV), or as the first cell of a TSV
+    row (``A,PC,AT``) when ``column`` names that cell.
+    """
+    repeated = table.duplicated(key, keep=False)
+    for _, group in table.loc[repeated].groupby(key, sort=False, dropna=False):
+        values = [str(v) for v in group[key].iloc[0]]
+        named = (f"{name}={value}" for name, value in zip(key, values, strict=True))
+        said = ",".join(values) if column else ", ".join(named)
+        failures.add(
+            group.index[1], column or ", ".join(key),
+            "each series key on one row only (the file itself has duplicate rows: this key "
+            f"is on rows {_listed(group.index)}; filters cannot separate them)",
+            said, reason=Reason.DUPLICATE_ROW, country=group["geo"].iloc[0],
+        )  # fmt: skip
+    return table.loc[~table.duplicated(key)] if repeated.any() else table
 
 
 def read_eurostat_tsv(
@@ -181,7 +221,7 @@ def read_eurostat_tsv(
     wide = read_text_table(file, sep="\t")
     long = _melt_tsv(wide, failures)
     long = select_series(long, filters or {}, ["geo", "TIME_PERIOD"], failures)
-    cells = long["cell"].map(split_cell)
+    cells = long["OBS_VALUE"].map(split_cell)
     dataset = re.sub(r"^estat_|\.tsv(\.gz)?$|_tabular$", "", file.name.removesuffix(".tsv.gz"))
     parts = {
         "geo": long["geo"],
@@ -214,10 +254,12 @@ def _melt_tsv(wide: pd.DataFrame, failures: Failures) -> pd.DataFrame:
         failures.add(None, first, f"{len(dims)} comma-separated codes per row", "another count")
         failures.raise_if_any()
     keys.columns = dims
+    keys = _without_repeated_keys(keys, dims, failures, column=first)
+    wide = wide.loc[keys.index]
     periods = {c: str(c).strip() for c in wide.columns[1:]}
     body = pd.concat([keys, wide.drop(columns=first).rename(columns=periods)], axis=1)
     body["_line"] = body.index
-    long = body.melt(id_vars=[*dims, "_line"], var_name="TIME_PERIOD", value_name="cell")
+    long = body.melt(id_vars=[*dims, "_line"], var_name="TIME_PERIOD", value_name="OBS_VALUE")
     long.index = pd.Index(
         [
             f"{line}:{period}"
