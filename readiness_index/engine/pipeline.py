@@ -224,8 +224,10 @@ _UNDEFINED = (
 
 def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd.DataFrame:
     """The cells a step turned from a value into a missing value, with the reason."""
+    same_cells = after.index is before.index and after.columns is before.columns
+    aligned = after if same_cells else after.reindex_like(before)
     lost = ~np.isnan(before.to_numpy(dtype="float64")) & np.isnan(
-        after.reindex_like(before).to_numpy(dtype="float64")
+        aligned.to_numpy(dtype="float64")
     )
     if not lost.any():
         return pd.DataFrame()  # nothing lost (left out of the notes)
