@@ -12,6 +12,8 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from readiness_index.model.data import no_rows
+
 __all__ = ["denominate", "denominator_gaps", "divide"]
 
 
@@ -91,20 +93,27 @@ def _gap_table(
     """``country, year, indicator, note``: one row per value left missing, at ``rows`` of
     ``index``, with its indicator, its denominator and the denominator's value."""
     if not rows.size:
-        return pd.DataFrame([], columns=["country", "year", "indicator", "note"])
-    picked = cast(pd.MultiIndex, index).take(rows)
+        return no_rows("country", "year", "indicator", "note")
     notes = [
         f"denominator {name!r} {_what(size)}: value left missing"
         for name, size in zip(names, sizes.tolist(), strict=True)
     ]
     return pd.DataFrame(
         {
-            "country": picked.get_level_values("country").to_numpy(dtype=object),
-            "year": picked.get_level_values("year").to_numpy(),
+            "country": _level(index, "country", rows),
+            "year": _level(index, "year", rows),
             "indicator": codes,
             "note": notes,
         }
     )
+
+
+def _level(index: pd.Index, name: str, rows: np.ndarray) -> np.ndarray:
+    """The values of level ``name`` of ``index`` at ``rows`` (taken from the level's
+    distinct values, not from the whole level)."""
+    multi = cast(pd.MultiIndex, index)
+    level = multi.names.index(name)
+    return np.asarray(multi.levels[level].to_numpy()[multi.codes[level][rows]])
 
 
 def _what(size: float) -> str:

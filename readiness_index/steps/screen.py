@@ -13,6 +13,9 @@ The screened-out units are returned with the figures that removed them.
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 
@@ -60,14 +63,40 @@ def screen_units(wide: pd.DataFrame, spec: ScreenSpec) -> tuple[pd.DataFrame, pd
     low_data = (coverage < spec.min_coverage) & (spec.method in ("missing", "missing_and_zeros"))
     zeros = (nonzero < spec.min_nonzero) & (spec.method in ("zeros", "missing_and_zeros"))
     drop = np.flatnonzero(low_data | zeros)
-    removed = pd.DataFrame(
-        {
-            "country": wide.index.get_level_values("country").take(drop),
-            "year": wide.index.get_level_values("year").take(drop),
-            "coverage": coverage[drop],
-            "nonzero": nonzero[drop],
-            "reason": _REASONS[low_data[drop] + 2 * zeros[drop]],
-        }
-    )
+    reasons = _REASONS[low_data[drop] + 2 * zeros[drop]]
+    removed = _removed(cast(pd.MultiIndex, wide.index), drop, coverage, nonzero, reasons)
     kept = wide.copy() if not drop.size else wide.iloc[np.flatnonzero(~(low_data | zeros))]
     return kept, removed
+
+
+def _removed(
+    index: pd.MultiIndex,
+    drop: np.ndarray,
+    coverage: np.ndarray,
+    nonzero: np.ndarray,
+    reasons: np.ndarray,
+) -> pd.DataFrame:
+    """The table of the units removed (at positions ``drop`` of ``index``), country and
+    year in the types of their levels."""
+    levels = [index.names.index(name) for name in ("country", "year")]
+    if not drop.size:  # a copy of the empty table made once per pair of level types
+        return _no_units(*(index.levels[level].dtype for level in levels)).copy()
+    country, year = (index.levels[level].take(index.codes[level][drop]) for level in levels)
+    return _table(country, year, coverage[drop], nonzero[drop], reasons)
+
+
+@cache
+def _no_units(country: Any, year: Any) -> pd.DataFrame:
+    """The table of no unit removed, country and year of the given types."""
+    nothing = np.empty(0)
+    return _table(
+        pd.Index([], dtype=country), pd.Index([], dtype=year), nothing, nothing, _REASONS[:0]
+    )
+
+
+def _table(
+    country: pd.Index, year: pd.Index, coverage: np.ndarray, nonzero: np.ndarray, reason: np.ndarray
+) -> pd.DataFrame:
+    """``country, year, coverage, nonzero, reason`` as one frame."""
+    columns = {"country": country, "year": year, "coverage": coverage, "nonzero": nonzero}
+    return pd.DataFrame({**columns, "reason": reason})

@@ -271,10 +271,11 @@ def _treat_columns(
     thresholds = np.array([(s.skew, s.kurtosis, s.max_points) for s in specs]).reshape(-1, 3)
     log = _untreated_log(skew, kurt, _pass_mask(skew, kurt, *thresholds.T[:2]))
     treated = values.copy()
+    methods = {spec.method: TREATMENTS[spec.method] for spec in specs}
     for j, spec in enumerate(specs):
-        if not TREATMENTS[spec.method].builtin:
-            function = TREATMENTS[spec.method].function
+        if not methods[spec.method].builtin:
             own = values[:, j].copy()  # the user's function may change its argument
+            function = methods[spec.method].function
             treated[:, j] = np.asarray(function(own, **spec.options), dtype="float64")
             log["treatment"][j] = spec.method
     winsorising = np.array([s.method == "winsorise" for s in specs], dtype=bool)
@@ -356,7 +357,7 @@ class Treater:
         values = wide.to_numpy(dtype="float64", copy=True)
         countries = wide.index.get_level_values("country").to_numpy()
         years = wide.index.get_level_values("year").to_numpy()
-        specs = [self.spec.for_indicator(str(code)) for code in wide.columns]
+        specs = [self.spec.for_indicator(str(code)) for code in wide.columns.tolist()]
         logs = []
         for year in np.unique(years):
             rows = np.flatnonzero(years == year)
