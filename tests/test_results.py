@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 from typing import Any
 
 import numpy as np
@@ -11,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readiness_index.engine.pipeline import build
-from readiness_index.engine.results import IndexResult
+from readiness_index.engine.results import IndexResult, Later
 from readiness_index.errors import UnknownCodeError
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import Denominator, Framework
@@ -139,6 +141,16 @@ def _joined(result: IndexResult) -> pd.DataFrame:
     return out.assign(flags=out["flags"].fillna(""))
 
 
+def _with_denominator() -> Framework:
+    """The small framework with indicator ``a`` divided by a population ``pop``."""
+    fw = small_framework()
+    indicators = [
+        i.model_copy(update={"denominator": "pop"}) if i.code == "a" else i for i in fw.indicators
+    ]
+    pop = Denominator(code="pop", name="Population")
+    return Framework(aggregates=fw.aggregates, indicators=tuple(indicators), denominators=(pop,))
+
+
 def _marked_rows() -> pd.DataFrame:
     """The small rows with a publisher flag, a denominator and a unit screened out."""
     rows = small_rows()
@@ -160,12 +172,7 @@ def _marked_rows() -> pd.DataFrame:
 def test_scores_carry_the_cells_a_join_of_the_wide_frames_gives(
     methodology: dict[str, Any],
 ) -> None:
-    fw = small_framework()
-    indicators = [
-        i.model_copy(update={"denominator": "pop"}) if i.code == "a" else i for i in fw.indicators
-    ]
-    pop = Denominator(code="pop", name="Population")
-    fw = Framework(aggregates=fw.aggregates, indicators=tuple(indicators), denominators=(pop,))
+    fw = _with_denominator()
     result = build(fw, prepare_data(_marked_rows(), fw), methodology)
     assert len(result.datasets["aggregated"]) < len(result.datasets["raw"]) or not methodology.get(
         "screen"
@@ -177,3 +184,21 @@ def test_asem_scores_carry_the_cells_a_join_of_the_wide_frames_gives(asem: Small
     methodology = {"denominate": {"enabled": True}, "impute": {"method": "latest"}, "treat": {}}
     result = build(*asem, methodology)
     pd.testing.assert_frame_equal(result.scores, _joined(result), check_exact=True)
+
+
+def test_fact_tables_are_made_on_first_read_and_kept() -> None:
+    fw = _with_denominator()
+    methodology = {"editions": {"count": 2}, "denominate": {"enabled": True}}
+    result = build(fw, prepare_data(_marked_rows(), fw), methodology)
+    names = ("flags", "data_years", "denominator_years")
+    assert all(isinstance(result.__dict__[name], Later) for name in names)  # not made yet
+    unmade = pickle.loads(pickle.dumps(result))  # crosses to a worker process unmade
+    again = IndexResult(**result.__dict__)  # a result made from another's fields
+    tables = {name: getattr(result, name) for name in names}
+    for name, table in tables.items():
+        assert isinstance(table, pd.DataFrame) and getattr(result, name) is table  # kept
+        pd.testing.assert_frame_equal(getattr(unmade, name), table, check_exact=True)
+        pd.testing.assert_frame_equal(getattr(again, name), table, check_exact=True)
+    assert any("e" in str(flag) for flag in tables["flags"].to_numpy().ravel())  # row 0's flag
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.flags = tables["flags"]  # type: ignore[misc]

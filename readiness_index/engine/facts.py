@@ -18,6 +18,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from readiness_index.engine.flags import FlagCodes, flag_codes
+from readiness_index.engine.results import Later
 from readiness_index.model.data import IndicatorData, wide_cells
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
@@ -55,20 +56,24 @@ class Facts:
     denominator_years: Floats
     flags: FlagCodes
 
-    def tables(self, data: IndicatorData) -> dict[str, pd.DataFrame]:
-        """The wide ``data_years``, ``denominator_years`` and ``flags`` tables."""
-        columns = pd.Index(self.codes, name="indicator")
-        years = year_frame(self.data_years, self.index, self.codes)
-        years.columns.name = "indicator" if _has_data_years(data) else None
+    def tables(self, data: IndicatorData) -> dict[str, Later]:
+        """The wide ``data_years``, ``denominator_years`` and ``flags`` tables, each made
+        when it is first read (:class:`~readiness_index.engine.results.Later`)."""
+        named = "indicator" if _has_data_years(data) else None
         if self.denominated:
-            denominators = year_frame(self.denominator_years, self.index, self.denominated)
+            denominators = Later(year_frame, (self.denominator_years, self.index, self.denominated))
         else:
-            denominators = pd.DataFrame(index=self.index)
+            denominators = Later(_no_columns, (self.index,))
+        columns = pd.Index(self.codes, name="indicator")
         return {
-            "data_years": years,
+            "data_years": Later(year_frame, (self.data_years, self.index, self.codes, named)),
             "denominator_years": denominators,
-            "flags": self.flags.frame(self.index, columns),
+            "flags": Later(self.flags.frame, (self.index, columns)),
         }
+
+
+def _no_columns(index: pd.Index) -> pd.DataFrame:
+    return pd.DataFrame(index=index)
 
 
 def facts(
@@ -181,8 +186,11 @@ def _carried_years(
     return np.round(carried.to_numpy(dtype="float64"))
 
 
-def year_frame(years: Floats, index: pd.Index, codes: list[str]) -> pd.DataFrame:
-    """Whole years (``NaN`` for none) as nullable integer columns (built without copies).
+def year_frame(
+    years: Floats, index: pd.Index, codes: list[str], name: str | None = None
+) -> pd.DataFrame:
+    """Whole years (``NaN`` for none) as nullable integer columns (built without copies),
+    the columns named ``name``.
 
     >>> idx = pd.MultiIndex.from_tuples([("A", 2024), ("B", 2024)], names=["country", "year"])
     >>> year_frame(np.array([[2023.0], [np.nan]]), idx, ["x"])["x"].tolist()
@@ -190,10 +198,11 @@ def year_frame(years: Floats, index: pd.Index, codes: list[str]) -> pd.DataFrame
     """
     missing = np.isnan(years)
     whole = np.where(missing, 0, years).astype("int64")
+    columns = pd.Index(codes, name=name)
     if (whole != np.where(missing, 0, years)).any():  # not whole years: pandas says which
-        return pd.DataFrame(years, index=index, columns=codes).astype("Int64")
-    columns = {c: pd.arrays.IntegerArray(whole[:, j], missing[:, j]) for j, c in enumerate(codes)}
-    return pd.DataFrame(columns, index=index, copy=False)
+        return pd.DataFrame(years, index=index, columns=columns).astype("Int64")
+    cells = {c: pd.arrays.IntegerArray(whole[:, j], missing[:, j]) for j, c in enumerate(codes)}
+    return pd.DataFrame(cells, index=index, columns=columns, copy=False)
 
 
 def _aligned(

@@ -226,9 +226,7 @@ def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd
     """The cells a step turned from a value into a missing value, with the reason."""
     same_cells = after.index is before.index and after.columns is before.columns
     aligned = after if same_cells else after.reindex_like(before)
-    lost = ~np.isnan(before.to_numpy(dtype="float64")) & np.isnan(
-        aligned.to_numpy(dtype="float64")
-    )
+    lost = ~np.isnan(before.to_numpy(dtype="float64")) & np.isnan(aligned.to_numpy(dtype="float64"))
     if not lost.any():
         return pd.DataFrame()  # nothing lost (left out of the notes)
     row, column = np.nonzero(lost)  # row by row, columns in order (as a stack gives them)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,7 @@ from readiness_index.model.framework import Framework, Indicator
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import contributions
 
-__all__ = ["STEPS", "IndexResult"]
+__all__ = ["STEPS", "IndexResult", "Later", "MadeOnRead"]
 
 #: The data sets of a build, in the order the steps run.
 STEPS = ("raw", "denominated", "imputed", "screened", "treated", "normalised", "aggregated")
@@ -49,6 +49,46 @@ def _flag_words(flag: str) -> str:
 
 def _cell(frame: pd.DataFrame, key: tuple[str, int] | str, code: str) -> float:
     return float(cast(float, frame.at[key, code]))
+
+
+@dataclass(frozen=True)
+class Later:
+    """A table to make when it is first read: ``make(*args)`` (picklable when ``make``
+    and ``args`` are, so a result crosses to worker processes unmade)."""
+
+    make: Callable[..., pd.DataFrame]
+    args: tuple[Any, ...] = ()
+
+
+class MadeOnRead:
+    """A table field of :class:`IndexResult` that may be given as a :class:`Later`: the
+    table is made on its first read and kept, so a build makes only the tables a user
+    reads (the facts behind them are arrays, already computed).
+
+    The table is made once per result; its value never depends on when it is read.
+    """
+
+    def __init__(self, default: Later) -> None:
+        self._default = default
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, result: None, owner: type) -> Later: ...
+    @overload
+    def __get__(self, result: object, owner: type | None = None) -> pd.DataFrame: ...
+    def __get__(self, result: object, owner: type | None = None) -> pd.DataFrame | Later:
+        if result is None:  # the dataclass asks for the default
+            return self._default
+        value = result.__dict__[self._name]
+        if isinstance(value, Later):
+            value = value.make(*value.args)
+            result.__dict__[self._name] = value
+        return cast(pd.DataFrame, value)
+
+    def __set__(self, result: object, value: pd.DataFrame | Later) -> None:
+        result.__dict__[self._name] = value
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -79,6 +119,9 @@ class IndexResult(Displayed):
     denominator_years : pandas.DataFrame
         ``(country, year) x indicator`` for each indicator divided by a denominator:
         the data year of the denominator used (the 2024 population for a 2025 value, say).
+        ``flags``, ``data_years`` and ``denominator_years`` are made from the build's
+        arrays when first read (:class:`MadeOnRead`); :attr:`scores` carries the same
+        facts in long form.
     treatment : pandas.DataFrame
         One row per indicator and year treated for outliers.
     screened_out : pandas.DataFrame
@@ -108,13 +151,13 @@ class IndexResult(Displayed):
     methodology: Methodology
     datasets: dict[str, pd.DataFrame]
     scores: pd.DataFrame
-    flags: pd.DataFrame
-    data_years: pd.DataFrame
-    treatment: pd.DataFrame
-    screened_out: pd.DataFrame
+    flags: MadeOnRead = MadeOnRead(default=Later(pd.DataFrame))
+    data_years: MadeOnRead = MadeOnRead(default=Later(pd.DataFrame))
+    treatment: pd.DataFrame = field(default_factory=pd.DataFrame)
+    screened_out: pd.DataFrame = field(default_factory=pd.DataFrame)
     weights: dict[str, float] = field(default_factory=dict)
     notes: pd.DataFrame = field(default_factory=pd.DataFrame)
-    denominator_years: pd.DataFrame = field(default_factory=pd.DataFrame)
+    denominator_years: MadeOnRead = MadeOnRead(default=Later(pd.DataFrame))
     source: IndicatorData | None = None
     edition: int | None = None
     methods: dict[str, dict[str, str]] = field(default_factory=dict)
