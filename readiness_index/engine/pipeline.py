@@ -131,6 +131,8 @@ def _notes(parts: list[pd.DataFrame]) -> pd.DataFrame:
     present = [part[columns] for part in parts if not part.empty]
     if not present:
         return no_rows(*columns)
+    if len(present) == 1:  # one step left values missing: its table (the selection copied)
+        return present[0].reset_index(drop=True)
     return pd.concat(present, ignore_index=True)
 
 
