@@ -602,7 +602,7 @@ def aggregate_tree(
     """
     years = normalised.index.get_level_values("year").to_numpy()
     by_year = [np.flatnonzero(years == year) for year in pd.unique(years)]
-    codes = [str(c) for c in normalised.columns] + list(framework.aggregate_codes)
+    codes = [str(c) for c in normalised.columns.tolist()] + list(framework.aggregate_codes)
     column_of = {code: j for j, code in enumerate(codes)}
     scores = np.full((len(normalised), len(codes)), np.nan)
     scores[:, : normalised.shape[1]] = normalised.to_numpy(dtype="float64")

@@ -501,7 +501,7 @@ class Normaliser:
             groups = [np.arange(len(wide))]
         else:
             groups = [np.flatnonzero(years == year) for year in np.unique(years)]
-        codes = [str(code) for code in wide.columns]
+        codes = [str(code) for code in wide.columns.tolist()]
         for rows in groups:
             values[rows] = self.columns(values[rows].T, countries[rows], codes).T
         return pd.DataFrame(values, index=wide.index, columns=wide.columns)
@@ -638,7 +638,7 @@ class Normaliser:
         return found
 
     def _check_parameters(self, wide: pd.DataFrame) -> None:
-        methods = {str(c): self.spec.for_indicator(str(c)).method for c in wide.columns}
+        methods = {str(c): self.spec.for_indicator(str(c)).method for c in wide.columns.tolist()}
         for what, declared in (("goalposts", self.posts), ("a target", self.targets)):
             codes = [c for c, m in methods.items() if NORMALISATIONS[m].needs == what]
             missing = [c for c in codes if c not in declared]
