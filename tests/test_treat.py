@@ -89,11 +89,12 @@ def test_moments_of_each_column_equal_its_moments_alone_in_any_order(
 def test_winsorising_many_columns_equals_each_alone(values: np.ndarray, points: int) -> None:
     count = values.shape[1]
     skew, kurt = np.full(count, 1.0), np.full(count, 1.5)
-    many, moved = treat._winsorise_columns(values, skew, kurt, np.full(count, points))
+    many, moved, after = treat._winsorise_columns(values, skew, kurt, np.full(count, points))
     for j in range(count):
         y, alone = treat.winsorise(values[:, j], 1.0, 1.5, points)
         np.testing.assert_array_equal(many[:, j], y)
         assert moved[j] == alone
+    np.testing.assert_array_equal(np.stack(after), np.stack(treat.moments(many)))
 
 
 def _one_by_one(wide: pd.DataFrame, spec: TreatSpec) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -149,35 +149,38 @@ def winsorise(
     (array([1., 2., 3., 4., 5., 6., 7., 8., 9., 9.]), 1)
     """
     one = np.ones(1)
-    y, count = _winsorise_columns(x[:, None], skew * one, kurt * one, max_points * one)
+    y, count, _ = _winsorise_columns(x[:, None], skew * one, kurt * one, max_points * one)
     return y[:, 0], int(count[0])
 
 
 def _winsorise_columns(
     values: np.ndarray, skew: np.ndarray, kurt: np.ndarray, max_points: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """:func:`winsorise` of every column of ``values`` (with its own thresholds) at once.
 
-    Each round computes the moments of the columns still failing in one call of
-    :func:`moments` and moves their extremes; a column leaves when it passes, when
-    nothing is left inside its extremes, or when ``max_points`` points are treated.
+    Each round computes, in one call of :func:`moments`, the moments of the columns
+    that changed in the last round and moves the extremes of those that still fail; a
+    column leaves when it passes, when nothing is left inside its extremes, or when
+    ``max_points`` points are treated. Returns the treated copy, the number of points
+    treated and the moments of each column as it leaves (skewness, kurtosis).
     """
     y = values.astype("float64")  # a copy
     moved = np.zeros((2, y.shape[1]), dtype="int64")  # [low, high] end of each column
-    active = np.flatnonzero(max_points > 0)
-    while active.size:
-        s, k = moments(y[:, active])
-        failing = ~_pass_mask(s, k, skew[active], kurt[active])
-        active, high = active[failing], s[failing] >= 0
+    after = np.full((2, y.shape[1]), np.nan)
+    measured = np.arange(y.shape[1])
+    while measured.size:
+        s, k = moments(y[:, measured])
+        after[:, measured] = s, k
+        failing = ~_pass_mask(s, k, skew[measured], kurt[measured])
+        failing &= moved[:, measured].sum(axis=0) < max_points[measured]
+        active, high = measured[failing], s[failing] >= 0
         column = y[:, active]
         at_extreme, replacement = _extremes(column, high)
-        inside = ~np.isnan(column) & ~at_extreme
-        going = inside.any(axis=0)
-        active, high, at_extreme = active[going], high[going], at_extreme[:, going]
-        y[:, active] = np.where(at_extreme, replacement[going], column[:, going])
-        moved[high.astype("int64"), active] = np.count_nonzero(at_extreme, axis=0)
-        active = active[moved[:, active].sum(axis=0) < max_points[active]]
-    return y, moved.sum(axis=0)
+        going = (~np.isnan(column) & ~at_extreme).any(axis=0)
+        measured, high, at_extreme = active[going], high[going], at_extreme[:, going]
+        y[:, measured] = np.where(at_extreme, replacement[going], column[:, going])
+        moved[high.astype("int64"), measured] = np.count_nonzero(at_extreme, axis=0)
+    return y, moved.sum(axis=0), (after[0], after[1])
 
 
 def _extremes(column: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -270,7 +273,7 @@ def _treat_columns(
     skew, kurt = moments(values)
     thresholds = np.array([(s.skew, s.kurtosis, s.max_points) for s in specs]).reshape(-1, 3)
     log = _untreated_log(skew, kurt, _pass_mask(skew, kurt, *thresholds.T[:2]))
-    treated = values.copy()
+    treated, user = values.copy(), []
     methods = {spec.method: TREATMENTS[spec.method] for spec in specs}
     for j, spec in enumerate(specs):
         if not methods[spec.method].builtin:
@@ -278,16 +281,18 @@ def _treat_columns(
             function = methods[spec.method].function
             treated[:, j] = np.asarray(function(own, **spec.options), dtype="float64")
             log["treatment"][j] = spec.method
+            user.append(j)
     winsorising = np.array([s.method == "winsorise" for s in specs], dtype=bool)
     failing = np.flatnonzero(winsorising & ~log["passes"])
-    treated[:, failing], log["points"][failing] = _winsorise_columns(
+    treated[:, failing], log["points"][failing], after = _winsorise_columns(
         values[:, failing], *thresholds[failing].T
     )
     log["treatment"][failing] = "winsorise"
-    _fall_back(values, treated, failing, specs, thresholds, log)
-    changed = np.flatnonzero(log["treatment"] != "none")
-    _record_after(treated, changed, thresholds, log)
-    return treated, log, changed
+    _set_after(failing, after, thresholds, log)
+    logged = _fall_back(values, treated, failing, specs, log)
+    measured = np.concatenate([np.array(user, dtype=np.intp), logged])
+    _set_after(measured, moments(treated[:, measured]), thresholds, log)
+    return treated, log, np.flatnonzero(log["treatment"] != "none")
 
 
 def _fall_back(
@@ -295,26 +300,27 @@ def _fall_back(
     treated: np.ndarray,
     winsorised: np.ndarray,
     specs: list[TreatSpec],
+    log: dict[str, np.ndarray],
+) -> np.ndarray:
+    """Replace, in place, the winsorised columns that still fail and whose spec says
+    ``fallback: log`` by the :func:`log_transform` of their original values; return
+    their positions."""
+    falls_back = np.array([specs[j].fallback == "log" for j in winsorised], dtype=bool)
+    logged: np.ndarray = winsorised[~log["passes"][winsorised] & falls_back]
+    treated[:, logged] = log_transform(values[:, logged])
+    log["treatment"][logged] = "log"
+    return logged
+
+
+def _set_after(
+    columns: np.ndarray,
+    after: tuple[np.ndarray, np.ndarray],
     thresholds: np.ndarray,
     log: dict[str, np.ndarray],
 ) -> None:
-    """Replace, in place, the winsorised columns that still fail and whose spec says
-    ``fallback: log`` by the :func:`log_transform` of their original values."""
-    s, k = moments(treated[:, winsorised])
-    still = ~_pass_mask(s, k, *thresholds[winsorised].T[:2])
-    falls_back = np.array([specs[j].fallback == "log" for j in winsorised], dtype=bool)
-    logged = winsorised[still & falls_back]
-    treated[:, logged] = log_transform(values[:, logged])
-    log["treatment"][logged] = "log"
-
-
-def _record_after(
-    treated: np.ndarray, changed: np.ndarray, thresholds: np.ndarray, log: dict[str, np.ndarray]
-) -> None:
-    """Set, in place, the moments after treatment and ``passes`` of the ``changed`` columns."""
-    s, k = moments(treated[:, changed])
-    log["skew_after"][changed], log["kurtosis_after"][changed] = s, k
-    log["passes"][changed] = _pass_mask(s, k, *thresholds[changed].T[:2])
+    """Set, in place, the moments after treatment and ``passes`` of ``columns``."""
+    log["skew_after"][columns], log["kurtosis_after"][columns] = after
+    log["passes"][columns] = _pass_mask(*after, *thresholds[columns].T[:2])
 
 
 def _untreated_log(
@@ -392,4 +398,4 @@ def _treatment_log(
     }
     for name in _LOG_COLUMNS[2:]:
         columns[name] = np.concatenate([log[name] for log in logs])
-    return pd.DataFrame(columns, columns=list(_LOG_COLUMNS))
+    return pd.DataFrame(columns)  # in the order of _LOG_COLUMNS
