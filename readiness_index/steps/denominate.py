@@ -7,12 +7,11 @@ unit and year by year (COINr's ``Denominate``). Other indicators pass unchanged.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import cast
 
 import numpy as np
 import pandas as pd
 
-from readiness_index.model.data import no_rows
+from readiness_index.model.data import level_values, no_rows
 
 __all__ = ["denominate", "denominator_gaps", "divide"]
 
@@ -100,20 +99,12 @@ def _gap_table(
     ]
     return pd.DataFrame(
         {
-            "country": _level(index, "country", rows),
-            "year": _level(index, "year", rows),
+            "country": level_values(index, "country")[rows],
+            "year": level_values(index, "year")[rows],
             "indicator": codes,
             "note": notes,
         }
     )
-
-
-def _level(index: pd.Index, name: str, rows: np.ndarray) -> np.ndarray:
-    """The values of level ``name`` of ``index`` at ``rows`` (taken from the level's
-    distinct values, not from the whole level)."""
-    multi = cast(pd.MultiIndex, index)
-    level = multi.names.index(name)
-    return np.asarray(multi.levels[level].to_numpy()[multi.codes[level][rows]])
 
 
 def _what(size: float) -> str:

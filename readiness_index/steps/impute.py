@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from readiness_index.errors import MethodologyError
+from readiness_index.model.data import level_values
 from readiness_index.model.methodology import ImputeSpec
 from readiness_index.model.registry import Method, Registry
 
@@ -99,7 +100,8 @@ def _group_statistics(values: np.ndarray, codes: np.ndarray, statistic: str) -> 
     mean than NumPy's pairwise sum; it runs here on the bare array, by group number.
     """
     out = np.full((int(codes.max()) + 1 if codes.size else 0, values.shape[1]), np.nan)
-    by_group = pd.DataFrame(values).groupby(codes).agg(statistic)
+    grouped = pd.DataFrame(values).groupby(codes)
+    by_group = grouped.mean() if statistic == "mean" else grouped.median()
     out[by_group.index.to_numpy()] = by_group.to_numpy(dtype="float64")
     return out
 
@@ -237,7 +239,7 @@ class Imputer:
         """Each year's rows filled on their own, on one array."""
         method = IMPUTATIONS[self.spec.method]
         values = wide.to_numpy(dtype="float64", copy=True)
-        years = wide.index.get_level_values("year").to_numpy()
+        years = level_values(wide.index, "year")
         codes = self._group_codes(wide) if method.kind != "column" and len(wide) else None
         for year in pd.unique(years):
             rows = np.flatnonzero(years == year)

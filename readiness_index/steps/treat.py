@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from readiness_index.model.data import level_values
 from readiness_index.model.methodology import TreatSpec
 from readiness_index.model.registry import Method, Registry
 
@@ -361,8 +362,7 @@ class Treater:
         The log's ``units`` column lists the countries whose value changed.
         """
         values = wide.to_numpy(dtype="float64", copy=True)
-        countries = wide.index.get_level_values("country").to_numpy()
-        years = wide.index.get_level_values("year").to_numpy()
+        countries, years = (level_values(wide.index, name) for name in ("country", "year"))
         specs = [self.spec.for_indicator(str(code)) for code in wide.columns.tolist()]
         logs = []
         for year in np.unique(years):
