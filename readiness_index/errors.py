@@ -94,6 +94,7 @@ class Reason(StrEnum):
     # long data (the data contract)
     MISSING_COLUMN = "missing_column"
     EXTRA_COLUMN = "extra_column"
+    COLUMN_CASE = "column_case"
     NOT_A_NUMBER = "not_a_number"
     NOT_WHOLE_YEAR = "not_whole_year"
     YEAR_RANGE = "year_range"

@@ -95,3 +95,19 @@ def test_text_in_idata_names_the_file_line_and_column(reference: Path, tmp_path:
         caught.value
     )
     assert "found 'abc'" in str(caught.value)
+
+
+def test_columns_in_another_case_are_refused_with_the_spelling_to_use() -> None:
+    meta = pd.DataFrame({
+        "Level": [1, 2], "iCode": ["a", "idx"], "iName": ["A", "I"], "Direction": [1, 1],
+        "Weight": [1, 1], "Parent": ["idx", None], "Type": ["Indicator", "Aggregate"],
+    })  # fmt: skip
+    data = pd.DataFrame({"uCode": ["AT", "BE"], "Time": [2024, 2024], "a": [1.0, 2.0]})
+    with pytest.raises(DefinitionError, match=r"^iMeta: expected .* found 'target', expected"):
+        read_coinr(data, meta.assign(target=[5, None]))  # an optional column, not ignored
+    with pytest.raises(DataFileError, match=r"^iData: .*found 'ucode', expected 'uCode'"):
+        read_coinr(data.rename(columns={"uCode": "ucode"}), meta)
+    with pytest.raises(DataFileError, match=r"found 'A', expected 'a' \(the names are case"):
+        read_coinr(data.rename(columns={"a": "A"}), meta)
+    framework, _ = read_coinr(data, meta)
+    assert framework.indicator_codes == ("a",)

@@ -493,3 +493,28 @@ def test_tsv_with_several_series_asks_for_a_filter_on_its_dimensions(tmp_path: P
     with pytest.raises(DataFileError, match=r"several series .* pass filters .*\{'unit'") as err:
         read_eurostat_tsv(path, indicator="a")
     assert "duplicate rows" not in str(err.value) and "'cell'" not in str(err.value)
+
+
+def test_long_header_in_another_case_pairs_each_name(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("Country,year,VALUE\nAT,2023,1.5\n")
+    with pytest.raises(DataFileError) as err:
+        read_long(path, indicator="a")
+    message = str(err.value)
+    assert "1 problem(s)" in message and "column 'Country, VALUE'" in message
+    assert "found 'Country', expected 'country'; found 'VALUE', expected 'value'" in message
+    assert "found ['Country', 'year', 'VALUE']" in message
+    failures = err.value.failures
+    assert failures is not None and list(failures["reason"]) == ["column_case"]
+
+
+def test_publisher_headers_in_another_case_are_sniffed_and_paired(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text("geo,time_period,obs_value\nAT,2023,1\n")
+    assert sniff_format(path) == "eurostat_sdmx_csv"
+    with pytest.raises(DataFileError, match=r"found 'obs_value', expected 'OBS_VALUE'"):
+        load_file(path, indicator="a")
+    path.write_text("Country Name,country code,year,Value\nAustria,AUT,2023,1\n")
+    assert sniff_format(path) == "worldbank_csv"
+    with pytest.raises(DataFileError, match=r"found 'country code', expected 'Country Code'"):
+        load_file(path, indicator="a")

@@ -23,6 +23,11 @@ from pydantic import ValidationError
 
 from readiness_index.errors import DataFileError, DefinitionError, Reason
 from readiness_index.io.files import read_table
+from readiness_index.model.columns import (
+    case_variants,
+    describe_case_variants,
+    header_case_problem,
+)
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import (
     Aggregate,
@@ -36,7 +41,8 @@ from readiness_index.model.framework import (
 
 __all__ = ["read_coinr"]
 
-_META_COLUMNS = {"Level", "iCode", "iName", "Direction", "Weight", "Parent", "Type"}
+_META_COLUMNS = ("Level", "iCode", "iName", "Direction", "Weight", "Parent", "Type")
+_META_OPTIONAL = ("Unit", "Target", "Denominator", "goalpost_lower", "goalpost_upper")
 
 
 def read_coinr(
@@ -67,11 +73,8 @@ def read_coinr(
     """
     meta = _table(imeta)
     values = _table(idata)
-    missing = sorted(_META_COLUMNS - set(meta.columns))
-    if missing:
-        raise DefinitionError(f"iMeta lacks the columns {missing}; found {list(meta.columns)}")
-    if "uCode" not in values.columns:
-        raise DataFileError(f"iData lacks the column 'uCode'; found {list(values.columns)[:20]}")
+    _check_header(meta, _label("iMeta", imeta), _META_COLUMNS, _META_OPTIONAL, DefinitionError)
+    _check_header(values, _label("iData", idata), ("uCode",), ("uName", "Time"), DataFileError)
     framework = _framework(meta, values)
     long = _long(values, meta, year)
     groups = _groups(values, meta)
@@ -82,8 +85,28 @@ def read_coinr(
             strict=True,
         )
     )
-    label = "iData" if isinstance(idata, pd.DataFrame) else str(idata)
+    label = _label("iData", idata)
     return framework, prepare_data(long, framework, groups=groups, names=names, file=label)
+
+
+def _label(name: str, source: pd.DataFrame | str | os.PathLike[str]) -> str:
+    """How messages name a table: its path, or ``iData``/``iMeta`` for a DataFrame."""
+    return name if isinstance(source, pd.DataFrame) else f"{name} {source}"
+
+
+def _check_header(
+    table: pd.DataFrame, label: str, required: tuple[str, ...], optional: tuple[str, ...],
+    error: type[DataFileError | DefinitionError],
+) -> None:  # fmt: skip
+    """Refuse a table without its required columns, or with a name that differs from a
+    column's only in case (which would be ignored, or read as missing)."""
+    problem = header_case_problem(list(table.columns), required, optional)
+    if problem is not None:
+        raise error(f"{label}: expected {problem[1]}; found {problem[2]}")
+    missing = [column for column in required if column not in table.columns]
+    if missing:
+        found = [str(column) for column in table.columns][:20]
+        raise error(f"{label} lacks the columns {missing}; found {found}")
 
 
 def _table(source: pd.DataFrame | str | os.PathLike[str]) -> pd.DataFrame:
@@ -244,9 +267,11 @@ def _long(values: pd.DataFrame, meta: pd.DataFrame, year: int | None) -> pd.Data
     codes = meta.loc[meta["Type"].isin(["Indicator", "Denominator"]), "iCode"].astype(str).tolist()
     absent = [code for code in codes if code not in values.columns]
     if absent:
+        variants = case_variants(values.columns, absent)
+        hint = f": {describe_case_variants(variants)}" if variants else ""
         raise DataFileError(
-            f"iData has no column for the iMeta codes {absent[:20]}; every indicator and "
-            "denominator of iMeta needs a column of values"
+            f"iData has no column for the iMeta codes {absent[:20]}{hint}; every indicator "
+            "and denominator of iMeta needs a column of values"
         )
     frame = values.copy()
     if "Time" not in frame.columns:

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +40,7 @@ from readiness_index.io.workbook import (
     methodology_sheet,
     weights_sheet,
 )
+from readiness_index.model.columns import CASE_SENSITIVE, case_variants, describe_case_variants
 from readiness_index.model.contract import FLAG_CODES
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import Framework
@@ -275,7 +276,7 @@ def _unknown_keys(file: Path, content: dict[Any, Any], problems: list[dict[str, 
         problems.append(_problem(str(file), "", _LOOKS_LIKE_METHODOLOGY.format(keys=unknown)))
         return True
     for key in unknown:
-        expected = f"unknown key; expected one of {sorted(_FILE_KEYS)}"
+        expected = f"unknown key{_case_hint(key, _FILE_KEYS)}; expected one of {sorted(_FILE_KEYS)}"
         problems.append(_problem(str(file), _short(key), expected))
     return False
 
@@ -306,8 +307,9 @@ def _merge_index(
         problems.append(_problem(str(file), "index", f"expected a mapping; found {_short(index)}"))
         return
     for key, value in index.items():
-        if key not in {"code", "name", "version", "description", "reference_name"}:
-            problems.append(_problem(str(file), f"index.{_short(key)}", "unknown key"))
+        if key not in _INDEX_KEYS:
+            hint = _case_hint(key, _INDEX_KEYS)
+            problems.append(_problem(str(file), f"index.{_short(key)}", f"unknown key{hint}"))
         _merge_once(file, f"index.{key}", value, (merged, key), origin, problems)
 
 
@@ -396,7 +398,28 @@ def _check_item(file: Path, key: str, pos: int, item: Any, problems: list[dict[s
             )
             code = item.get("code", "?") if isinstance(item, dict) else "?"
             text = f"{key[:-1]} {_short(code)}: {error['msg']} (found {_short(error.get('input'))})"
-            problems.append(_problem(str(file), path, text))
+            problems.append(_problem(str(file), path, text + _key_case_hint(error, item, model)))
+
+
+#: The keys of a framework file's ``index`` mapping.
+_INDEX_KEYS = ("code", "name", "version", "description", "reference_name")
+
+
+def _case_hint(key: object, known: Iterable[str]) -> str:
+    """``; did you mean 'code'? (...)`` when ``key`` differs from a known key only in case."""
+    variants = case_variants([key], known)
+    return f"; did you mean {variants[str(key)]!r}? {CASE_SENSITIVE}" if variants else ""
+
+
+def _key_case_hint(error: Any, item: Any, model: type[BaseModel]) -> str:
+    """The spelling to use when a key of a definition (``Code:``) differs from a field's
+    only in case: pydantic says the key is extra and the field is missing."""
+    if len(error["loc"]) != 1 or not isinstance(item, dict):
+        return ""
+    if error["type"] == "extra_forbidden":
+        return _case_hint(error["loc"][0], model.model_fields)
+    variants = case_variants(item, [str(error["loc"][0])]) if error["type"] == "missing" else {}
+    return f"; {describe_case_variants(variants)}" if variants else ""
 
 
 def _raise_definition(problems: list[dict[str, str]]) -> None:

@@ -33,6 +33,7 @@ import pyarrow
 import pyarrow.compute as pc
 
 from readiness_index.errors import DataValidationError, Reason
+from readiness_index.model.columns import case_variants, header_case_problem
 from readiness_index.model.framework import Framework
 from readiness_index.model.identifiers import CODE_RULE, code_problem, unit_key, valid_codes
 
@@ -47,7 +48,9 @@ __all__ = [
     "MARKS",
     "MAX_MAGNITUDE",
     "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
     "UNIT_CASE_RULE",
+    "column_failures",
     "long_failures",
     "spell_units",
     "validate_long",
@@ -61,6 +64,8 @@ UNIT_CASE_RULE = (
 )
 
 LONG_COLUMNS = ("country", "year", "indicator", "value", "flag", "source")
+#: The columns a long table must have (``flag`` and ``source`` may be left out).
+REQUIRED_COLUMNS = ("country", "year", "indicator", "value")
 OPTIONAL_COLUMNS = ("unit", "vintage", "provenance", "data_year")
 FAILURE_COLUMNS = (
     "reason", "file", "row", "column", "indicator", "country", "year", "expected", "found",
@@ -165,7 +170,7 @@ def long_failures(
     years, codes, flags, duplicates); with one, also its units, indicators and bounds.
     The typed table is empty when columns are missing.
     """
-    failures = list(_column_failures(frame, file))
+    failures = column_failures(frame.columns, file)
     if failures:
         return pd.DataFrame(), failures
     typed = _coerce(frame, file, failures)
@@ -192,16 +197,36 @@ def _duplicates_named(failures: list[dict[str, object]]) -> list[dict[str, objec
     return failures
 
 
-def _column_failures(frame: pd.DataFrame, file: str) -> Iterable[dict[str, object]]:
-    for col in LONG_COLUMNS:
-        if col not in frame.columns and col not in ("flag", "source"):
-            yield _failure(
-                Reason.MISSING_COLUMN, file, None, col, f"a column named {col!r}", "no such column"
-            )
-    for col in frame.columns:
-        if col not in (*LONG_COLUMNS, *OPTIONAL_COLUMNS):
-            expected = f"only the columns {[*LONG_COLUMNS, *OPTIONAL_COLUMNS]}"
-            yield _failure(Reason.EXTRA_COLUMN, file, None, str(col), expected, "extra column")
+def column_failures(
+    columns: Iterable[object], file: str, required: tuple[str, ...] = REQUIRED_COLUMNS
+) -> list[dict[str, object]]:
+    """The failures of a long table's header: missing columns, extra ones, and names
+    that differ from a column's only in case (one failure that pairs each with the name
+    to write; such a name is never read as the column).
+
+    Examples
+    --------
+    >>> [f["found"] for f in column_failures(["country", "Year", "value"], "x.csv")]
+    [['country', 'Year', 'value'], 'no such column']
+    """
+    header = list(columns)
+    allowed = [*LONG_COLUMNS, *OPTIONAL_COLUMNS]
+    optional = tuple(c for c in allowed if c not in required)
+    failures: list[dict[str, object]] = []
+    problem = header_case_problem(header, required, optional)
+    if problem is not None:
+        column, expected, found = problem
+        failures.append(_failure(Reason.COLUMN_CASE, file, None, column, expected, found))
+    variants = case_variants(header, allowed)
+    for col in required:
+        if col not in header and col not in variants.values():
+            failures.append(_failure(Reason.MISSING_COLUMN, file, None, col,
+                                     f"a column named {col!r}", "no such column"))  # fmt: skip
+    for name in map(str, header):
+        if name not in allowed and name not in variants:
+            failures.append(_failure(Reason.EXTRA_COLUMN, file, None, name,
+                                     f"only the columns {allowed}", "extra column"))  # fmt: skip
+    return failures
 
 
 def _failure(

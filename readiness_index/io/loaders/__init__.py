@@ -50,9 +50,10 @@ def sniff_format(path: str | os.PathLike[str]) -> str:
     """The format of a data file, from its name and first line.
 
     Excel and Parquet files are in the long format; a TSV whose first header cell
-    holds ``\\TIME_PERIOD`` (or any ``.tsv``) is a Eurostat TSV; a CSV with ``TIME_PERIOD`` and
-    ``OBS_VALUE`` columns is Eurostat SDMX-CSV; one that starts with ``Data Source``
-    or has ``Country Code`` and ``Year`` columns is a World Bank CSV.
+    holds ``\\TIME_PERIOD`` (or any ``.tsv``) is a Eurostat TSV; a CSV with a ``TIME_PERIOD``
+    column is Eurostat SDMX-CSV; one that starts with ``Data Source``
+    or has ``Country Code`` and ``Year`` columns is a World Bank CSV. Names are matched in
+    any case here, so that the reader can say which name differs only in case.
 
     Raises
     ------
@@ -69,11 +70,12 @@ def sniff_format(path: str | os.PathLike[str]) -> str:
             f"{file}: unsupported file type {suffix!r}; expected .csv, .tsv, .xlsx or .parquet"
         )
     first = _first_line(file)
-    if suffix == "tsv" or "\\TIME_PERIOD" in first:
+    upper = first.upper()  # a header in another case is read, and its names refused
+    if suffix == "tsv" or "\\TIME_PERIOD" in upper:
         return "eurostat_tsv"
-    if "TIME_PERIOD" in first and "OBS_VALUE" in first:
+    if "TIME_PERIOD" in upper:  # no long table has it; the reader says what else is needed
         return "eurostat_sdmx_csv"
-    if first.strip('"').startswith("Data Source") or ("Country Code" in first and "Year" in first):
+    if first.strip('"').startswith("Data Source") or ("COUNTRY CODE" in upper and "YEAR" in upper):
         return "worldbank_csv"
     return "long"
 

@@ -22,6 +22,7 @@ from readiness_index.errors import (
 )
 from readiness_index.io.safe_yaml import decode_text
 from readiness_index.io.tables import check_header
+from readiness_index.model.columns import case_variants, header_case_problem
 from readiness_index.model.contract import FAILURE_COLUMNS
 from readiness_index.model.countries import is_aggregate, to_iso2
 
@@ -87,10 +88,18 @@ def existing(path: str | os.PathLike[str]) -> Path:
     return file
 
 
-def require_columns(frame: pd.DataFrame, needed: Iterable[str], failures: Failures) -> None:
-    """Record (and raise) every needed column that the file lacks."""
+def require_columns(
+    frame: pd.DataFrame, needed: Iterable[str], failures: Failures, optional: Iterable[str] = ()
+) -> None:
+    """Record (and raise) every needed column that the file lacks, and every name that
+    differs from a needed or ``optional`` column only in case (never read as it)."""
+    needed, optional = tuple(needed), tuple(optional)
+    problem = header_case_problem(list(frame.columns), needed, optional)
+    if problem is not None:
+        failures.add(None, problem[0], problem[1], problem[2], reason=Reason.COLUMN_CASE)
+    variants = case_variants(frame.columns, (*needed, *optional))
     for column in needed:
-        if column not in frame.columns:
+        if column not in frame.columns and column not in variants.values():
             failures.add(
                 None, column, f"a column named {column!r}", f"columns {list(frame.columns)}",
                 reason=Reason.MISSING_COLUMN,

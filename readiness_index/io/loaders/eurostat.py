@@ -26,6 +26,7 @@ from readiness_index.io.loaders._common import (
     require_columns,
     split_cell,
 )
+from readiness_index.model.columns import case_variants, describe_case_variants
 
 __all__ = ["read_eurostat_sdmx_csv", "read_eurostat_tsv"]
 
@@ -75,7 +76,7 @@ def read_eurostat_sdmx_csv(
     file = existing(path)
     failures = Failures(file)
     table = read_text_table(file)
-    require_columns(table, ("geo", "TIME_PERIOD", "OBS_VALUE"), failures)
+    require_columns(table, ("geo", "TIME_PERIOD", "OBS_VALUE"), failures, optional=["OBS_FLAG"])
     table = _without_repeated_keys(table, [*dimensions(table), "geo", "TIME_PERIOD"], failures)
     table = select_series(table, filters or {}, ["geo", "TIME_PERIOD"], failures)
     value, flag = _sdmx_values(table)
@@ -247,7 +248,9 @@ def _melt_tsv(wide: pd.DataFrame, failures: Failures) -> pd.DataFrame:
         failures.raise_if_any()
     dims = first.split("\\")[0].split(",")
     if "geo" not in dims:
-        failures.add(1, first, "a 'geo' dimension in the first header cell", first)
+        variants = case_variants(dims, ["geo"])
+        hint = f": {describe_case_variants(variants)}" if variants else ""
+        failures.add(1, first, f"a 'geo' dimension in the first header cell{hint}", first)
         failures.raise_if_any()
     keys = wide[first].str.split(",", expand=True)
     if keys.shape[1] != len(dims):

@@ -15,7 +15,7 @@ import pandas as pd
 from readiness_index.errors import Reason
 from readiness_index.io.files import read_table
 from readiness_index.io.loaders._common import Failures, existing, finish, resolve_countries
-from readiness_index.model.contract import LONG_COLUMNS, OPTIONAL_COLUMNS, long_failures
+from readiness_index.model.contract import REQUIRED_COLUMNS, column_failures, long_failures
 
 __all__ = ["read_long"]
 
@@ -71,16 +71,8 @@ def read_long(
 
 
 def _check_columns(table: pd.DataFrame, indicator: str | None, failures: Failures) -> None:
-    needed = ["country", "year", "value"] + ([] if indicator else ["indicator"])
-    for column in needed:
-        if column not in table.columns:
-            failures.add(None, column, f"a column named {column!r}", "no such column",
-                         reason=Reason.MISSING_COLUMN)  # fmt: skip
-    for column in table.columns:
-        if column not in (*LONG_COLUMNS, *OPTIONAL_COLUMNS):
-            allowed = [*LONG_COLUMNS, *OPTIONAL_COLUMNS]
-            failures.add(None, str(column), f"only the columns {allowed}", "an extra column",
-                         reason=Reason.EXTRA_COLUMN)  # fmt: skip
+    needed = ("country", "year", "value") if indicator else REQUIRED_COLUMNS
+    failures.extend(column_failures(table.columns, failures.file.name, needed))
     failures.raise_if_any()
 
 

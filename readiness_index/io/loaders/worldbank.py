@@ -72,7 +72,7 @@ def read_worldbank_csv(
     failures = Failures(file)
     skip, vintage = _metadata(file)
     table = read_text_table(file, skiprows=skip)
-    if "Year" in table.columns:
+    if "year" in {str(column).casefold() for column in table.columns}:
         long, code = _long_layout(table, failures), indicator_code or ""
     else:
         long, code = _wide_layout(table, indicator_code, failures)

@@ -249,6 +249,13 @@ data_case("data_case_regions", data_text([*rows(), "r1,2024,a,5,,t", "R1,2024,b,
 data_case("data_unknown_indicator", data_text([*rows(), "AT,2024,zz,5,,t"]),
           "an indicator or denominator code")  # fmt: skip
 data_case("data_indicator_case", data_text([*rows(), "AT,2022,A,5,,t"]), "did you mean 'a'")
+OPTIONAL = "(and optionally ['flag', 'source', 'unit', 'vintage', 'provenance', 'data_year'])"
+data_case("data_header_case_all", data_text(rows()).replace(HEADER, HEADER.title()),
+          f"column 'Country, Year, Indicator, Value, Flag, Source': expected the columns ['country', 'year', 'indicator', 'value'] {OPTIONAL} written exactly so: found 'Country', expected 'country'; found 'Year', expected 'year'; found 'Indicator', expected 'indicator'; found 'Value', expected 'value'; found 'Flag', expected 'flag'; found 'Source', expected 'source' (the names are case-sensitive); found ['Country', 'Year', 'Indicator', 'Value', 'Flag', 'Source']")  # fmt: skip
+data_case("data_header_case_one", data_text(rows()).replace(",year,", ",Year,", 1),
+          f"column 'Year': expected the columns ['country', 'year', 'indicator', 'value'] {OPTIONAL} written exactly so: found 'Year', expected 'year' (the names are case-sensitive); found ['country', 'Year', 'indicator', 'value', 'flag', 'source']")  # fmt: skip
+data_case("data_header_case_optional", data_text(rows()).replace(",flag,", ",Flag,", 1),
+          f"column 'Flag': expected the columns ['country', 'year', 'indicator', 'value'] {OPTIONAL} written exactly so: found 'Flag', expected 'flag' (the names are case-sensitive)")  # fmt: skip
 data_case("data_out_of_bounds", data_text([*rows(), "AT,2022,a,250,,t"]), "plausible bounds")
 data_case("data_bad_flag", data_text([*rows(), "AT,2022,a,5,X,t"]), "Eurostat flag letters")
 data_case("data_missing_column", "country,year,value\nAT,2024,5\n", "a column named 'indicator'")
@@ -366,7 +373,13 @@ for name, content, expect in [
     ("eurostat_year_huge", TSV.replace("2024 ", "99999999999999999999 "), "period"),
     ("eurostat_inf", TSV.replace("5.0", "inf"), "a finite number"),
     ("eurostat_formula_geo", TSV.replace("A,PC,BE", "A,PC,=1+1"), "=1+1"),
-]:
+    ("eurostat_duplicate_row", TSV + "A,PC,AT\t5.0 \t6.5 \n",
+     "column 'freq,unit,geo\\\\TIME_PERIOD': expected each series key on one row only (the file itself has duplicate rows: this key is on rows 2 and 4; filters cannot separate them); found 'A,PC,AT'"),
+    ("eurostat_two_series", TSV + "A,NR,AT\t50 \t60 \n",
+     "the file holds several series per country and period, so pass filters to select one, e.g. on {'unit': ['NR', 'PC']}"),
+    ("eurostat_header_case", TSV.replace("geo\\", "GEO\\"),
+     "expected a 'geo' dimension in the first header cell: found 'GEO', expected 'geo' (the names are case-sensitive); found 'freq,unit,GEO\\\\TIME_PERIOD'"),
+]:  # fmt: skip
     case(name, {"data.tsv": content}, [*ADD, "{case}/data.tsv"], expect)
 case("eurostat_gzip_corrupt", {"data.tsv.gz": b"\x1f\x8b" + bytes(30)}, [*ADD, "{case}/data.tsv.gz"],
      "cannot be read")  # fmt: skip
@@ -376,9 +389,13 @@ SDMX = "DATAFLOW,freq,unit,geo,TIME_PERIOD,OBS_VALUE,OBS_FLAG\nX,A,PC,AT,2023,5.
 for name, content, expect in [
     ("sdmx_valid", SDMX, None),
     ("sdmx_text", SDMX.replace("5.0", "five"), "found 'five'"),
-    ("sdmx_duplicate", SDMX + "X,A,PC,AT,2023,5.5,\n", "duplicate"),
+    (
+        "sdmx_duplicate",
+        SDMX + "X,A,PC,AT,2023,5.5,\n",
+        "the file itself has duplicate rows: this key is on rows 2 and 4",
+    ),
     ("sdmx_two_series", SDMX + "X,A,NR,AT,2023,5.5,\n", "filter"),
-    ("sdmx_missing_value_column", SDMX.replace("OBS_VALUE", "VALUE"), "a column named 'value'"),
+    ("sdmx_missing_value_column", SDMX.replace("OBS_VALUE", "VALUE"), "a column named 'OBS_VALUE'"),
 ]:
     case(name, {"data.csv": content}, [*ADD, "{case}/data.csv"], expect)
 WB = ('"Data Source","World Development Indicators",\n\n"Last Updated Date","2025-01-28",\n\n'
@@ -420,6 +437,12 @@ for name, idata, meta, expect in [
     ("coinr_text_value", IDATA.replace("AUT,Austria,2024,1", "AUT,Austria,2024,one"), META, "found 'one'"),
     ("coinr_no_ucode", IDATA.replace("uCode", "code"), META, "uCode"),
     ("coinr_latin1", IDATA.replace("Austria", "Österreich").encode("latin-1"), META, "not UTF-8"),
+    ("coinr_meta_header_case", IDATA, META.replace("iCode,iName,Direction,Weight,Unit", "icode,iName,direction,Weight,unit"),
+     "/iMeta.csv: expected the columns ['Level', 'iCode', 'iName', 'Direction', 'Weight', 'Parent', 'Type'] (and optionally ['Unit', 'Target', 'Denominator', 'goalpost_lower', 'goalpost_upper']) written exactly so: found 'icode', expected 'iCode'; found 'direction', expected 'Direction'; found 'unit', expected 'Unit' (the names are case-sensitive); found ['Level', 'icode', 'iName', 'direction', 'Weight', 'unit', 'Target', 'Denominator', 'Parent', 'Type']"),
+    ("coinr_data_header_case", IDATA.replace("uCode,uName,Time", "UCode,uname,time"), META,
+     "/iData.csv: expected the columns ['uCode'] (and optionally ['uName', 'Time']) written exactly so: found 'UCode', expected 'uCode'; found 'uname', expected 'uName'; found 'time', expected 'Time' (the names are case-sensitive); found ['UCode', 'uname', 'time', 'a', 'b']"),
+    ("coinr_indicator_column_case", IDATA.replace("Time,a,b", "Time,A,b"), META,
+     "has no column for the iMeta codes ['a']: found 'A', expected 'a' (the names are case-sensitive)"),
 ]:  # fmt: skip
     case(name, {"iData.csv": idata, "iMeta.csv": meta}, COINR, expect)
 
@@ -488,6 +511,20 @@ def parquet_columns(names: list[str]) -> bytes:
 data_case("layout_parquet_duplicate_column",
           parquet_columns(["country", "year", "indicator", "value", "value", "source"]),
           "names the column(s) ['value'] more than once", ".parquet")  # fmt: skip
+data_case("data_header_case_xlsx", xlsx({"s": [["Country", "year", "INDICATOR", "value", "flag", "source"], *table(ALL)[1:]]}),
+          "found 'Country', expected 'country'; found 'INDICATOR', expected 'indicator' (the names are case-sensitive); found ['Country', 'year', 'INDICATOR', 'value', 'flag', 'source']", ".xlsx")  # fmt: skip
+data_case("data_header_case_parquet", parquet_columns(["country", "year", "indicator", "Value", "flag", "source"]),
+          "found 'Value', expected 'value' (the names are case-sensitive); found ['country', 'year', 'indicator', 'Value', 'flag', 'source']", ".parquet")  # fmt: skip
+case("add_header_case_long", {"data.csv": "Country,Year,Value\nAT,2023,1.5\nBE,2023,2.5\n"}, [*ADD, "{case}/data.csv"],
+     "column 'Country, Year, Value': expected the columns ['country', 'year', 'value'] (and optionally ['indicator', 'flag', 'source', 'unit', 'vintage', 'provenance', 'data_year']) written exactly so: found 'Country', expected 'country'; found 'Year', expected 'year'; found 'Value', expected 'value' (the names are case-sensitive); found ['Country', 'Year', 'Value']")  # fmt: skip
+case("sdmx_header_case", {"data.csv": SDMX.replace("geo,TIME_PERIOD", "GEO,Time_Period")}, [*ADD, "{case}/data.csv"],
+     "column 'GEO, Time_Period': expected the columns ['geo', 'TIME_PERIOD', 'OBS_VALUE'] (and optionally ['OBS_FLAG']) written exactly so: found 'GEO', expected 'geo'; found 'Time_Period', expected 'TIME_PERIOD' (the names are case-sensitive); found ['DATAFLOW', 'freq', 'unit', 'GEO', 'Time_Period', 'OBS_VALUE', 'OBS_FLAG']")  # fmt: skip
+fw_case("fw_key_case", FW.replace("indicators:", "Indicators:"),
+        "('Indicators'): unknown key; did you mean 'indicators'? (the names are case-sensitive)")  # fmt: skip
+fw_case("fw_index_key_case", FW.replace("name: Small index", "Name: Small index"),
+        "(index.'Name'): unknown key; did you mean 'name'? (the names are case-sensitive)")  # fmt: skip
+fw_case("fw_item_key_case", FW.replace("{code: a, name: A", "{Code: a, name: A"),
+        "(indicators[0].Code): indicator '?': Extra inputs are not permitted (found 'a'); did you mean 'code'? (the names are case-sensitive)")  # fmt: skip
 fw_case("yaml11_weight_base60", indicator_line("weight: 1:30"), "(found '1:30')")
 fw_case("yaml11_weight_leading_zero", indicator_line("weight: 010"), None)
 fw_case("yaml11_int_tag_text", indicator_line("weight: !!int ten"), "'ten' is not an integer")
@@ -612,6 +649,8 @@ data_case(
     data_text([*rows(), "AT,2022,b,99999999999999999999999999999999,,t"]),
     None,
 )
+method_case("method_minmax_reversed", "normalise:\n  method: minmax\n  lower: 100\n  upper: 0\n",
+            "needs 'lower' < 'upper'")  # fmt: skip
 
 
 def write(target: Path = HERE) -> None:
