@@ -155,7 +155,12 @@ def winsorise(
 
 
 def _winsorise_columns(
-    values: np.ndarray, skew: np.ndarray, kurt: np.ndarray, max_points: np.ndarray
+    values: np.ndarray,
+    skew: np.ndarray,
+    kurt: np.ndarray,
+    max_points: np.ndarray,
+    *,
+    first: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """:func:`winsorise` of every column of ``values`` (with its own thresholds) at once.
 
@@ -163,14 +168,16 @@ def _winsorise_columns(
     that changed in the last round and moves the extremes of those that still fail; a
     column leaves when it passes, when nothing is left inside its extremes, or when
     ``max_points`` points are treated. Returns the treated copy, the number of points
-    treated and the moments of each column as it leaves (skewness, kurtosis).
+    treated and the moments of each column as it leaves (skewness, kurtosis). ``first``:
+    the moments of ``values`` when known (they are not computed again).
     """
     y = values.astype("float64")  # a copy
     moved = np.zeros((2, y.shape[1]), dtype="int64")  # [low, high] end of each column
     after = np.full((2, y.shape[1]), np.nan)
     measured = np.arange(y.shape[1])
     while measured.size:
-        s, k = moments(y[:, measured])
+        s, k = moments(y[:, measured]) if first is None else first
+        first = None
         after[:, measured] = s, k
         failing = ~_pass_mask(s, k, skew[measured], kurt[measured])
         failing &= moved[:, measured].sum(axis=0) < max_points[measured]
@@ -286,7 +293,7 @@ def _treat_columns(
     winsorising = np.array([s.method == "winsorise" for s in specs], dtype=bool)
     failing = np.flatnonzero(winsorising & ~log["passes"])
     treated[:, failing], log["points"][failing], after = _winsorise_columns(
-        values[:, failing], *thresholds[failing].T
+        values[:, failing], *thresholds[failing].T, first=(skew[failing], kurt[failing])
     )
     log["treatment"][failing] = "winsorise"
     _set_after(failing, after, thresholds, log)
