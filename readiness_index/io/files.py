@@ -41,7 +41,7 @@ from readiness_index.io.workbook import (
     weights_sheet,
 )
 from readiness_index.model.columns import CASE_SENSITIVE, case_variants, describe_case_variants
-from readiness_index.model.contract import FLAG_CODES
+from readiness_index.model.contract import FLAG_CODES, column_failures, raise_failures
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
@@ -528,20 +528,32 @@ def read_tables(*paths: str | os.PathLike[str]) -> tuple[pd.DataFrame, str]:
     sources = [(Path(raw), _data_files([raw])) for raw in paths]
     files = [file for _, found in sources for file in found]
     _refuse_repeated(files)
-    frames = []
-    for given, found in sources:
-        for file in found:
-            frame = read_table(file)
-            frame.index = _row_labels(_row_file(given, file, len(sources)), frame.index)
-            frames.append(frame)
-    combined = _combine(frames)
-    del frames  # the rows now live in `combined` alone
     parts = [
         str(found[0]) if found == [given] else f"{len(found)} files under {given}"
         for given, found in sources
     ]
     label = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    frames, failures = [], []
+    for given, found in sources:
+        for file in found:
+            frame = read_table(file)
+            name = _row_file(given, file, len(sources))
+            if len(files) > 1:  # joined, a 'Country' beside another file's 'country' is extra
+                failures.extend(_case_failures(frame.columns, name))
+            frame.index = _row_labels(name, frame.index)
+            frames.append(frame)
+    if failures:
+        raise_failures(failures, label)
+    combined = _combine(frames)
+    del frames  # the rows now live in `combined` alone
     return combined, label
+
+
+def _case_failures(columns: pd.Index, name: str) -> list[dict[str, object]]:
+    """The failure of a file's header whose names differ from the long columns only in
+    case (said before the files are joined, so that it names its file)."""
+    failures = column_failures(columns, name)
+    return [f for f in failures if f["reason"] == Reason.COLUMN_CASE.value]
 
 
 def _row_file(given: Path, file: Path, sources: int) -> str:

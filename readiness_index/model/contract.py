@@ -52,6 +52,7 @@ __all__ = [
     "UNIT_CASE_RULE",
     "column_failures",
     "long_failures",
+    "raise_failures",
     "spell_units",
     "validate_long",
 ]
@@ -157,7 +158,7 @@ def validate_long(
     if require_coverage and "value" in typed.columns:
         failures.extend(_coverage_failures(typed, framework, file))
     if failures:
-        _raise(failures, file)
+        raise_failures(failures, file)
     return typed
 
 
@@ -700,7 +701,7 @@ def _coverage_failures(
             )  # fmt: skip
 
 
-def _raise(failures: list[dict[str, object]], file: str) -> None:
+def raise_failures(failures: list[dict[str, object]], file: str) -> None:
     """Raise one error with every failure in its table, and one sentence per cause in
     its message (a cause shared by many rows, such as an unknown indicator, is said once
     with the rows it concerns)."""

@@ -539,6 +539,10 @@ case("layer_same_name_overlap", {"a/data.csv": data_text(rows()[:21]), "b/data.c
      "b/data.csv:2, column 'country, year, indicator', indicator 'a', country 'CZ'")  # fmt: skip
 case("layer_repeats_shipped_row", {"mine.csv": SHIPPED_ROW}, ["build", "--data", "{case}/mine.csv"],
      "mine.csv:2, column 'country, year, indicator', indicator 'accelerator_rmax'")  # fmt: skip
+case("layer_header_case", {"mine.csv": SHIPPED_ROW.replace("country", "Country")}, ["build", "--data", "{case}/mine.csv"],
+     "mine.csv: column 'Country': expected the columns ['country', 'year', 'indicator', 'value']")  # fmt: skip
+case("layer_folder_header_case", {"d/data.csv": data_text(rows()), "d/more.csv": "Country,year,indicator,value\nAT,2022,a,1\n"},
+     [*BUILD_DATA, "{case}/d"], "more.csv: column 'Country': expected the columns ['country', 'year', 'indicator', 'value'] (and optionally ['flag', 'source', 'unit', 'vintage', 'provenance', 'data_year']) written exactly so: found 'Country', expected 'country' (the names are case-sensitive); found ['Country', 'year', 'indicator', 'value']")  # fmt: skip
 case("layer_index_name_conflict", {"fw/a.yaml": FW, "fw/b.yaml": "index: {name: Other}\n"},
      [*BUILD_FW, "{case}/fw"], "(index.name): is 'Other' here but 'Small index' in")  # fmt: skip
 case("layer_index_same_name", {"fw/a.yaml": FW, "fw/b.yaml": "index: {name: Small index}\n"},
