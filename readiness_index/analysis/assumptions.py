@@ -55,6 +55,7 @@ from pydantic import (
 
 from readiness_index.engine.pipeline import check_fits
 from readiness_index.errors import AssumptionError, MethodologyError
+from readiness_index.model.columns import case_hint, keys_at
 from readiness_index.model.framework import MAX_WEIGHT, Framework
 from readiness_index.model.methodology import (
     AggregateSpec,
@@ -347,7 +348,11 @@ def _assumption_error(err: ValidationError) -> AssumptionError:
     rows = []
     for error in err.errors():
         path = ".".join(str(p) for p in error["loc"]) or "<root>"
-        rows.append({"path": path, "problem": error["msg"], "found": error.get("input")})
+        problem = error["msg"]
+        if error["type"] == "extra_forbidden":
+            *parents, key = error["loc"]
+            problem += case_hint(key, keys_at(Assumptions, parents))
+        rows.append({"path": path, "problem": problem, "found": error.get("input")})
     lines = [f"{r['path']}: {r['problem']} (found {_short(r['found'])})" for r in rows]
     message = (
         f"{len(rows)} problem(s) in the assumptions:\n  "

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +40,7 @@ from readiness_index.io.workbook import (
     methodology_sheet,
     weights_sheet,
 )
-from readiness_index.model.columns import CASE_SENSITIVE, case_variants, describe_case_variants
+from readiness_index.model.columns import case_hint, case_variants, describe_case_variants, keys_at
 from readiness_index.model.contract import FLAG_CODES, column_failures, raise_failures
 from readiness_index.model.data import IndicatorData, prepare_data
 from readiness_index.model.framework import Framework
@@ -276,7 +276,7 @@ def _unknown_keys(file: Path, content: dict[Any, Any], problems: list[dict[str, 
         problems.append(_problem(str(file), "", _LOOKS_LIKE_METHODOLOGY.format(keys=unknown)))
         return True
     for key in unknown:
-        expected = f"unknown key{_case_hint(key, _FILE_KEYS)}; expected one of {sorted(_FILE_KEYS)}"
+        expected = f"unknown key{case_hint(key, _FILE_KEYS)}; expected one of {sorted(_FILE_KEYS)}"
         problems.append(_problem(str(file), _short(key), expected))
     return False
 
@@ -308,7 +308,7 @@ def _merge_index(
         return
     for key, value in index.items():
         if key not in _INDEX_KEYS:
-            hint = _case_hint(key, _INDEX_KEYS)
+            hint = case_hint(key, _INDEX_KEYS)
             problems.append(_problem(str(file), f"index.{_short(key)}", f"unknown key{hint}"))
         _merge_once(file, f"index.{key}", value, (merged, key), origin, problems)
 
@@ -364,7 +364,8 @@ def _merge_translations(
         except ValidationError as err:
             for error in err.errors():
                 where = ".".join(str(part) for part in error["loc"])
-                problem = f"{error['msg']} (found {_short(error.get('input'))})"
+                hint = _key_case_hint(error, block, Translation)
+                problem = f"{error['msg']} (found {_short(error.get('input'))}){hint}"
                 problems.append(_problem(str(file), f"translations.{language}.{where}", problem))
             continue
         into = merged["translations"].setdefault(str(language), {"index": {}, "nodes": {}})
@@ -405,21 +406,25 @@ def _check_item(file: Path, key: str, pos: int, item: Any, problems: list[dict[s
 _INDEX_KEYS = ("code", "name", "version", "description", "reference_name")
 
 
-def _case_hint(key: object, known: Iterable[str]) -> str:
-    """``; did you mean 'code'? (...)`` when ``key`` differs from a known key only in case."""
-    variants = case_variants([key], known)
-    return f"; did you mean {variants[str(key)]!r}? {CASE_SENSITIVE}" if variants else ""
-
-
 def _key_case_hint(error: Any, item: Any, model: type[BaseModel]) -> str:
-    """The spelling to use when a key of a definition (``Code:``) differs from a field's
-    only in case: pydantic says the key is extra and the field is missing."""
-    if len(error["loc"]) != 1 or not isinstance(item, dict):
-        return ""
+    """The spelling to use when a key of a definition (``Code:``, ``bounds: {Lower: 0}``)
+    differs from a field's only in case: pydantic says the key is extra and the field is
+    missing."""
+    *parents, key = error["loc"] or ("",)
     if error["type"] == "extra_forbidden":
-        return _case_hint(error["loc"][0], model.model_fields)
-    variants = case_variants(item, [str(error["loc"][0])]) if error["type"] == "missing" else {}
+        return case_hint(key, keys_at(model, parents))
+    for part in parents:  # the mapping that lacks the field
+        item = item[part] if isinstance(item, (dict, list)) and _holds(item, part) else None
+    if error["type"] != "missing" or not isinstance(item, dict):
+        return ""
+    variants = case_variants(item, [str(key)])
     return f"; {describe_case_variants(variants)}" if variants else ""
+
+
+def _holds(container: dict[Any, Any] | list[Any], part: object) -> bool:
+    if isinstance(container, dict):
+        return part in container
+    return isinstance(part, int) and 0 <= part < len(container)
 
 
 def _raise_definition(problems: list[dict[str, str]]) -> None:

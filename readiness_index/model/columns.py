@@ -10,8 +10,18 @@ thing in the same words, from :func:`case_variants` and :func:`describe_case_var
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, get_args
 
-__all__ = ["CASE_SENSITIVE", "case_variants", "describe_case_variants", "header_case_problem"]
+from pydantic import BaseModel
+
+__all__ = [
+    "CASE_SENSITIVE",
+    "case_hint",
+    "case_variants",
+    "describe_case_variants",
+    "header_case_problem",
+    "keys_at",
+]
 
 #: Said after every pairing of a name found with the name expected.
 CASE_SENSITIVE = "(the names are case-sensitive)"
@@ -93,3 +103,45 @@ def header_case_problem(
     pairs = describe_case_variants(variants)
     expected = f"the columns {list(required)}{also} written exactly so: {pairs}"
     return ", ".join(variants), expected, [str(name) for name in found]
+
+
+def case_hint(key: object, known: Iterable[str]) -> str:
+    """``; did you mean 'name'? (...)`` when ``key`` differs from a known key only in case.
+
+    Examples
+    --------
+    >>> case_hint("Name", ["code", "name"])
+    "; did you mean 'name'? (the names are case-sensitive)"
+    >>> case_hint("colour", ["code", "name"])
+    ''
+    """
+    variants = case_variants([key], known)
+    return f"; did you mean {variants[str(key)]!r}? {CASE_SENSITIVE}" if variants else ""
+
+
+def keys_at(model: type[BaseModel], path: Sequence[int | str]) -> list[str]:
+    """The keys a mapping at ``path`` inside ``model`` may hold (``[]`` when unknown).
+
+    ``path`` is a pydantic error location; positions in lists are stepped over. A field
+    with an alias is written with its alias.
+
+    Examples
+    --------
+    >>> from readiness_index.model.framework import Indicator
+    >>> keys_at(Indicator, ["bounds"])
+    ['lower', 'upper']
+    """
+    models = [model]
+    for part in path:
+        if isinstance(part, int):
+            continue
+        fields = [m.model_fields[part] for m in models if part in m.model_fields]
+        models = [m for field in fields for m in _models_in(field.annotation)]
+    return sorted({f.alias or name for m in models for name, f in m.model_fields.items()})
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation names (``Spec | None``, ``tuple[Spec, ...]``...)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]

@@ -17,11 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal, get_args
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from readiness_index.errors import MethodologyError, Reason
+from readiness_index.model.columns import keys_at
 from readiness_index.model.framework import MAX_WEIGHT, Indicator
 from readiness_index.model.registry import registry
 
@@ -467,29 +468,13 @@ def _unknown_key(loc: tuple[int | str, ...]) -> str:
     """An unknown key's message, with the known keys beside it ("did you mean")."""
     import difflib
 
-    known = _keys_at(loc[:-1])
+    known = keys_at(Methodology, loc[:-1])
     if not known:
         return "unknown key"
     key = str(loc[-1])
     close = difflib.get_close_matches(key.lower(), known, n=1, cutoff=0.6)
     hint = f"did you mean {close[0]!r}? " if close else ""
     return f"unknown key; {hint}known keys here: {known}"
-
-
-def _keys_at(path: tuple[int | str, ...]) -> list[str]:
-    """The keys a mapping at ``path`` of a methodology may hold (``[]`` when unknown)."""
-    models: list[type[BaseModel]] = [Methodology]
-    for part in path:
-        fields = [m.model_fields[str(part)] for m in models if str(part) in m.model_fields]
-        models = [m for f in fields for m in _models_in(f.annotation)]
-    return sorted({key for model in models for key in model.model_fields})
-
-
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    """The models an annotation names (``Spec | None``, ``Literal[...] | Spec``...)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
 def _short(value: object, limit: int = 80) -> str:

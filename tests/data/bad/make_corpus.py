@@ -525,6 +525,12 @@ fw_case("fw_index_key_case", FW.replace("name: Small index", "Name: Small index"
         "(index.'Name'): unknown key; did you mean 'name'? (the names are case-sensitive)")  # fmt: skip
 fw_case("fw_item_key_case", FW.replace("{code: a, name: A", "{Code: a, name: A"),
         "(indicators[0].Code): indicator '?': Extra inputs are not permitted (found 'a'); did you mean 'code'? (the names are case-sensitive)")  # fmt: skip
+fw_case("fw_nested_key_case", FW.replace("bounds: {lower: 0", "bounds: {Lower: 0"),
+        "(indicators[0].bounds.Lower): indicator 'a': Extra inputs are not permitted (found 0); did you mean 'lower'? (the names are case-sensitive)")  # fmt: skip
+fw_case("fw_translation_key_case", FW + "translations:\n  de:\n    Nodes: {a: {name: Ah}}\n",
+        "(translations.de.Nodes): Extra inputs are not permitted (found {'a': {'name': 'Ah'}}); did you mean 'nodes'? (the names are case-sensitive)")  # fmt: skip
+case("assumptions_key_case", {"a.yaml": "Weights_noise: {1: 0.1}\n"}, [*UNCERTAINTY, "{case}/a.yaml"],
+     "Weights_noise: Extra inputs are not permitted; did you mean 'weights_noise'? (the names are case-sensitive)")  # fmt: skip
 fw_case("yaml11_weight_base60", indicator_line("weight: 1:30"), "(found '1:30')")
 fw_case("yaml11_weight_leading_zero", indicator_line("weight: 010"), None)
 fw_case("yaml11_int_tag_text", indicator_line("weight: !!int ten"), "'ten' is not an integer")
