@@ -193,7 +193,7 @@ def _winsorise_columns(
 
 def _extremes(column: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each column is at its maximum (``high``) or minimum, and the next value
-    inside (``NaN`` when there is none)."""
+    inside (an infinity when there is none: nothing is moved in such a column)."""
     present = ~np.isnan(column)
     upper = np.where(present, column, -np.inf)
     lower = np.where(present, column, np.inf)
