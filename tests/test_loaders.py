@@ -31,6 +31,7 @@ SHARED = Path(__file__).parents[1].parent / "shared"
 SOURCE_FILES = SHARED / "data" / "source_files"
 RAW = SHARED / "data" / "raw"
 NUMBER = "expected a number (or ':' / an empty cell for missing)"
+AI = "indicator 'ai_use_enterprises'"
 LONG_NUMBER = "expected a number (or an empty cell for missing)"
 COUNTRY = "expected an ISO 3166-1 country code or name (or Eurostat's EL/UK)"
 EU27 = [
@@ -281,24 +282,29 @@ def test_periods() -> None:
         (
             "text_in_number.csv",
             [
-                f"text_in_number.csv: row 3, column 'value': {LONG_NUMBER}; found 'n/a'",
-                f"row 4, column 'value': {LONG_NUMBER}; found '20,5'",
+                f"text_in_number.csv: row 3, column 'value', {AI}, country 'BE', year 2024: "
+                f"{LONG_NUMBER}; found 'n/a'",
+                f"row 4, column 'value', {AI}, country 'DE', year 2024: {LONG_NUMBER}; "
+                "found '20,5'",
             ],
         ),
         (
             "duplicate_rows.csv",
             [
                 "2 problem(s)",
-                "row 2, column 'country, year, indicator': expected one row per country, year and "
-                "indicator; found 'a duplicate of row 3'",
+                f"row 2, column 'country, year, indicator', {AI}, country 'AT', year 2024: "
+                "expected one row per country, year and indicator; found 'a duplicate of row 3'",
                 "row 3, column 'country, year, indicator'",
             ],
         ),
         (
             "fractional_year.csv",
-            ["row 2, column 'year': expected a whole year such as 2024; found '2024.5'"],
+            [
+                f"row 2, column 'year', {AI}, country 'AT', year 2024.5: expected a whole year "
+                "such as 2024; found '2024.5'"
+            ],
         ),
-        ("bad_flag.csv", ["row 2, column 'flag': expected Eurostat flag letters"]),
+        ("bad_flag.csv", [f"row 2, column 'flag', {AI}, country 'AT', year 2024: expected Euro"]),
         (
             "eurostat_text.tsv",
             [

@@ -74,8 +74,11 @@ class Failures:
 
 def _sentence(rec: dict[str, object]) -> str:
     row = f"row {rec['row']}, " if rec["row"] is not None else ""
+    who = "".join(
+        f", {name} {rec[name]!r}" for name in ("indicator", "country") if rec[name] is not None
+    ) + (f", year {rec['year']}" if rec["year"] is not None else "")
     return (
-        f"{rec['file']}: {row}column {rec['column']!r}: expected {rec['expected']}; "
+        f"{rec['file']}: {row}column {rec['column']!r}{who}: expected {rec['expected']}; "
         f"found {rec['found']!r}"
     )
 
@@ -256,23 +259,26 @@ def assemble(
         index=rows,
     )
     frame = frame.loc[keep.to_numpy() & frame["year"].notna().to_numpy()]
-    _period_duplicates(frame, failures)
+    _period_duplicates(frame, parts["geo"], failures)
     return _latest_periods(frame)
 
 
-def _period_duplicates(frame: pd.DataFrame, failures: Failures) -> None:
-    dup = frame.duplicated(["country", "indicator", "_period"], keep=False)
-    for row in frame.index[dup.to_numpy()]:
-        failures.add(
-            row,
-            "country, period",
-            "one row per country and period (filter the series)",
-            "a duplicate row",
-            reason=Reason.DUPLICATE_ROW,
-            country=frame.loc[row, "country"],
-            year=frame.loc[row, "_period"],
-            indicator=frame.loc[row, "indicator"],
-        )
+def _period_duplicates(frame: pd.DataFrame, geo: pd.Series, failures: Failures) -> None:
+    """Each row that repeats another's country and period names the other rows, and the
+    codes the file writes when they differ (Eurostat's EL beside ISO GR are one country)."""
+    key = ["country", "indicator", "_period"]
+    repeated = frame.loc[frame.duplicated(key, keep=False).to_numpy()]
+    for (country, indicator, period), group in repeated.groupby(key, sort=False):
+        written = sorted({str(geo.loc[row]).strip() for row in group.index})
+        same = f" ({' and '.join(map(repr, written))} are one country: keep one row)"
+        for row in group.index:
+            others = ", ".join(str(other) for other in group.index if other != row)
+            failures.add(
+                row, "country, period",
+                "one row per country and period" + (same if len(written) > 1 else ""),
+                f"a duplicate of row {others}", reason=Reason.DUPLICATE_ROW,
+                country=country, year=period, indicator=indicator,
+            )  # fmt: skip
 
 
 def _years(

@@ -374,9 +374,11 @@ for name, content, expect in [
     ("eurostat_inf", TSV.replace("5.0", "inf"), "a finite number"),
     ("eurostat_formula_geo", TSV.replace("A,PC,BE", "A,PC,=1+1"), "=1+1"),
     ("eurostat_duplicate_row", TSV + "A,PC,AT\t5.0 \t6.5 \n",
-     "column 'freq,unit,geo\\\\TIME_PERIOD': expected each series key on one row only (the file itself has duplicate rows: this key is on rows 2 and 4; filters cannot separate them); found 'A,PC,AT'"),
+     "column 'freq,unit,geo\\\\TIME_PERIOD', country 'AT': expected each series key on one row only (the file itself has duplicate rows: this key is on rows 2 and 4; filters cannot separate them); found 'A,PC,AT'"),
     ("eurostat_two_series", TSV + "A,NR,AT\t50 \t60 \n",
      "the file holds several series per country and period, so pass filters to select one, e.g. on {'unit': ['NR', 'PC']}"),
+    ("eurostat_one_country_twice", TSV.replace("A,PC,BE", "A,PC,EL") + "A,PC,GR\t5.0 \t6.5 \n",
+     "row 3:2023, column 'country, period', indicator 'a', country 'GR', year 2023: expected one row per country and period ('EL' and 'GR' are one country: keep one row); found 'a duplicate of row 4:2023'"),
     ("eurostat_header_case", TSV.replace("geo\\", "GEO\\"),
      "expected a 'geo' dimension in the first header cell: found 'GEO', expected 'geo' (the names are case-sensitive); found 'freq,unit,GEO\\\\TIME_PERIOD'"),
 ]:  # fmt: skip
@@ -406,7 +408,9 @@ for name, content, expect in [
     ("worldbank_text", WB.replace('"5.0"', '"n/a"'), "found 'n/a'"),
     ("worldbank_latin1", WB.replace("Austria", "Österreich").encode("latin-1"), "not UTF-8 text"),
     ("worldbank_no_code", WB.replace("Country Code", "Code"), "Country Code"),
-]:
+    ("worldbank_duplicate", WB + '"Austria","AUT","X","NY.X","5.5","6.5",\n',
+     "row 6:2023, column 'country, period', indicator 'a', country 'AT', year 2023: expected one row per country and period; found 'a duplicate of row 8:2023'"),
+]:  # fmt: skip
     case(name, {"data.csv": content}, [*ADD, "{case}/data.csv"], expect)
 case("add_latin1_long", {"data.csv": (data_text(rows()) + "AT,2021,a,1,,Ö\n").encode("latin-1")},
      [*ADD, "{case}/data.csv"], "not UTF-8 text")  # fmt: skip
