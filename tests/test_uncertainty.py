@@ -330,9 +330,17 @@ def test_same_seed_same_result_and_ranks_are_permutations(
     pd.testing.assert_frame_equal(first.scores, again.scores, check_exact=True)
     pd.testing.assert_frame_equal(first.parameters, again.parameters)
     pd.testing.assert_frame_equal(first.rank_stats, again.rank_stats, check_exact=True)
-    # other batch sizes draw the same parameters; sums may differ in the last bit
+    # other batch sizes draw the same parameters; sums may differ in the last bit, which
+    # may break a tie between two scores the other way: the rank shift of a replication
+    # follows its ranks
     rebatched = uncertainty(fw, data, None, spec, n=20, seed=seed, batch_size=3)
-    pd.testing.assert_frame_equal(first.parameters, rebatched.parameters)
+    drawn = first.parameters.columns.drop("mean_abs_rank_shift")
+    pd.testing.assert_frame_equal(first.parameters[drawn], rebatched.parameters[drawn])
+    same_ranks = (first.ranks.fillna(0) == rebatched.ranks.fillna(0)).all(axis=1)
+    shift = "mean_abs_rank_shift"
+    pd.testing.assert_series_equal(
+        first.parameters.loc[same_ranks, shift], rebatched.parameters.loc[same_ranks, shift]
+    )
     pd.testing.assert_frame_equal(first.weights, rebatched.weights, check_exact=True)
     pd.testing.assert_frame_equal(first.scores, rebatched.scores, rtol=1e-12)
     complete = first.scores.notna().all(axis=1)
