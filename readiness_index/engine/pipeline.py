@@ -126,14 +126,20 @@ def build(
     )
 
 
-def _notes(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    columns = ["step", "country", "year", "indicator", "note"]
-    present = [part[columns] for part in parts if not part.empty]
+_NOTE_COLUMNS = ("step", "country", "year", "indicator", "note")
+
+
+def _notes(parts: list[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
+    """The notes of every step, ``step`` first: ``parts`` are each step's name and table."""
+    present = [(step, part) for step, part in parts if len(part)]
     if not present:
-        return no_rows(*columns)
-    if len(present) == 1:  # one step left values missing: its table (the selection copied)
-        return present[0].reset_index(drop=True)
-    return pd.concat(present, ignore_index=True)
+        return no_rows(*_NOTE_COLUMNS)
+    if len(present) == 1:  # one step left values missing: its table, one frame made
+        step, part = present[0]
+        steps = pd.array(np.full(len(part), step, dtype=object), dtype="str")
+        return pd.DataFrame({"step": steps, **{c: part[c].array for c in _NOTE_COLUMNS[1:]}})
+    tables = [part.assign(step=step)[list(_NOTE_COLUMNS)] for step, part in present]
+    return pd.concat(tables, ignore_index=True)
 
 
 def check_fits(fw: Framework, methodology: Methodology) -> None:
@@ -185,7 +191,7 @@ class _Steps:
     screened_out: pd.DataFrame = field(
         default_factory=lambda: no_rows("country", "year", "coverage", "nonzero", "reason")
     )
-    notes: list[pd.DataFrame] = field(default_factory=list)
+    notes: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
 
 
 def _run_steps(
@@ -198,7 +204,7 @@ def _run_steps(
     if methodology.denominate.enabled:
         by = {i.code: i.denominator for i in fw.indicators if i.denominator is not None}
         denominators = data.wide(sorted(set(by.values())))
-        steps.notes.append(denominator_gaps(current, denominators, by).assign(step="denominate"))
+        steps.notes.append(("denominate", denominator_gaps(current, denominators, by)))
         current = denominate(current, denominators, by)
     datasets["denominated"] = current
     if methodology.impute is not None:
@@ -211,10 +217,10 @@ def _run_steps(
         current, steps.treatment = Treater(methodology.treat).transform(current)
     datasets["treated"] = current
     normalised = Normaliser.for_framework(fw, methodology.normalise).transform(current)
-    steps.notes.append(_lost(current, normalised, "normalise", _UNDEFINED))
+    steps.notes.append(("normalise", _lost(current, normalised, _UNDEFINED)))
     datasets["normalised"] = normalised
     datasets["aggregated"], invalid = aggregate_tree(normalised, fw, weights, methodology.aggregate)
-    steps.notes.append(invalid)
+    steps.notes.append(("aggregate", invalid))
     return datasets, steps
 
 
@@ -224,7 +230,7 @@ _UNDEFINED = (
 )
 
 
-def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd.DataFrame:
+def _lost(before: pd.DataFrame, after: pd.DataFrame, note: str) -> pd.DataFrame:
     """The cells a step turned from a value into a missing value, with the reason."""
     same_cells = after.index is before.index and after.columns is before.columns
     aligned = after if same_cells else after.reindex_like(before)
@@ -239,7 +245,7 @@ def _lost(before: pd.DataFrame, after: pd.DataFrame, step: str, note: str) -> pd
             "indicator": before.columns.take(column),
         }
     )
-    return rows.assign(note=note, step=step)
+    return rows.assign(note=note)
 
 
 def score_table(aggregated: pd.DataFrame, fw: Framework) -> pd.DataFrame:
