@@ -246,12 +246,16 @@ def _picked(
     cells: NDArray[Any], where: NDArray[np.intp], column: NDArray[np.intp], missing: Any
 ) -> Any:
     """``cells`` at rows ``where`` x columns ``column``; ``missing`` where either
-    position is -1."""
+    position is -1 (the cells picked in one take, with no intermediate copy)."""
     out = np.full((len(where), len(column)), missing, dtype=cells.dtype)
-    if cells.size == 0:
+    rows, columns = np.flatnonzero(where >= 0), np.flatnonzero(column >= 0)
+    if cells.size == 0 or rows.size == 0 or columns.size == 0:
         return out
-    found = (where >= 0)[:, None] & (column >= 0)[None, :]
-    out[found] = cells[where][:, column][found]
+    picked = cells[np.ix_(where[rows], column[columns])]
+    if rows.size == len(where):
+        out[:, columns] = picked
+    else:
+        out[np.ix_(rows, columns)] = picked
     return out
 
 

@@ -107,7 +107,8 @@ def build(
     known = facts(data, fw, methodology, datasets["raw"], steps.imputed)
     aggregated = datasets["aggregated"]
     facts_of_cells = fact_columns(known, aggregated.index, aggregated.columns)
-    scores = pd.DataFrame({**_score_columns(aggregated, fw), **facts_of_cells})
+    # the columns are new arrays of this build: the frame takes them as they are
+    scores = pd.DataFrame({**_score_columns(aggregated, fw), **facts_of_cells}, copy=False)
     return IndexResult(
         framework=fw,
         data=data,
