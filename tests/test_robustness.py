@@ -427,7 +427,11 @@ def test_nan_quantiles_are_numpys_to_the_last_bit(values: list[list[float | None
 @given(
     values=st.lists(
         st.lists(
-            st.one_of(st.none(), st.sampled_from([0.0, 1.0, 2.5]), st.floats(-1e3, 1e3)),
+            st.one_of(
+                st.none(),
+                st.sampled_from([0.0, -0.0, 1.0, 2.5, np.inf, -np.inf]),
+                st.floats(-1e3, 1e3),
+            ),
             min_size=1,
             max_size=12,
         ),
@@ -439,10 +443,15 @@ def test_ranks_are_scipys_min_ranks(values: list[list[float | None]]) -> None:
     from scipy.stats import rankdata
 
     from readiness_index.analysis.replicate import rank_descending
+    from readiness_index.engine.ranking import descending_ranks
 
     x = np.array(values, dtype=np.float64)
     want = rankdata(-x, method="min", axis=-1, nan_policy="omit")
     np.testing.assert_array_equal(rank_descending(x), np.asarray(want, dtype=np.float64))
+    # the build's ranks are the same, as integers with 0 for a missing score
+    ranks = descending_ranks(x)
+    np.testing.assert_array_equal(ranks, np.nan_to_num(np.asarray(want, dtype=float)))
+    assert ranks.dtype == np.int64
 
 
 # -- only the analysed year is built when no step looks at other years -------------------------

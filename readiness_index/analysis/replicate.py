@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from readiness_index.engine.ranking import descending_ranks
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import LevelAggregateSpec
 from readiness_index.steps.aggregate import aggregate_shared, aggregate_values
@@ -179,20 +180,14 @@ def _first_failure(failure: Ints, invalid: NDArray[np.bool_], parent: int) -> No
 def rank_descending(scores: Floats) -> Floats:
     """Ranks along the last axis: 1 = highest score, ties share the lowest rank, NaN kept.
 
-    One sort per row (as :func:`scipy.stats.rankdata` with ``method="min"`` and
-    ``nan_policy="omit"`` ranks ``-scores``, without its per-call overheads).
+    The build's ranks (:func:`~readiness_index.engine.ranking.descending_ranks`, as
+    :func:`scipy.stats.rankdata` with ``method="min"`` and ``nan_policy="omit"`` ranks
+    ``-scores``), with NaN for a missing score.
 
     Examples
     --------
     >>> rank_descending(np.array([[3.0, np.nan, 3.0, 1.0]])).tolist()
     [[1.0, nan, 1.0, 3.0]]
     """
-    order = np.argsort(-scores, axis=-1)  # missing values sort last; ties share a rank anyway
-    ordered = np.take_along_axis(scores, order, axis=-1)
-    starts = np.ones(ordered.shape, dtype=bool)
-    starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
-    place = np.arange(scores.shape[-1], dtype=np.float64)
-    first = np.maximum.accumulate(np.where(starts, place, 0.0), axis=-1) + 1.0
-    ranks = np.empty(scores.shape, dtype=np.float64)
-    np.put_along_axis(ranks, order, np.where(np.isnan(ordered), np.nan, first), axis=-1)
-    return ranks
+    ranks = descending_ranks(scores)
+    return np.where(ranks == 0, np.nan, ranks)

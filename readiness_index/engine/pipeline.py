@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from readiness_index.engine.editions import latest_editions
 from readiness_index.engine.facts import fact_columns, facts
+from readiness_index.engine.ranking import descending_ranks
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import MethodologyError
 from readiness_index.model.data import IndicatorData, check_inputs, no_rows
@@ -265,12 +266,12 @@ def _score_columns(aggregated: pd.DataFrame, fw: Framework) -> dict[str, Any]:
     scores = aggregated.to_numpy(dtype="float64")
     ranks = _ranks_within_years(scores, aggregated.index.get_level_values("year")).ravel()
     per_row, per_code = np.repeat(np.arange(n_rows), n_codes), np.tile(np.arange(n_codes), n_rows)
-    levels = np.array([fw.levels[str(code)] for code in codes], dtype="int64")
+    levels = np.array([fw.levels[str(code)] for code in codes.tolist()], dtype="int64")
     return {
         "country": aggregated.index.get_level_values("country").array.take(per_row),
-        "year": aggregated.index.get_level_values("year").to_numpy().take(per_row),
+        "year": np.repeat(aggregated.index.get_level_values("year").to_numpy(), n_codes),
         "code": codes.array.take(per_code),
-        "level": levels[per_code],
+        "level": np.tile(levels, n_rows),
         "score": scores.ravel(),
         "rank": pd.arrays.IntegerArray(ranks, ranks == 0),
     }
@@ -278,23 +279,9 @@ def _score_columns(aggregated: pd.DataFrame, fw: Framework) -> dict[str, Any]:
 
 def _ranks_within_years(scores: NDArray[np.float64], years: pd.Index) -> NDArray[np.int64]:
     """Rank of each score within its year and column: 1 = highest, ties share the lowest
-    rank, 0 for a missing score (:func:`~.ranking.rank_descending` on arrays)."""
+    rank, 0 for a missing score (:func:`~.ranking.descending_ranks`)."""
     ranks = np.zeros(scores.shape, dtype=np.int64)
     for year in pd.unique(years):
         rows = np.flatnonzero(np.asarray(years == year))
-        ranks[rows] = _descending_ranks(scores[rows])
+        ranks[rows] = descending_ranks(scores[rows].T).T  # each code's column as one row
     return ranks
-
-
-def _descending_ranks(block: NDArray[np.float64]) -> NDArray[np.int64]:
-    """Per column: 1 for the highest value, ties the lowest rank, 0 where missing."""
-    columns = np.ascontiguousarray(-block.T)  # each column sorted where it lies in memory
-    order = np.argsort(columns, axis=1)  # missing values sort last; ties share a rank anyway
-    ordered = np.take_along_axis(columns, order, axis=1)
-    starts = np.ones(ordered.shape, dtype=bool)
-    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    place = np.arange(ordered.shape[1])[None, :]
-    first = np.maximum.accumulate(np.where(starts, place, 0), axis=1)
-    out = np.zeros(columns.shape, dtype=np.int64)
-    np.put_along_axis(out, order, np.where(np.isnan(ordered), 0, first + 1), axis=1)
-    return out.T

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "default_digits",
+    "descending_ranks",
     "marked",
     "rank_descending",
     "ranking_table",
@@ -33,6 +34,32 @@ def rank_descending(scores: pd.Series | SeriesGroupBy[Any, Any]) -> pd.Series:
     [3, 1, 1, <NA>]
     """
     return scores.rank(ascending=False, method="min", na_option="keep").astype("Int64")
+
+
+def descending_ranks(scores: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Ranks along the last axis: 1 for the highest score, ties share the lowest rank (as
+    :func:`rank_descending`), 0 where a score is missing.
+
+    The rank of ``x`` is ``1 + count(scores > x)``, from one sort per row. Missing
+    values sort last as ``+inf`` (a sort without NaN is twice as fast); a score of
+    ``-inf`` ties with them, which is its rank, and the missing get 0.
+
+    >>> descending_ranks(np.array([[3.0, np.nan, 3.0, 1.0], [-np.inf, 2.0, np.nan, 2.0]]))
+    array([[1, 0, 1, 3],
+           [3, 1, 0, 1]])
+    """
+    missing = np.isnan(scores)
+    keys = np.ascontiguousarray(np.where(missing, np.inf, -scores))  # ascending = best first
+    order = np.argsort(keys, axis=-1)  # ties share a rank, so their order does not matter
+    ordered = np.take_along_axis(keys, order, axis=-1)
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    place = np.arange(scores.shape[-1])
+    first = np.maximum.accumulate(np.where(starts, place, 0), axis=-1)
+    ranks = np.empty(scores.shape, dtype=np.int64)
+    np.put_along_axis(ranks, order, first + 1, axis=-1)
+    ranks[missing] = 0
+    return ranks
 
 
 def year_span(years: list[int]) -> str:
