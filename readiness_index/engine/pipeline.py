@@ -265,14 +265,15 @@ def _score_columns(aggregated: pd.DataFrame, fw: Framework) -> dict[str, Any]:
     codes = aggregated.columns
     scores = aggregated.to_numpy(dtype="float64")
     ranks = _ranks_within_years(scores, aggregated.index.get_level_values("year")).ravel()
-    per_row, per_code = np.repeat(np.arange(n_rows), n_codes), np.tile(np.arange(n_codes), n_rows)
+    per_row = np.repeat(np.arange(n_rows), n_codes)
+    per_code = np.broadcast_to(np.arange(n_codes), (n_rows, n_codes)).ravel()
     levels = np.array([fw.levels[str(code)] for code in codes.tolist()], dtype="int64")
     return {
         "country": aggregated.index.get_level_values("country").array.take(per_row),
         "year": np.repeat(aggregated.index.get_level_values("year").to_numpy(), n_codes),
         "code": codes.array.take(per_code),
-        "level": np.tile(levels, n_rows),
-        "score": scores.ravel(),
+        "level": np.broadcast_to(levels, (n_rows, n_codes)).ravel(),
+        "score": scores.flatten(),  # a copy: the scores never share the data set's memory
         "rank": pd.arrays.IntegerArray(ranks, ranks == 0),
     }
 

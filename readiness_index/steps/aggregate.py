@@ -621,7 +621,7 @@ def aggregate_tree(
         if invalid.any():
             table = pd.DataFrame(values, index=normalised.index, columns=children)
             notes.append(_invalid_notes(code, level_spec, normalised.index[invalid], table))
-    out = pd.DataFrame(scores, index=normalised.index, columns=pd.Index(codes))
+    out = pd.DataFrame(scores, index=normalised.index, columns=pd.Index(codes), copy=False)
     out.columns.name = normalised.columns.name
     if not notes:
         return out, _no_notes()

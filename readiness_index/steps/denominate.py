@@ -52,7 +52,7 @@ def denominate(
     pairs = [(column[code], size_column[d]) for code, d in by.items() if code in column]
     indicators, used = np.array(pairs, dtype=np.intp).reshape(-1, 2).T
     values[:, indicators] = divide(values[:, indicators], sizes[:, used])
-    return pd.DataFrame(values, index=wide.index, columns=wide.columns)
+    return pd.DataFrame(values, index=wide.index, columns=wide.columns, copy=False)  # ours
 
 
 def denominator_gaps(

@@ -248,7 +248,7 @@ class Imputer:
             else:
                 statistic = method.name.removeprefix("group_")
                 values[rows] = _fill_by_group(values[rows], codes[rows], statistic)
-        return pd.DataFrame(values, index=wide.index, columns=wide.columns)
+        return pd.DataFrame(values, index=wide.index, columns=wide.columns, copy=False)
 
     def _group_codes(self, rows: pd.DataFrame) -> np.ndarray:
         """The group number of each row's country (``-1``: no group)."""

@@ -504,7 +504,7 @@ class Normaliser:
         codes = [str(code) for code in wide.columns.tolist()]
         for rows in groups:
             values[rows] = self.columns(values[rows].T, countries[rows], codes).T
-        return pd.DataFrame(values, index=wide.index, columns=wide.columns)
+        return pd.DataFrame(values, index=wide.index, columns=wide.columns, copy=False)
 
     def columns(self, raw: Array, countries: np.ndarray, codes: Sequence[str]) -> Array:
         """Several indicators normalised over one group of rows, each as :meth:`column`

@@ -376,7 +376,7 @@ class Treater:
             rows = np.flatnonzero(years == year)
             values[rows], log = _treat_year(values[rows], countries[rows], specs)
             logs.append(log)
-        out = pd.DataFrame(values, index=wide.index, columns=wide.columns)
+        out = pd.DataFrame(values, index=wide.index, columns=wide.columns, copy=False)
         return out, _treatment_log(logs, np.unique(years), wide.columns)
 
 
