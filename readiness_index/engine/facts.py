@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from readiness_index.engine.flags import FlagCodes, flag_codes
 from readiness_index.engine.results import Later
-from readiness_index.model.data import IndicatorData, wide_cells
+from readiness_index.model.data import IndicatorData, level_values, wide_cells
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.impute import Imputer
@@ -96,7 +96,7 @@ def facts(
     denominators = sorted(set(by.values()))
     picked = np.empty((len(index), 0))
     if denominators:
-        denominator_years = _year_cells(data, raw, denominators, values=False)
+        denominator_years = _year_cells(data, raw, denominators, of_raw=False)
         picked = denominator_years[:, [denominators.index(d) for d in by.values()]]
     marks = _marks(years, index, imputed, _limits(fw, methodology, codes))
     return Facts(index, codes, years, list(by), picked, _flag_codes(data, index, codes, marks))
@@ -120,7 +120,7 @@ def _marks(
     if limits is None:
         carried = stale = np.zeros(years.shape, dtype=bool)
     else:
-        edition = np.asarray(index.get_level_values("year"), dtype="float64")[:, None]
+        edition = level_values(index, "year").astype("float64")[:, None]
         with np.errstate(invalid="ignore"):
             age = edition - years
             carried, stale = age > 0, age > limits[None, :]
@@ -151,12 +151,12 @@ def _has_data_years(data: IndicatorData) -> bool:
 
 
 def _year_cells(
-    data: IndicatorData, raw: pd.DataFrame, codes: list[str], values: bool = True
+    data: IndicatorData, raw: pd.DataFrame, codes: list[str], of_raw: bool = True
 ) -> Floats:
     """The data year of each cell of ``raw``'s rows x ``codes`` as floats (``NaN``: no
     value): the ``data_year`` of each value where the data have one, the row's own year
-    otherwise. ``values``: ``codes`` are the columns of ``raw`` (whose values say which
-    cells have one)."""
+    otherwise. ``of_raw``: ``codes`` are ``raw``'s columns, whose values say which cells
+    have one (else the data's cells of ``codes`` say it)."""
     index = raw.index
     assert isinstance(index, pd.MultiIndex)
     if _has_data_years(data):
@@ -164,12 +164,12 @@ def _year_cells(
         text = pd.Series(_aligned(rows, cells, index).ravel())
         numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64")
         return numbers.reshape(len(index), len(codes))
-    if values:
+    if of_raw:
         present = ~np.isnan(raw.to_numpy(dtype="float64"))
     else:
         rows, cells = data.cells(codes)
         present = ~np.isnan(_aligned(rows, cells, index))
-    year = index.get_level_values("year").to_numpy(dtype="float64")
+    year = level_values(index, "year").astype("float64")
     return np.where(present, year[:, None], np.nan)
 
 

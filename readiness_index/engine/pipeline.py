@@ -20,7 +20,7 @@ from readiness_index.engine.facts import fact_columns, facts
 from readiness_index.engine.ranking import descending_ranks
 from readiness_index.engine.results import IndexResult
 from readiness_index.errors import MethodologyError
-from readiness_index.model.data import IndicatorData, check_inputs, no_rows
+from readiness_index.model.data import IndicatorData, check_inputs, level_values, no_rows
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import Methodology
 from readiness_index.steps.aggregate import aggregate_tree
@@ -264,13 +264,14 @@ def _score_columns(aggregated: pd.DataFrame, fw: Framework) -> dict[str, Any]:
     n_rows, n_codes = aggregated.shape
     codes = aggregated.columns
     scores = aggregated.to_numpy(dtype="float64")
-    ranks = _ranks_within_years(scores, aggregated.index.get_level_values("year")).ravel()
+    years = level_values(aggregated.index, "year")
+    ranks = _ranks_within_years(scores, years).ravel()
     per_row = np.repeat(np.arange(n_rows), n_codes)
     per_code = np.broadcast_to(np.arange(n_codes), (n_rows, n_codes)).ravel()
     levels = np.array([fw.levels[str(code)] for code in codes.tolist()], dtype="int64")
     return {
         "country": aggregated.index.get_level_values("country").array.take(per_row),
-        "year": np.repeat(aggregated.index.get_level_values("year").to_numpy(), n_codes),
+        "year": np.repeat(years, n_codes),
         "code": codes.array.take(per_code),
         "level": np.broadcast_to(levels, (n_rows, n_codes)).ravel(),
         "score": scores.flatten(),  # a copy: the scores never share the data set's memory
@@ -278,11 +279,11 @@ def _score_columns(aggregated: pd.DataFrame, fw: Framework) -> dict[str, Any]:
     }
 
 
-def _ranks_within_years(scores: NDArray[np.float64], years: pd.Index) -> NDArray[np.int64]:
-    """Rank of each score within its year and column: 1 = highest, ties share the lowest
-    rank, 0 for a missing score (:func:`~.ranking.descending_ranks`)."""
+def _ranks_within_years(scores: NDArray[np.float64], years: NDArray[Any]) -> NDArray[np.int64]:
+    """Rank of each score within its year (``years``: one per row) and column: 1 = highest,
+    ties share the lowest rank, 0 for a missing score (:func:`~.ranking.descending_ranks`)."""
     ranks = np.zeros(scores.shape, dtype=np.int64)
     for year in pd.unique(years):
-        rows = np.flatnonzero(np.asarray(years == year))
+        rows = np.flatnonzero(years == year)
         ranks[rows] = descending_ranks(scores[rows].T).T  # each code's column as one row
     return ranks

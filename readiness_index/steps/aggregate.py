@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from readiness_index.errors import ComputationError
-from readiness_index.model.data import no_rows
+from readiness_index.model.data import level_values, no_rows
 from readiness_index.model.framework import Framework
 from readiness_index.model.methodology import AggregateSpec, LevelAggregateSpec
 from readiness_index.model.registry import Method, Registry
@@ -600,7 +600,7 @@ def aggregate_tree(
         Listing every aggregate, unit and value outside a method's domain, when the
         level's ``invalid`` is ``error``.
     """
-    years = normalised.index.get_level_values("year").to_numpy()
+    years = level_values(normalised.index, "year")
     by_year = [np.flatnonzero(years == year) for year in pd.unique(years)]
     codes = [str(c) for c in normalised.columns.tolist()] + list(framework.aggregate_codes)
     column_of = {code: j for j, code in enumerate(codes)}

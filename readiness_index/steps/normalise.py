@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from readiness_index.errors import ComputationError
+from readiness_index.model.data import level_values
 from readiness_index.model.framework import Framework, Transform
 from readiness_index.model.methodology import NormaliseSpec
 from readiness_index.model.registry import Method, Registry
@@ -495,8 +496,7 @@ class Normaliser:
         self._check_parameters(wide)
         self._check_domains(wide)
         values = wide.to_numpy(dtype="float64", copy=True)
-        countries = wide.index.get_level_values("country").to_numpy()
-        years = wide.index.get_level_values("year").to_numpy()
+        countries, years = (level_values(wide.index, name) for name in ("country", "year"))
         if self.spec.scope == "pooled":
             groups = [np.arange(len(wide))]
         else:
