@@ -18,6 +18,7 @@ from readiness_index.errors import (
     ReadinessIndexError,
     UnknownCodeError,
 )
+from readiness_index.model.columns import case_variants
 from readiness_index.model.contract import FLAG_CODES
 from readiness_index.model.data import IndicatorData
 from readiness_index.model.framework import Framework, Indicator
@@ -420,5 +421,5 @@ class IndexResult(Displayed):
 
 def _same_but_case(code: str, known: Iterable[str]) -> str:
     """`` (did you mean 'AT'?)`` when a known code differs from ``code`` only in case."""
-    same = [k for k in known if str(k).casefold() == str(code).casefold()]
-    return f" (did you mean {same[0]!r}? codes are written as declared)" if same else ""
+    same = case_variants([code], (str(k) for k in known))  # the one rule for case slips
+    return f" (did you mean {same[str(code)]!r}? codes are written as declared)" if same else ""
